@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from .models import AccessLog, ActivityLog, Participant, Site, Visit
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "places_per_day", "opens_at", "closes_at", "idle_lock_minutes"]
+    filter_horizontal = ["staff"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["name", "full_name", "site", "last_seen"]
+    list_filter = ["site"]
+    search_fields = ["search_name"]
+    list_select_related = ["site"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["participant", "site", "date", "arrived_at", "undone_at"]
+    list_filter = ["site", "date"]
+    list_select_related = ["participant", "site"]
+    raw_id_fields = ["participant"]
+
+
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """Logs are append-only: nobody edits or deletes them, not even in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(ReadOnlyLogAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_id"]
+    list_filter = ["action"]
+    list_select_related = ["actor"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyLogAdmin):
+    list_display = ["at", "user", "participant", "what"]
+    list_select_related = ["user", "participant"]

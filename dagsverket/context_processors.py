@@ -1,0 +1,23 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .access import has_perm
+
+# (permission, URL name, label): the main menu, filtered by what the user may use.
+MENU = [
+    ("use_checkin", "checkin", _("Check-in")),
+    ("manage_jobs", "jobs:today", _("Jobs")),
+    ("manage_payroll", "payroll:today", _("Pay")),
+    ("manage_site", "manage_today", _("Manage")),
+    ("export_evaluation", "evaluation_home", _("Evaluation")),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    menu = [
+        {"url": reverse(url_name), "label": label} for perm, url_name, label in MENU if has_perm(user, perm)
+    ]
+    return {"main_menu": menu}

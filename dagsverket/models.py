@@ -1,0 +1,234 @@
+"""The core domain: sites and their staff, participants, the day's visits, and the logs.
+
+Models only derive values from their own row; writes go through `services.py`.
+"""
+
+import datetime
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .roles import PERMISSIONS
+
+
+def normalise_name(value: str) -> str:
+    """Fold case, accents and Norwegian letters so 'ase' finds 'Åse' and 'oy' finds 'Øyvind'."""
+    value = (value or "").casefold()
+    for src, dst in (("æ", "ae"), ("ø", "o"), ("å", "a"), ("ß", "ss"), ("đ", "d"), ("ł", "l")):
+        value = value.replace(src, dst)
+    value = unicodedata.normalize("NFKD", value)
+    value = "".join(ch for ch in value if not unicodedata.combining(ch))
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in value).split())
+
+
+class Site(models.Model):
+    """One program location (for example Trondheim or Stjørdal); everything about a day belongs to one."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    places_per_day = models.PositiveSmallIntegerField(_("default places per day"), default=18)
+    opens_at = models.TimeField(_("opens at"), default=datetime.time(8, 0))
+    closes_at = models.TimeField(_("closes at"), default=datetime.time(14, 0))
+    idle_lock_minutes = models.PositiveSmallIntegerField(_("lock the tablet after idle minutes"), default=5)
+    employer_name = models.CharField(_("employer name"), max_length=200, blank=True)
+    organisation_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+    cleaning_register_number = models.CharField(
+        _("cleaning register approval number"), max_length=40, blank=True
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="sites", blank=True, verbose_name=_("staff")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        permissions = list(PERMISSIONS.items())
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="site_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participant(models.Model):
+    """A person who comes to work. A name or nickname is enough; the rest can be added later."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="participants", verbose_name=_("site")
+    )
+    name = models.CharField(_("name or nickname"), max_length=100)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    nickname = models.CharField(_("nickname"), max_length=100, blank=True)
+    search_name = models.CharField(max_length=400, editable=False, db_index=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    sex = models.CharField(
+        _("sex"),
+        max_length=1,
+        blank=True,
+        choices=[("f", _("Female")), ("m", _("Male")), ("x", _("Other or not stated"))],
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    national_id = models.CharField(_("national ID number"), max_length=11, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=11, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    emergency_contact = models.CharField(_("emergency contact"), max_length=200, blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True)
+    skills = models.CharField(_("skills"), max_length=300, blank=True)
+    restrictions = models.CharField(_("restrictions"), max_length=300, blank=True)
+    hms_card_number = models.CharField(_("HMS card number"), max_length=40, blank=True)
+    hms_card_expires = models.DateField(_("HMS card expires"), null=True, blank=True)
+    driving_licence = models.BooleanField(_("driving licence"), default=False)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    last_seen = models.DateField(_("last seen"), null=True, blank=True, db_index=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        indexes = [models.Index(fields=["site", "search_name"], name="participant_site_search")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalise_name(" ".join([self.name, self.full_name, self.nickname]))
+        if self.birth_date and not self.birth_year:
+            self.birth_year = self.birth_date.year
+        super().save(*args, **kwargs)
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if self.birth_date:
+            before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+            return day.year - self.birth_date.year - before_birthday
+        if self.birth_year:
+            return day.year - self.birth_year
+        return None
+
+    def has_valid_hms_card(self, day: datetime.date) -> bool:
+        return bool(self.hms_card_number) and (self.hms_card_expires is None or self.hms_card_expires >= day)
+
+
+class Visit(models.Model):
+    """One person coming to one site on one day. Unique while not undone."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="visits", verbose_name=_("participant")
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="visits", verbose_name=_("site"))
+    date = models.DateField(_("date"))
+    arrived_at = models.DateTimeField(_("arrived"))
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("checked in by"),
+    )
+    nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    undo_reason = models.CharField(_("reason for correction"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["arrived_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "site", "date"],
+                condition=models.Q(undone_at__isnull=True),
+                name="one_visit_per_participant_site_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "date"], name="visit_site_date")]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.date:%Y-%m-%d}"
+
+
+class LocalisedLabelMixin(models.Model):
+    """A label kept by managers in both languages; shown in the active one."""
+
+    label_nb = models.CharField(_("label (Norwegian)"), max_length=100)
+    label_en = models.CharField(_("label (English)"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "nb").startswith("en") and self.label_en:
+            return self.label_en
+        return self.label_nb
+
+
+class ActivityLog(models.Model):
+    """Append-only record of back-office actions: who did what, to which object, when."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="activity_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class AccessLog(models.Model):
+    """Who read health-related data or a national ID, of whom, and when."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("read by")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="access_log", null=True
+    )
+    what = models.CharField(_("what was read"), max_length=60)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

@@ -1,0 +1,21 @@
+"""Root URLs of the project."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("site/", views.select_site, name="select_site"),
+    path("manage/", views.manage_today, name="manage_today"),
+    path("evaluation/", views.evaluation_home, name="evaluation_home"),
+    path("checkin/", include("dagsverket.checkin_urls")),
+    path("jobs/", include("jobs.urls")),
+    path("payroll/", include("payroll.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,65 @@
+"""Shared fixtures: a site, one logged-in client per role, a frozen clock."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+
+from dagsverket.roles import Role, sync_role_groups
+from tests.factories import SiteFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "nb"
+
+
+@pytest.fixture
+def site(db):
+    return SiteFactory(name="Trondheim")
+
+
+@pytest.fixture
+def other_site(db):
+    return SiteFactory(name="Stjørdal", places_per_day=6)
+
+
+def _user(role: Role, site):
+    return UserFactory(username=role.value, role=role, site=site)
+
+
+@pytest.fixture
+def staff(site):
+    """One user per role, all at `site`."""
+    # Transactional tests flush the tables, groups included; permissions come back by themselves.
+    sync_role_groups(Group, Permission)
+    return {role: _user(role, site) for role in Role}
+
+
+@pytest.fixture
+def client_for(staff):
+    """`client_for(Role.PAYROLL)` is a client logged in as that role; `client_for(None)` is anonymous."""
+
+    def make(role):
+        client = Client()
+        if role is not None:
+            client.force_login(staff[role])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def on_postgres():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: row locks and triggers do nothing on SQLite")
