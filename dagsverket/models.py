@@ -126,6 +126,15 @@ class Participant(models.Model):
         return bool(self.hms_card_number) and (self.hms_card_expires is None or self.hms_card_expires >= day)
 
 
+class Readiness(models.TextChoices):
+    """Whether a person who came can work today."""
+
+    UNKNOWN = "unknown", _("Not yet assessed")
+    READY = "ready", _("Ready")
+    LIGHT = "light", _("Light duties only")
+    NOT_TODAY = "not_today", _("Not today")
+
+
 class Visit(models.Model):
     """One person coming to one site on one day. Unique while not undone."""
 
@@ -148,6 +157,18 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     undo_reason = models.CharField(_("reason for correction"), max_length=200, blank=True)
+    # The latest readiness (history in ReadinessEntry), kept here so the board needs no join.
+    readiness = models.CharField(
+        _("readiness"), max_length=20, choices=Readiness.choices, default=Readiness.UNKNOWN
+    )
+    readiness_reason = models.ForeignKey(
+        "ReasonCode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reason"),
+    )
 
     class Meta:
         ordering = ["arrived_at"]
@@ -183,6 +204,71 @@ class LocalisedLabelMixin(models.Model):
         if (get_language() or "nb").startswith("en") and self.label_en:
             return self.label_en
         return self.label_nb
+
+
+class ReasonCode(LocalisedLabelMixin):
+    """A coded reason kept by managers: why someone is not fit today, or why they are excluded.
+
+    Coded reasons keep health-related free text out of the records.
+    """
+
+    class Kind(models.TextChoices):
+        READINESS = "readiness", _("Not fit today")
+        EXCLUSION = "exclusion", _("Exclusion")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.SlugField(_("code"), max_length=40)
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reason_codes",
+        help_text=_("Empty: used at every site."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["kind", "sort_order", "code"]
+        verbose_name = _("reason code")
+        verbose_name_plural = _("reason codes")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code", "site"], name="reason_code_unique_per_site"),
+        ]
+
+
+class ReadinessEntry(models.Model):
+    """One readiness assessment of a visit; the visit keeps the latest, this keeps the history."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="readiness_history")
+    status = models.CharField(_("readiness"), max_length=20, choices=Readiness.choices)
+    reason = models.ForeignKey(
+        ReasonCode, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("reason")
+    )
+    safety_briefing = models.BooleanField(_("safety briefing given"), null=True, blank=True)
+    work_clothes_ok = models.BooleanField(
+        _("work clothes and protective equipment in order"), null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("readiness entry")
+        verbose_name_plural = _("readiness history")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="not_today") | models.Q(reason__isnull=False),
+                name="not_today_needs_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit} {self.status}"
 
 
 class ActivityLog(models.Model):
