@@ -271,6 +271,38 @@ class ReadinessEntry(models.Model):
         return f"{self.visit} {self.status}"
 
 
+class Exclusion(models.Model):
+    """A period (karantene) in which a person may come but not be put to work."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="exclusions", verbose_name=_("participant")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until and including"))
+    reason = models.ForeignKey(ReasonCode, on_delete=models.PROTECT, verbose_name=_("reason"))
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("exclusion")
+        verbose_name_plural = _("exclusions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="exclusion_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.starts_on}–{self.ends_on}"
+
+
 class ActivityLog(models.Model):
     """Append-only record of back-office actions: who did what, to which object, when."""
 
