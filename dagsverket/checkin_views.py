@@ -154,11 +154,15 @@ def register_and_check_in(request: HttpRequest) -> HttpResponse:
     if request.POST.get("confirm_new") != "1":
         similar = similar_participants(site=request.site, name=name)
         if similar:
-            return render(
+            response = render(
                 request,
                 "dagsverket/_search_results.html",
                 {"query": name, "results": similar, "similar": True, "nonce": uuid.uuid4().hex},
             )
+            # The answer is a question, not the board: show it where the search results are.
+            response["HX-Retarget"] = "#search-results"
+            response["HX-Reswap"] = "innerHTML"
+            return response
     try:
         participant = participant_register(site=request.site, by=request.user, name=name)
     except DagsverketError as error:

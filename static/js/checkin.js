@@ -20,7 +20,8 @@
   // After a check-in from the results, empty the search box for the next person.
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var source = event.detail.elt;
-    if (event.detail.successful && source && source.closest && source.closest("[data-clear-search]")) {
+    var retargeted = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Retarget");
+    if (event.detail.successful && !retargeted && source && source.closest && source.closest("[data-clear-search]")) {
       var box = document.getElementById("q");
       var results = document.getElementById("search-results");
       if (box) { box.value = ""; box.focus(); }

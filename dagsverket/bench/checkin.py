@@ -1,0 +1,153 @@
+"""The morning at the front desk: search as you type and one-tap check-in, on a big history.
+
+10 000 participants at one site; the search is measured at 100 000 and at 1 000 000 past visits
+(`--small`: 1 000 participants, 10 000 and 100 000 visits). Data is loaded with COPY on
+PostgreSQL and large bulk inserts elsewhere, with a progress bar.
+"""
+
+import datetime
+import io
+import itertools
+import random
+
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from dagsverket.models import Participant, Site, Visit, normalise_name
+from dagsverket.progress import Progress
+from dagsverket.roles import Role
+
+from . import median_ms
+
+FIRST = [
+    "Anne",
+    "Åse",
+    "Øyvind",
+    "Ola",
+    "Kari",
+    "Per",
+    "Jon",
+    "Trond",
+    "Ingrid",
+    "Bjørn",
+    "Siri",
+    "Lars",
+    "Marit",
+]
+LAST = [
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Berg",
+    "Dahl",
+    "Lie",
+    "Haugen",
+    "Bakken",
+    "Strand",
+]
+QUERIES = ["ase", "oy", "ola h", "kar", "per o", "ing", "bj", "trond", "siri d", "lar"]
+
+
+def _participants(site: Site, count: int, rng: random.Random, progress) -> list[int]:
+    today = timezone.localdate()
+    batch = []
+    for number in range(count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        name = f"{first} {last[0]}." if number % 3 else first
+        full_name = f"{first} {last}"
+        batch.append(
+            Participant(
+                site=site,
+                name=name,
+                full_name=full_name,
+                search_name=normalise_name(f"{name} {full_name}"),
+                birth_year=rng.randint(1960, 2004),
+                last_seen=today - datetime.timedelta(days=rng.randint(1, 400)),
+            )
+        )
+        progress(number + 1, count)
+    Participant.objects.bulk_create(batch, batch_size=5000)
+    return list(Participant.objects.filter(site=site).order_by("pk").values_list("pk", flat=True))
+
+
+def _visits(site: Site, ids: list[int], start: int, stop: int, label: str) -> None:
+    """Visits number start..stop: person k % n on the (1 + k // n)-th day back, so all are unique."""
+    progress = Progress(label)
+    today = timezone.localdate()
+    people = len(ids)
+    chunk = 50_000
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for begin in range(start, stop, chunk):
+                buffer = io.StringIO()
+                for k in range(begin, min(stop, begin + chunk)):
+                    day = today - datetime.timedelta(days=1 + k // people)
+                    buffer.write(
+                        f"{ids[k % people]}\t{site.pk}\t{day}\t{day} 07:{k % 60:02d}:00+00\tready\t\n"
+                    )
+                with cursor.cursor.copy(
+                    "COPY dagsverket_visit"
+                    " (participant_id, site_id, date, arrived_at, readiness, undo_reason) FROM STDIN"
+                ) as copy:
+                    copy.write(buffer.getvalue())
+                progress(min(stop, begin + chunk) - start, stop - start)
+            cursor.execute("ANALYZE dagsverket_visit")
+            cursor.execute("ANALYZE dagsverket_participant")
+        return
+    for begin in range(start, stop, chunk):
+        rows = []
+        for k in range(begin, min(stop, begin + chunk)):
+            day = today - datetime.timedelta(days=1 + k // people)
+            arrived = datetime.datetime.combine(day, datetime.time(7, k % 60), tzinfo=datetime.UTC)
+            rows.append(
+                Visit(
+                    participant_id=ids[k % people], site=site, date=day, arrived_at=arrived, readiness="ready"
+                )
+            )
+        Visit.objects.bulk_create(rows, batch_size=10_000)
+        progress(min(stop, begin + chunk) - start, stop - start)
+
+
+def figures(context):
+    people, early, late = (1_000, 10_000, 100_000) if context.small else (10_000, 100_000, 1_000_000)
+    rng = random.Random(3)
+    site = Site.objects.create(name="Bench")
+    user = User.objects.create(username="bench-desk")
+    user.groups.add(Group.objects.get(name=Role.FRONT_DESK.value))
+    site.staff.add(user)
+    ids = _participants(site, people, rng, Progress("participants"))
+    _visits(site, ids, 0, early, f"visits 0-{early}")
+
+    client = Client()
+    client.force_login(user)
+    queries = itertools.cycle(QUERIES)
+    headers = {"HTTP_HX_REQUEST": "true"}
+
+    def search():
+        response = client.get("/checkin/search/", {"q": next(queries)}, **headers)
+        if response.status_code != 200 or b"result-button" not in response.content:
+            raise AssertionError(f"search answered {response.status_code}")
+
+    search_early = median_ms(search, repeat=100)
+    _visits(site, ids, early, late, f"visits {early}-{late}")
+    search_late = median_ms(search, repeat=100)
+
+    to_check_in = iter(ids)
+
+    def check_in():
+        pk = next(to_check_in)
+        response = client.post("/checkin/in/", {"participant": pk, "nonce": f"bench-{pk}"}, **headers)
+        if response.status_code != 200:
+            raise AssertionError(f"check-in answered {response.status_code}")
+
+    post = median_ms(check_in, repeat=100)
+    baseline = context.baseline_ms
+    yield "checkin_search_ms", round(search_late, 3)
+    yield "checkin_search_ratio", round(search_late / baseline, 2)
+    yield "checkin_post_ms", round(post, 3)
+    yield "checkin_post_ratio", round(post / baseline, 2)
+    yield "checkin_growth", round(search_late / search_early, 2)
