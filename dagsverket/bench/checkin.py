@@ -87,7 +87,7 @@ def _visits(site: Site, ids: list[int], start: int, stop: int, label: str) -> No
             for begin in range(start, stop, chunk):
                 buffer = io.StringIO()
                 for k in range(begin, min(stop, begin + chunk)):
-                    day = today - datetime.timedelta(days=1 + k // people)
+                    day = days[k // people]
                     buffer.write(
                         f"{ids[k % people]}\t{site.pk}\t{day}\t{day} 07:{k % 60:02d}:00+00\tready\t\n"
                     )
