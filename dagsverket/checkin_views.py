@@ -236,7 +236,9 @@ def locked(request: HttpRequest) -> HttpResponse:
         site = request.site
         try:
             user = staff_by_pin(
-                site=site, user_id=request.POST.get("user") or 0, pin=request.POST.get("pin", "")
+                site=site,
+                user_id=int(request.POST["user"]) if request.POST.get("user", "").isdigit() else 0,
+                pin=request.POST.get("pin", ""),
             )
         except DagsverketError as exc:
             error = exc.message

@@ -92,9 +92,19 @@ def board_visits(*, site, day: datetime.date) -> list[Visit]:
         .select_related("participant", "readiness_reason")
         .order_by("arrived_at", "pk")
     )
-    excluded = excluded_participant_ids([visit.participant_id for visit in visits], day)
+    excluded_until = dict(
+        Exclusion.objects.filter(
+            participant_id__in=[visit.participant_id for visit in visits],
+            starts_on__lte=day,
+            ends_on__gte=day,
+            lifted_at__isnull=True,
+        )
+        .order_by("ends_on")
+        .values_list("participant_id", "ends_on")
+    )
     for visit in visits:
-        visit.is_excluded = visit.participant_id in excluded
+        visit.excluded_until = excluded_until.get(visit.participant_id)
+        visit.is_excluded = visit.excluded_until is not None
     return visits
 
 

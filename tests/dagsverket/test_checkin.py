@@ -84,7 +84,7 @@ def test_one_tap_checks_a_person_in_with_time_and_staff_member(desk, site, staff
     visit = Visit.objects.get()
     assert visit.participant == person and visit.checked_in_by == staff[Role.FRONT_DESK]
     assert visit.arrived_at == MORNING and visit.date == datetime.date(2026, 3, 2)
-    assert "checked in (08:05)" in response.content.decode()
+    assert "er sjekket inn (08:05)" in response.content.decode()
     person.refresh_from_db()
     assert person.last_seen == datetime.date(2026, 3, 2)
 
@@ -97,7 +97,7 @@ def test_a_double_tap_or_second_tablet_shows_the_existing_visit(desk, client_for
         "/checkin/in/", {"participant": person.pk, "nonce": "n2"}, **HTMX
     )
     assert Visit.objects.count() == 1
-    assert "already checked in at 08:05" in response.content.decode()
+    assert "var allerede sjekket inn kl. 08:05" in response.content.decode()
 
 
 def test_checking_in_someone_of_another_site_or_nonsense_is_refused(desk, other_site):
@@ -111,7 +111,8 @@ def test_an_excluded_person_is_recorded_as_come_but_cannot_be_put_to_work(desk, 
     person = ParticipantFactory(site=site)
     ExclusionFactory(participant=person, ends_on=datetime.date(2026, 3, 20))
     response = desk.post("/checkin/in/", {"participant": person.pk}, **HTMX)
-    assert "Excluded until 20.03.2026" in response.content.decode()
+    assert "Utestengt til 20.03.2026: kan ikke settes i arbeid" in response.content.decode()
+    assert "Utestengt til 20.3." in response.content.decode()
     visit = Visit.objects.get()
     with pytest.raises(DagsverketError) as error:
         visit_set_readiness(visit=visit, status="ready", by=None)
@@ -279,6 +280,7 @@ def test_a_locked_tablet_shows_no_personal_data_until_a_pin_is_given(desk, clien
     assert desk.get("/checkin/search/?q=hem", **HTMX)["HX-Redirect"] == "/checkin/locked/"
     wrong = desk.post("/checkin/locked/", {"user": staff[Role.MANAGER].pk, "pin": "2468"})
     assert wrong.status_code == 400
+    assert desk.post("/checkin/locked/", {"user": "x", "pin": "2468"}).status_code == 400
     # the manager switches user with their own PIN, no password
     response = desk.post("/checkin/locked/", {"user": staff[Role.MANAGER].pk, "pin": "1357"}, follow=True)
     assert "Hemmelig" in response.content.decode()
