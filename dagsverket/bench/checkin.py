@@ -6,7 +6,6 @@ PostgreSQL and large bulk inserts elsewhere, with a progress bar.
 """
 
 import datetime
-import io
 import itertools
 import random
 import time
@@ -80,24 +79,32 @@ def _visits(site: Site, ids: list[int], start: int, stop: int, label: str) -> No
     progress = Progress(label)
     today = timezone.localdate()
     people = len(ids)
-    chunk = 50_000
-    days = [str(today - datetime.timedelta(days=1 + offset)) for offset in range(stop // people + 1)]
+    chunk = 100_000
     if connection.vendor == "postgresql":
+        # Generated inside the server (no client round trips per row). The rows are consistent by
+        # construction, so the bench skips the per-row foreign-key triggers while loading.
         with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
             for begin in range(start, stop, chunk):
-                buffer = io.StringIO()
-                for k in range(begin, min(stop, begin + chunk)):
-                    day = days[k // people]
-                    buffer.write(
-                        f"{ids[k % people]}\t{site.pk}\t{day}\t{day} 07:{k % 60:02d}:00+00\tready\t\n"
-                    )
-                with cursor.cursor.copy(
-                    "COPY dagsverket_visit"
-                    " (participant_id, site_id, date, arrived_at, readiness, undo_reason) FROM STDIN"
-                ) as copy:
-                    copy.write(buffer.getvalue())
-                progress(min(stop, begin + chunk) - start, stop - start)
-            cursor.execute("ANALYZE dagsverket_visit")
+                end = min(stop, begin + chunk)
+                cursor.execute(
+                    """
+                    INSERT INTO dagsverket_visit
+                        (participant_id, site_id, date, arrived_at, readiness, undo_reason)
+                    SELECT people.ids[k %% %(n)s + 1], %(site)s, %(today)s::date - (1 + k / %(n)s)::int,
+                           ((%(today)s::date - (1 + k / %(n)s)::int) + time '07:00'
+                            + (k %% 60) * interval '1 minute') AT TIME ZONE 'UTC',
+                           'ready', ''
+                    FROM generate_series(%(begin)s, %(end)s) AS k,
+                         (SELECT array_agg(id ORDER BY id) AS ids FROM dagsverket_participant
+                          WHERE site_id = %(site)s) AS people
+                    """,
+                    {"n": people, "site": site.pk, "today": today, "begin": begin, "end": end - 1},
+                )
+                progress(end - start, stop - start)
+            cursor.execute("SET session_replication_role = DEFAULT")
+            # Settle the new rows now, so autovacuum does not run during the measurement.
+            cursor.execute("VACUUM ANALYZE dagsverket_visit")
             cursor.execute("ANALYZE dagsverket_participant")
         return
     for begin in range(start, stop, chunk):
