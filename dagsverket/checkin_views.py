@@ -12,8 +12,10 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -59,11 +61,25 @@ def unlocked(view):
 
 def _board_context(request: HttpRequest, **extra) -> dict:
     today = timezone.localdate()
+    reasons = readiness_reasons(request.site)
+    show_notes = request.site.readiness_notes and has_perm(request.user, "view_health_data")
+    extras = ""
+    if request.site.readiness_checks or show_notes:
+        extras = render_to_string(
+            "dagsverket/_readiness_extras.html",
+            {"checks": request.site.readiness_checks, "notes": show_notes},
+        )
     return {
         "today": today,
         "visits": board_visits(site=request.site, day=today),
-        "reasons": readiness_reasons(request.site),
-        "show_notes": request.site.readiness_notes and has_perm(request.user, "view_health_data"),
+        # The same on every row: rendered once here, not once per person.
+        "buttons_all": render_to_string("dagsverket/_readiness_buttons.html", {"reasons": reasons}),
+        "buttons_excluded": render_to_string(
+            "dagsverket/_readiness_buttons.html", {"reasons": reasons, "excluded": True}
+        ),
+        "readiness_extras": mark_safe(extras),  # noqa: S308 - our own template's output
+        "undo_label": _("Undo"),
+        "visit_base": reverse("checkin") + "visit/",
         "nonce": uuid.uuid4().hex,
         **extra,
     }

@@ -357,3 +357,11 @@ def test_two_tablets_with_twenty_simultaneous_taps_give_exactly_one_visit(on_pos
         thread.join()
     assert statuses == [200] * 40
     assert Visit.objects.filter(participant=person).count() == 1
+
+
+def test_ids_above_a_thousand_are_never_written_with_a_thousand_separator(desk, site):
+    person = ParticipantFactory(site=site, name="Åse", id=12345)
+    body = desk.get("/checkin/search/", {"q": "ase"}, **HTMX).content.decode()
+    assert 'value="12345"' in body and "-12345" in body
+    VisitFactory(participant=person, id=23456)
+    assert "/checkin/visit/23456/readiness/" in desk.get("/checkin/").content.decode()
