@@ -79,10 +79,15 @@ class VisitFactory(factory.django.DjangoModelFactory):
 
 def reason(kind: str = "readiness", code: str = "unwell"):
     """A seeded reason code (the data migration creates them; transactional tests flush them)."""
+    import importlib
+
     from dagsverket.models import ReasonCode
 
+    seeded = importlib.import_module("dagsverket.migrations.0006_default_reason_codes")
+    labels = {row[0]: row[1:] for row in seeded.READINESS + seeded.EXCLUSION}
+    label_nb, label_en = labels.get(code, (code, code))
     found, _created = ReasonCode.objects.get_or_create(
-        kind=kind, code=code, site=None, defaults={"label_nb": code, "label_en": code}
+        kind=kind, code=code, site=None, defaults={"label_nb": label_nb, "label_en": label_en}
     )
     return found
 

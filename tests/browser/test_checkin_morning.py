@@ -30,7 +30,8 @@ def morning(db):
         ("Kari", "Kari Dahl"),
     ]:
         ParticipantFactory(site=site, name=name, full_name=full)
-    reason("readiness", "unwell")
+    for code in ("unwell", "intoxicated", "no-work-clothes", "appointment", "chose-not-to-work"):
+        reason("readiness", code)
     return site
 
 
