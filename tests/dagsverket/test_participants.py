@@ -275,3 +275,44 @@ def test_the_attendance_log_needs_a_role_that_sees_participants(client_for):
     assert client_for(Role.EVALUATOR).get("/attendance/").status_code == 403
     assert client_for(None).get("/attendance/").status_code == 302
     assert client_for(Role.MANAGER).post("/attendance/").status_code == 405
+
+
+# --- list and edit ---
+
+
+def test_the_participant_list_searches_by_name(client_for, site):
+    ParticipantFactory(site=site, name="Øyvind")
+    response = client_for(Role.WORK_LEADER).get("/participants/", {"q": "oy"})
+    assert response.status_code == 200 and "Øyvind" in response.content.decode()
+    assert client_for(Role.EVALUATOR).get("/participants/").status_code == 403
+    assert client_for(None).get("/participants/").status_code == 302
+    assert client_for(Role.MANAGER).post("/participants/").status_code == 405
+
+
+def test_editing_saves_logs_and_offers_similar_people(client_for, site):
+    ParticipantFactory(site=site, name="Åse")
+    person = ParticipantFactory(site=site, name="Per", full_name="", birth_date=None)
+    client = client_for(Role.FRONT_DESK)
+    assert client.get(f"/participants/{person.pk}/edit/").status_code == 200
+    response = client.post(f"/participants/{person.pk}/edit/", {"name": "Ase"})
+    assert response.status_code == 200 and response.context["similar"]
+    person.refresh_from_db()
+    assert person.name == "Per"
+    response = client.post(
+        f"/participants/{person.pk}/edit/", {"name": "Ase", "confirm_new": "True", "phone": "1"}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.name, person.phone) == ("Ase", "1")
+    assert ActivityLog.objects.get(action="participant_update").data["fields"] == "name,phone"
+    assert client.post(f"/participants/{person.pk}/edit/", {"name": ""}).status_code == 400
+    assert client_for(Role.WORK_LEADER).get(f"/participants/{person.pk}/edit/").status_code == 403
+    assert client_for(None).get(f"/participants/{person.pk}/edit/").status_code == 302
+    assert client.delete(f"/participants/{person.pk}/edit/").status_code == 405
+
+
+def test_the_pin_page_needs_the_front_desk_role_and_get_or_post(client_for):
+    assert client_for(Role.FRONT_DESK).get("/checkin/pin/").status_code == 200
+    assert client_for(Role.PAYROLL).get("/checkin/pin/").status_code == 403
+    assert client_for(None).get("/checkin/pin/").status_code == 302
+    assert client_for(Role.FRONT_DESK).delete("/checkin/pin/").status_code == 405
