@@ -150,12 +150,22 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         message = _("%(name)s is checked in (%(time)s).") % {"name": name, "time": time}
     else:
         message = _("%(name)s was already checked in at %(time)s.") % {"name": name, "time": time}
+    if request.htmx:
+        # The board already knows who is excluded: no extra query for the warning.
+        context = _board_context(request, highlight=visit.pk)
+        row = next((row for row in context["visits"] if row.pk == visit.pk), None)
+        if row is not None and row.excluded_until:
+            message += " " + _excluded_message(row.excluded_until)
+        context["flash"] = message
+        return render(request, "dagsverket/_board.html", context)
     exclusion = participant_is_excluded(visit.participant, visit.date)
     if exclusion:
-        message += " " + _("Excluded until %(date)s: cannot be put to work.") % {
-            "date": exclusion.ends_on.strftime("%d.%m.%Y")
-        }
+        message += " " + _excluded_message(exclusion.ends_on)
     return _answer(request, message, highlight=visit.pk)
+
+
+def _excluded_message(ends_on) -> str:
+    return _("Excluded until %(date)s: cannot be put to work.") % {"date": ends_on.strftime("%d.%m.%Y")}
 
 
 @require_POST

@@ -13,12 +13,13 @@ from django_tables2 import RequestConfig
 from .access import has_perm, permission_required
 from .filters import AttendanceFilter
 from .forms import ExclusionForm, ImportForm, ParticipantForm
-from .models import Participant, ReadinessEntry, Visit
+from .models import Exclusion, Participant, ReadinessEntry, Visit
 from .resources import ParticipantResource
 from .selectors import participant_is_excluded, participant_search, similar_participants
 from .services import (
     DagsverketError,
     exclusion_create,
+    exclusion_lift,
     log_access,
     log_action,
     participant_merge,
@@ -184,6 +185,17 @@ def participant_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "dagsverket/participant_exclude.html", {"participant": participant, "form": form}, status=400
     )
+
+
+@require_POST
+@permission_required("manage_site")
+def participant_lift_exclusion(request: HttpRequest, pk: int, exclusion_pk: int) -> HttpResponse:
+    """End an exclusion early (logged)."""
+    participant = _get_participant_for_user(request, pk)
+    exclusion = get_object_or_404(Exclusion, pk=exclusion_pk, participant=participant, lifted_at__isnull=True)
+    exclusion_lift(exclusion=exclusion, by=request.user)
+    messages.success(request, _("The exclusion is lifted."))
+    return redirect("participant_detail", pk=participant.pk)
 
 
 @require_POST

@@ -20,6 +20,11 @@ urlpatterns = [
     path("participants/<int:pk>/", participant_views.participant_detail, name="participant_detail"),
     path("participants/<int:pk>/edit/", participant_views.participant_edit, name="participant_edit"),
     path("participants/<int:pk>/exclude/", participant_views.participant_exclude, name="participant_exclude"),
+    path(
+        "participants/<int:pk>/exclusions/<int:exclusion_pk>/lift/",
+        participant_views.participant_lift_exclusion,
+        name="participant_lift_exclusion",
+    ),
     path("participants/<int:pk>/merge/", participant_views.participant_merge_view, name="participant_merge"),
     path("attendance/", participant_views.attendance, name="attendance"),
     path("jobs/", include("jobs.urls")),

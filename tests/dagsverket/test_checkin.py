@@ -365,3 +365,12 @@ def test_ids_above_a_thousand_are_never_written_with_a_thousand_separator(desk, 
     assert 'value="12345"' in body and "-12345" in body
     VisitFactory(participant=person, id=23456)
     assert "/checkin/visit/23456/readiness/" in desk.get("/checkin/").content.decode()
+
+
+def test_without_htmx_a_check_in_redirects_to_the_board_with_the_confirmation(desk, site):
+    person = ParticipantFactory(site=site, name="Åse")
+    ExclusionFactory(participant=person, ends_on=datetime.date(2026, 3, 20))
+    response = desk.post("/checkin/in/", {"participant": person.pk}, follow=True)
+    assert response.redirect_chain[0] == ("/checkin/", 302)
+    body = response.content.decode()
+    assert "Åse er sjekket inn (08:05)" in body and "Utestengt til 20.03.2026" in body

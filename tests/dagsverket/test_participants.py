@@ -316,3 +316,16 @@ def test_the_pin_page_needs_the_front_desk_role_and_get_or_post(client_for):
     assert client_for(Role.PAYROLL).get("/checkin/pin/").status_code == 403
     assert client_for(None).get("/checkin/pin/").status_code == 302
     assert client_for(Role.FRONT_DESK).delete("/checkin/pin/").status_code == 405
+
+
+def test_a_manager_lifts_an_exclusion_early_and_it_is_logged(client_for, site):
+    person = ParticipantFactory(site=site)
+    exclusion = ExclusionFactory(participant=person)
+    url = f"/participants/{person.pk}/exclusions/{exclusion.pk}/lift/"
+    assert client_for(Role.FRONT_DESK).post(url).status_code == 403
+    assert client_for(Role.MANAGER).get(url).status_code == 405
+    assert client_for(Role.MANAGER).post(url).status_code == 302
+    exclusion.refresh_from_db()
+    assert exclusion.lifted_at is not None
+    assert ActivityLog.objects.filter(action="exclusion_lift").exists()
+    assert client_for(Role.MANAGER).post(url).status_code == 404
