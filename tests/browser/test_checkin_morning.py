@@ -101,6 +101,16 @@ def test_a_whole_morning_at_the_front_desk(tablet, morning):
     page.click(".pin-form button[type=submit]")
     page.wait_for_selector("#board .board-name:has-text('Åse')")
 
+    # the attendance log and a participant's page
+    page.goto(page.base_url + "/attendance/")
+    page.wait_for_selector("table.table")
+    assert page.locator("table.table tbody tr").count() == 4
+    screenshot(page, "checkin-09-attendance")
+    page.click("table.table a:has-text('Øyvind')")
+    page.wait_for_selector("h1:has-text('Øyvind')")
+    assert "Uvel eller syk" in page.content()
+    screenshot(page, "checkin-10-participant")
+
 
 def test_the_board_works_in_landscape_too(chromium_browser, live_server, morning):
     from tests.browser.conftest import TABLET_LANDSCAPE
