@@ -1,15 +1,13 @@
 """A whole morning at the front desk on a 768×1024 tablet: search, check in, register a newcomer,
 readiness, undo, and the idle lock."""
 
-import shutil
-
 import pytest
 from django.contrib.auth.models import Group, Permission
 
 from dagsverket.models import Participant, Visit
 from dagsverket.roles import Role, sync_role_groups
 from dagsverket.services import staff_pin_set
-from tests.browser.conftest import SCREENSHOTS, assert_touch_targets, login, screenshot
+from tests.browser.conftest import assert_touch_targets, login, screenshot
 from tests.factories import ParticipantFactory, SiteFactory, UserFactory, reason
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -89,8 +87,6 @@ def test_a_whole_morning_at_the_front_desk(tablet, morning):
     assert page.locator("#board .board-name:has-text('Nils Nykommer')").count() == 0
     screenshot(page, "checkin-07-undone")
     assert Visit.objects.filter(undone_at__isnull=True).count() == 3
-
-    shutil.copy(SCREENSHOTS / "checkin-06-readiness.png", SCREENSHOTS.parent / "main.png")
 
     # the lock hides everything personal; the PIN opens it again
     page.click("#lock-form button")
