@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AccessLog, ActivityLog, Participant, Site, Visit
+from .models import AccessLog, ActivityLog, Exclusion, Participant, ReasonCode, Site, Visit
 
 
 @admin.register(Site)
@@ -15,6 +15,26 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = ["site"]
     search_fields = ["search_name"]
     list_select_related = ["site"]
+
+
+@admin.register(ReasonCode)
+class ReasonCodeAdmin(admin.ModelAdmin):
+    """Managers keep the coded reasons (readiness and exclusion) here, in both languages."""
+
+    list_display = ["label_nb", "label_en", "kind", "code", "site", "active", "sort_order"]
+    list_filter = ["kind", "active", "site"]
+    list_editable = ["active", "sort_order"]
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(admin.ModelAdmin):
+    list_display = ["participant", "starts_on", "ends_on", "reason", "lifted_at"]
+    list_select_related = ["participant", "reason"]
+    raw_id_fields = ["participant"]
+    readonly_fields = ["created_at", "created_by", "lifted_at", "lifted_by"]
+
+    def has_add_permission(self, request):
+        return False  # exclusions are made on the participant page, through the logged service
 
 
 @admin.register(Visit)

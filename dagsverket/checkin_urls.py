@@ -4,4 +4,12 @@ from . import checkin_views
 
 urlpatterns = [
     path("", checkin_views.board, name="checkin"),
+    path("search/", checkin_views.search, name="checkin_search"),
+    path("in/", checkin_views.check_in, name="checkin_in"),
+    path("new/", checkin_views.register_and_check_in, name="checkin_new"),
+    path("visit/<int:pk>/readiness/", checkin_views.readiness, name="checkin_readiness"),
+    path("visit/<int:pk>/undo/", checkin_views.undo, name="checkin_undo"),
+    path("lock/", checkin_views.lock, name="checkin_lock"),
+    path("locked/", checkin_views.locked, name="checkin_locked"),
+    path("pin/", checkin_views.pin, name="checkin_pin"),
 ]

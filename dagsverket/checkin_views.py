@@ -1,22 +1,303 @@
-"""The front desk's tablet screens."""
+"""The front desk's tablet screens: today's board, search as you type, check-in, readiness, undo,
+and the shared-tablet lock with a personal PIN.
 
+Every action answers an htmx request with the board partial (and a confirmation line); without
+htmx it redirects back to the board with a message.
+"""
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .access import permission_required
-from .models import Visit
+from .access import has_perm, permission_required
+from .forms import PinForm
+from .models import Participant, Readiness, ReasonCode, Visit
+from .selectors import (
+    board_visits,
+    participant_is_excluded,
+    participant_search,
+    readiness_reasons,
+    similar_participants,
+)
+from .services import (
+    DagsverketError,
+    participant_check_in,
+    participant_register,
+    staff_by_pin,
+    staff_pin_set,
+    visit_set_readiness,
+    visit_undo,
+)
+from .sites import SESSION_KEY
+
+LOCK_KEY = "checkin_locked"
+
+
+def unlocked(view):
+    """While the tablet is locked, no check-in page shows anything: go to the PIN screen."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.session.get(LOCK_KEY):
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("checkin_locked")
+                return response
+            return redirect("checkin_locked")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _board_context(request: HttpRequest, **extra) -> dict:
+    today = timezone.localdate()
+    reasons = readiness_reasons(request.site)
+    show_notes = request.site.readiness_notes and has_perm(request.user, "view_health_data")
+    extras = ""
+    if request.site.readiness_checks or show_notes:
+        extras = render_to_string(
+            "dagsverket/_readiness_extras.html",
+            {"checks": request.site.readiness_checks, "notes": show_notes},
+        )
+    return {
+        "today": today,
+        "visits": board_visits(site=request.site, day=today),
+        # The same on every row: rendered once here, not once per person.
+        "buttons_all": render_to_string("dagsverket/_readiness_buttons.html", {"reasons": reasons}),
+        "buttons_excluded": render_to_string(
+            "dagsverket/_readiness_buttons.html", {"reasons": reasons, "excluded": True}
+        ),
+        "readiness_extras": mark_safe(extras),  # noqa: S308 - our own template's output
+        "undo_label": _("Undo"),
+        "visit_base": reverse("checkin") + "visit/",
+        "nonce": uuid.uuid4().hex,
+        **extra,
+    }
+
+
+def _answer(
+    request: HttpRequest, message: str, *, status: int = 200, error: bool = False, **extra
+) -> HttpResponse:
+    """The board partial with a confirmation (or error) line for htmx; a redirect otherwise."""
+    if request.htmx:
+        context = _board_context(request, flash=message, flash_error=error, **extra)
+        return render(request, "dagsverket/_board.html", context, status=status)
+    if status >= 400:
+        context = _board_context(request, flash=message, flash_error=True, **extra)
+        return render(request, "dagsverket/checkin_board.html", context, status=status)
+    messages.success(request, message)
+    return redirect("checkin")
+
+
+def _get_visit_for_site(request: HttpRequest, pk: int) -> Visit:
+    return get_object_or_404(Visit.objects.select_related("participant", "site"), pk=pk, site=request.site)
 
 
 @require_GET
 @permission_required("use_checkin")
+@unlocked
 def board(request: HttpRequest) -> HttpResponse:
-    """Today's board for the current site: who has arrived, in arrival order."""
-    today = timezone.localdate()
-    visits = (
-        Visit.objects.filter(site=request.site, date=today, undone_at__isnull=True)
-        .select_related("participant")
-        .order_by("arrived_at")
+    """Today's board for the current site: who has arrived, in arrival order, and the search box."""
+    return render(request, "dagsverket/checkin_board.html", _board_context(request))
+
+
+@require_GET
+@permission_required("use_checkin")
+@unlocked
+def search(request: HttpRequest) -> HttpResponse:
+    """Search as you type (a small partial): best matches first, people seen recently first."""
+    query = request.GET.get("q", "")[:100]
+    results = participant_search(site=request.site, query=query)
+    return render(
+        request,
+        "dagsverket/_search_results.html",
+        {"query": query.strip(), "results": results, "nonce": uuid.uuid4().hex},
     )
-    return render(request, "dagsverket/checkin_board.html", {"today": today, "visits": visits})
+
+
+@require_POST
+@permission_required("use_checkin")
+@unlocked
+def check_in(request: HttpRequest) -> HttpResponse:
+    """One tap: check a person in. A repeated tap or a second tablet shows the existing visit."""
+    try:
+        participant_id = int(request.POST.get("participant", ""))
+    except ValueError:
+        return _answer(request, _("Choose a person from the list."), status=400, error=True)
+    participant = Participant.objects.filter(pk=participant_id, site=request.site).first()
+    if participant is None:
+        return _answer(request, _("Choose a person from the list."), status=400, error=True)
+    visit, created = participant_check_in(
+        participant=participant, site=request.site, by=request.user, nonce=request.POST.get("nonce")
+    )
+    return _checked_in_answer(request, visit, created)
+
+
+def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
+    name = visit.participant.name
+    time = timezone.localtime(visit.arrived_at).strftime("%H:%M")
+    if created:
+        message = _("%(name)s is checked in (%(time)s).") % {"name": name, "time": time}
+    else:
+        message = _("%(name)s was already checked in at %(time)s.") % {"name": name, "time": time}
+    if request.htmx:
+        # The board already knows who is excluded: no extra query for the warning.
+        context = _board_context(request, highlight=visit.pk)
+        row = next((row for row in context["visits"] if row.pk == visit.pk), None)
+        if row is not None and row.excluded_until:
+            message += " " + _excluded_message(row.excluded_until)
+        context["flash"] = message
+        return render(request, "dagsverket/_board.html", context)
+    exclusion = participant_is_excluded(visit.participant, visit.date)
+    if exclusion:
+        message += " " + _excluded_message(exclusion.ends_on)
+    return _answer(request, message, highlight=visit.pk)
+
+
+def _excluded_message(ends_on) -> str:
+    return _("Excluded until %(date)s: cannot be put to work.") % {"date": ends_on.strftime("%d.%m.%Y")}
+
+
+@require_POST
+@permission_required("use_checkin")
+@unlocked
+def register_and_check_in(request: HttpRequest) -> HttpResponse:
+    """Register a newcomer by name or nickname and check them in, in one step. Similar existing
+    people are offered first ("is this the same person?")."""
+    name = request.POST.get("name", "").strip()[:100]
+    if not name:
+        return _answer(request, _("A name or nickname is enough, but it is needed."), status=400, error=True)
+    if request.POST.get("confirm_new") != "1":
+        similar = similar_participants(site=request.site, name=name)
+        if similar:
+            response = render(
+                request,
+                "dagsverket/_search_results.html",
+                {"query": name, "results": similar, "similar": True, "nonce": uuid.uuid4().hex},
+            )
+            # The answer is a question, not the board: show it where the search results are.
+            response["HX-Retarget"] = "#search-results"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+    try:
+        participant = participant_register(site=request.site, by=request.user, name=name)
+    except DagsverketError as error:
+        return _answer(request, str(error.message), status=400, error=True)
+    visit, created = participant_check_in(
+        participant=participant, site=request.site, by=request.user, nonce=request.POST.get("nonce")
+    )
+    return _checked_in_answer(request, visit, created)
+
+
+@require_POST
+@permission_required("use_checkin")
+@unlocked
+def readiness(request: HttpRequest, pk: int) -> HttpResponse:
+    """Readiness in one or two taps: ready, light duties, or not today with a coded reason."""
+    visit = _get_visit_for_site(request, pk)
+    choice = request.POST.get("choice", "")
+    status, _sep, reason_id = choice.partition(":")
+    reason = None
+    if reason_id:
+        reason = ReasonCode.objects.filter(pk=reason_id if reason_id.isdigit() else 0).first()
+    checks = request.site.readiness_checks
+    try:
+        visit_set_readiness(
+            visit=visit,
+            status=status,
+            reason=reason,
+            by=request.user,
+            safety_briefing=(request.POST.get("safety_briefing") == "on") if checks else None,
+            work_clothes_ok=(request.POST.get("work_clothes_ok") == "on") if checks else None,
+            note=request.POST.get("note", "") if has_perm(request.user, "view_health_data") else "",
+        )
+    except DagsverketError as error:
+        return _answer(request, str(error.message), status=400, error=True, highlight=visit.pk)
+    label = Readiness(status).label
+    if reason:
+        label = f"{label} ({reason.label})"
+    return _answer(request, _("%(name)s: %(status)s.") % {"name": visit.participant.name, "status": label})
+
+
+@require_POST
+@permission_required("use_checkin")
+@unlocked
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a check-in within 10 minutes; later, a correction with a reason. Kept, not deleted."""
+    visit = _get_visit_for_site(request, pk)
+    try:
+        visit_undo(visit=visit, by=request.user, reason=request.POST.get("reason", "")[:200])
+    except DagsverketError as error:
+        return _answer(request, str(error.message), status=400, error=True, correct=visit.pk)
+    return _answer(request, _("The check-in of %(name)s was undone.") % {"name": visit.participant.name})
+
+
+@require_POST
+@permission_required("use_checkin")
+def lock(request: HttpRequest) -> HttpResponse:
+    """Lock the tablet (after the idle time, or by hand): no personal data until a PIN is given."""
+    request.session[LOCK_KEY] = True
+    return redirect("checkin_locked")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("use_checkin")
+def locked(request: HttpRequest) -> HttpResponse:
+    """The locked screen: staff names and a PIN pad, nothing about participants."""
+    staff = list(
+        request.site.staff.filter(is_active=True, pin__isnull=False).order_by("first_name", "username")
+    )
+    error = None
+    if request.method == "POST":
+        site = request.site
+        try:
+            user = staff_by_pin(
+                site=site,
+                user_id=int(request.POST["user"]) if request.POST.get("user", "").isdigit() else 0,
+                pin=request.POST.get("pin", ""),
+            )
+        except DagsverketError as exc:
+            error = exc.message
+        else:
+            if user.pk != request.user.pk:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                request.session[SESSION_KEY] = site.pk
+            request.session.pop(LOCK_KEY, None)
+            messages.success(
+                request, _("Welcome, %(name)s.") % {"name": user.get_full_name() or user.username}
+            )
+            return redirect("checkin")
+    request.session[LOCK_KEY] = True
+    return render(
+        request,
+        "dagsverket/checkin_locked.html",
+        {"staff": staff, "error": error, "current": request.user},
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("use_checkin")
+@unlocked
+def pin(request: HttpRequest) -> HttpResponse:
+    """Set one's own PIN for switching user on the tablet."""
+    form = PinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_pin_set(user=request.user, pin=form.cleaned_data["pin"])
+        except DagsverketError as error:
+            form.add_error("pin", error.message)
+        else:
+            messages.success(request, _("Your PIN is saved."))
+            return redirect("checkin")
+    return render(request, "dagsverket/pin.html", {"form": form}, status=400 if form.errors else 200)

@@ -6,6 +6,8 @@ from .access import has_perm
 # (permission, URL name, label): the main menu, filtered by what the user may use.
 MENU = [
     ("use_checkin", "checkin", _("Check-in")),
+    ("view_participants", "participant_list", _("Participants")),
+    ("view_participants", "attendance", _("Attendance")),
     ("manage_jobs", "jobs:today", _("Jobs")),
     ("manage_payroll", "payroll:today", _("Pay")),
     ("manage_site", "manage_today", _("Manage")),

@@ -120,3 +120,53 @@ def seed_visits(
         if last:
             Participant.objects.filter(pk=person.pk).update(last_seen=last)
     return len(visits)
+
+
+DEMO_PIN = "1234"  # demo only, printed with the logins
+
+
+def seed_checkin(context) -> None:
+    """Readiness for the visits seeded above (mostly ready, some light or not today with a coded
+    reason), two current exclusions, and a tablet PIN for every demo user."""
+    from django.contrib.auth.hashers import make_password
+
+    from .models import Exclusion, ReadinessEntry, ReasonCode, StaffPin
+
+    rng = context.rng
+    readiness_codes = list(ReasonCode.objects.filter(kind="readiness", site=None))
+    exclusion_codes = list(ReasonCode.objects.filter(kind="exclusion", site=None))
+    for site in context.sites:
+        visits = list(Visit.objects.filter(site=site).only("pk", "arrived_at", "checked_in_by_id"))
+        entries = []
+        for visit in visits:
+            roll = rng.random()
+            status, code = ("ready", None)
+            if roll > 0.92 and readiness_codes:
+                status, code = "not_today", rng.choice(readiness_codes)
+            elif roll > 0.85:
+                status = "light"
+            visit.readiness, visit.readiness_reason = status, code
+            entries.append(
+                ReadinessEntry(
+                    visit=visit,
+                    status=status,
+                    reason=code,
+                    recorded_at=visit.arrived_at + datetime.timedelta(minutes=2),
+                    recorded_by_id=visit.checked_in_by_id,
+                )
+            )
+        Visit.objects.bulk_update(visits, ["readiness", "readiness_reason"], batch_size=1000)
+        ReadinessEntry.objects.bulk_create(entries, batch_size=1000)
+        people = context.participants[site.pk]
+        today = timezone.localdate()
+        for person in rng.sample(people, k=min(2, len(people))):
+            Exclusion.objects.create(
+                participant=person,
+                starts_on=today - datetime.timedelta(days=3),
+                ends_on=today + datetime.timedelta(days=rng.randint(4, 20)),
+                reason=rng.choice(exclusion_codes),
+            )
+    pin_hash = make_password(DEMO_PIN)
+    for username, *_rest in DEMO_USERS:
+        user = User.objects.get(username=username)
+        StaffPin.objects.update_or_create(user=user, defaults={"pin_hash": pin_hash})

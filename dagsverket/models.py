@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .identifiers import validate_bank_account, validate_national_id
 from .roles import PERMISSIONS
 
 
@@ -34,6 +35,12 @@ class Site(models.Model):
     opens_at = models.TimeField(_("opens at"), default=datetime.time(8, 0))
     closes_at = models.TimeField(_("closes at"), default=datetime.time(14, 0))
     idle_lock_minutes = models.PositiveSmallIntegerField(_("lock the tablet after idle minutes"), default=5)
+    readiness_checks = models.BooleanField(
+        _("ask about safety briefing and work clothes at readiness"), default=False
+    )
+    readiness_notes = models.BooleanField(
+        _("allow free-text readiness notes (health-related; visible to few)"), default=False
+    )
     employer_name = models.CharField(_("employer name"), max_length=200, blank=True)
     organisation_number = models.CharField(_("organisation number"), max_length=9, blank=True)
     cleaning_register_number = models.CharField(
@@ -78,8 +85,12 @@ class Participant(models.Model):
         choices=[("f", _("Female")), ("m", _("Male")), ("x", _("Other or not stated"))],
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    national_id = models.CharField(_("national ID number"), max_length=11, blank=True)
-    bank_account = models.CharField(_("bank account"), max_length=11, blank=True)
+    national_id = models.CharField(
+        _("national ID number"), max_length=11, blank=True, validators=[validate_national_id]
+    )
+    bank_account = models.CharField(
+        _("bank account"), max_length=11, blank=True, validators=[validate_bank_account]
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     emergency_contact = models.CharField(_("emergency contact"), max_length=200, blank=True)
     languages = models.CharField(_("languages"), max_length=200, blank=True)
@@ -301,6 +312,21 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} {self.starts_on}–{self.ends_on}"
+
+
+class StaffPin(models.Model):
+    """A staff member's personal 4-6 digit PIN for switching user on a shared tablet (stored hashed)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pin")
+    pin_hash = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staff PIN")
+        verbose_name_plural = _("staff PINs")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class ActivityLog(models.Model):

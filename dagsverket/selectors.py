@@ -2,7 +2,9 @@
 
 import datetime
 
-from .models import Exclusion, Participant
+from django.db.models import Case, F, Q, Value, When
+
+from .models import Exclusion, Participant, ReasonCode, Visit, normalise_name
 
 
 def excluded_participant_ids(participant_ids, day: datetime.date) -> set[int]:
@@ -25,4 +27,98 @@ def participant_is_excluded(participant: Participant, day: datetime.date) -> Exc
         )
         .order_by("-ends_on")
         .first()
+    )
+
+
+def participant_search(*, site, query: str, limit: int = 8) -> list[Participant]:
+    """Search as you type: words of the name, nickname or full name that start with what was typed,
+    accent-insensitive; names that start with it first, then people seen recently.
+
+    Reads only the site's participants (never the visits), so it stays as fast as history grows."""
+    words = normalise_name(query).split()
+    if not words:
+        return []
+    matches = Participant.objects.filter(site=site, merged_into__isnull=True)
+    for word in words:
+        matches = matches.filter(Q(search_name__startswith=word) | Q(search_name__contains=" " + word))
+    return list(
+        matches.annotate(
+            starts=Case(When(search_name__startswith=words[0], then=Value(0)), default=Value(1)),
+        )
+        .only("pk", "name", "full_name", "nickname", "birth_year", "last_seen", "site_id")
+        .order_by("starts", F("last_seen").desc(nulls_last=True), "name")[:limit]
+    )
+
+
+def similar_participants(
+    *,
+    site,
+    name: str,
+    nickname: str = "",
+    full_name: str = "",
+    birth_date: datetime.date | None = None,
+    exclude_pk: int | None = None,
+    limit: int = 5,
+) -> list[Participant]:
+    """People who may be the same person: any name word in common (case, spaces and accents ignored)
+    or the same birth date."""
+    words = {
+        word
+        for text in (name, nickname, full_name)
+        for word in normalise_name(text).split()
+        if len(word) >= 2
+    }
+    condition = Q()
+    for word in words:
+        condition |= Q(search_name__startswith=word) | Q(search_name__contains=" " + word)
+    if birth_date:
+        condition |= Q(birth_date=birth_date)
+    if not condition:
+        return []
+    matches = Participant.objects.filter(condition, site=site, merged_into__isnull=True)
+    if exclude_pk:
+        matches = matches.exclude(pk=exclude_pk)
+    first = normalise_name(name).split()[:1]
+    ranking = Value(1)
+    if first:
+        ranking = Case(When(search_name__startswith=first[0], then=Value(0)), default=Value(1))
+    return list(matches.annotate(rank=ranking).order_by("rank", F("last_seen").desc(nulls_last=True))[:limit])
+
+
+def board_visits(*, site, day: datetime.date) -> list[Visit]:
+    """Today's board: visits in arrival order with person and reason; two queries whatever the size."""
+    visits = list(
+        Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
+        .select_related("participant", "readiness_reason")
+        .order_by("arrived_at", "pk")
+    )
+    excluded_until = dict(
+        Exclusion.objects.filter(
+            participant_id__in=[visit.participant_id for visit in visits],
+            starts_on__lte=day,
+            ends_on__gte=day,
+            lifted_at__isnull=True,
+        )
+        .order_by("ends_on")
+        .values_list("participant_id", "ends_on")
+    )
+    for visit in visits:
+        visit.excluded_until = excluded_until.get(visit.participant_id)
+        visit.is_excluded = visit.excluded_until is not None
+    return visits
+
+
+def readiness_reasons(site) -> list[ReasonCode]:
+    return list(
+        ReasonCode.objects.filter(
+            Q(site=site) | Q(site__isnull=True), kind=ReasonCode.Kind.READINESS, active=True
+        )
+    )
+
+
+def exclusion_reasons(site) -> list[ReasonCode]:
+    return list(
+        ReasonCode.objects.filter(
+            Q(site=site) | Q(site__isnull=True), kind=ReasonCode.Kind.EXCLUSION, active=True
+        )
     )

@@ -1,8 +1,26 @@
 """Writes of the core domain. Every write goes through a function here."""
 
-from django.db import models
+import datetime
 
-from .models import AccessLog, ActivityLog, Participant, Site
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from .identifiers import compact_bank_account, compact_national_id
+from .models import (
+    AccessLog,
+    ActivityLog,
+    Exclusion,
+    Participant,
+    Readiness,
+    ReadinessEntry,
+    ReasonCode,
+    Site,
+    StaffPin,
+    Visit,
+)
 
 
 class DagsverketError(Exception):
@@ -30,3 +48,290 @@ def log_action(*, actor, action: str, obj: models.Model, site: Site | None = Non
 def log_access(*, user, participant: Participant | None, what: str, path: str = "") -> AccessLog:
     """Record that `user` read health-related data or a national ID of `participant`."""
     return AccessLog.objects.create(user=user, participant=participant, what=what, path=path[:300])
+
+
+# --- Participants, check-in, readiness, exclusions, PINs (issue 3) ---
+
+UNDO_MINUTES = 10
+
+PARTICIPANT_FIELDS = [
+    "name",
+    "full_name",
+    "nickname",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "phone",
+    "national_id",
+    "bank_account",
+    "address",
+    "emergency_contact",
+    "languages",
+    "skills",
+    "restrictions",
+    "hms_card_number",
+    "hms_card_expires",
+    "driving_licence",
+]
+
+
+def _validate_participant(participant: Participant) -> None:
+    if not (participant.name or "").strip():
+        raise DagsverketError(_("A name or nickname is enough, but it is needed."), code="name", field="name")
+    participant.name = participant.name.strip()
+    participant.national_id = compact_national_id(participant.national_id)
+    participant.bank_account = compact_bank_account(participant.bank_account)
+    try:
+        participant.full_clean(exclude=["site", "merged_into", "search_name"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DagsverketError(messages[0], code="invalid", field=field) from None
+
+
+def participant_register(*, site: Site, by, **fields) -> Participant:
+    """Register a person; only a name or nickname is required."""
+    unknown = set(fields) - set(PARTICIPANT_FIELDS)
+    if unknown:
+        raise DagsverketError(_("Unknown field."), code="unknown_field", field=sorted(unknown)[0])
+    participant = Participant(site=site, **fields)
+    _validate_participant(participant)
+    with transaction.atomic():
+        participant.save()
+        log_action(actor=by, action="participant_register", obj=participant, site=site)
+    return participant
+
+
+def participant_update(*, participant: Participant, by, **fields) -> Participant:
+    """Change a person's details; what changed is logged (names of fields, not values)."""
+    changed = [
+        name for name in PARTICIPANT_FIELDS if name in fields and getattr(participant, name) != fields[name]
+    ]
+    for name in changed:
+        setattr(participant, name, fields[name])
+    _validate_participant(participant)
+    with transaction.atomic():
+        participant.save()
+        log_action(
+            actor=by,
+            action="participant_update",
+            obj=participant,
+            site=participant.site,
+            fields=",".join(changed),
+        )
+    return participant
+
+
+def participant_merge(*, keep: Participant, duplicate: Participant, by) -> Participant:
+    """Merge `duplicate` into `keep`: all history moves over, the duplicate stays as a pointer."""
+    if keep.pk == duplicate.pk:
+        raise DagsverketError(_("A person cannot be merged with themselves."), code="same")
+    with transaction.atomic():
+        keep, duplicate = (
+            Participant.objects.select_for_update().get(pk=keep.pk),
+            Participant.objects.select_for_update().get(pk=duplicate.pk),
+        )
+        if duplicate.merged_into_id or keep.merged_into_id:
+            raise DagsverketError(_("One of these records has already been merged."), code="already_merged")
+        kept_days = set(
+            Visit.objects.filter(participant=keep, undone_at__isnull=True).values_list("site_id", "date")
+        )
+        now = timezone.now()
+        moved = 0
+        for visit in Visit.objects.filter(participant=duplicate).select_for_update():
+            if visit.undone_at is None and (visit.site_id, visit.date) in kept_days:
+                # Both records came that day: keep one visit, the other stays as a correction.
+                visit.undone_at, visit.undone_by, visit.undo_reason = now, by, "merged duplicate"
+            visit.participant = keep
+            visit.save()
+            moved += 1
+        Exclusion.objects.filter(participant=duplicate).update(participant=keep)
+        for name in PARTICIPANT_FIELDS:
+            if not getattr(keep, name) and getattr(duplicate, name):
+                setattr(keep, name, getattr(duplicate, name))
+        if duplicate.last_seen and (not keep.last_seen or duplicate.last_seen > keep.last_seen):
+            keep.last_seen = duplicate.last_seen
+        keep.save()
+        duplicate.merged_into = keep
+        duplicate.save(update_fields=["merged_into"])
+        log_action(
+            actor=by, action="participant_merge", obj=keep, site=keep.site, merged=duplicate.pk, visits=moved
+        )
+    return keep
+
+
+def participant_check_in(
+    *, participant: Participant, site: Site, by, nonce: str | None = None
+) -> tuple[Visit, bool]:
+    """Record that `participant` came today. Repeats (same nonce, double tap, second tablet) return
+    the existing visit; the second value says whether a new visit was created."""
+    if participant.merged_into_id:
+        participant = participant.merged_into
+    if participant.site_id != site.pk:
+        raise DagsverketError(_("This person is registered at another site."), code="other_site")
+    nonce = (nonce or "")[:64] or None
+    today = timezone.localdate()
+    if nonce and (existing := Visit.objects.filter(nonce=nonce).first()):
+        return existing, False
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                participant=participant,
+                site=site,
+                date=today,
+                arrived_at=timezone.now(),
+                checked_in_by=by if by is not None and by.is_authenticated else None,
+                nonce=nonce,
+            )
+            Participant.objects.filter(pk=participant.pk).update(last_seen=today)
+            log_action(actor=by, action="check_in", obj=visit, site=site)
+    except IntegrityError:
+        existing = (
+            Visit.objects.filter(
+                participant=participant, site=site, date=today, undone_at__isnull=True
+            ).first()
+            or Visit.objects.filter(nonce=nonce).first()
+        )
+        if existing is None:
+            raise
+        return existing, False
+    return visit, True
+
+
+def visit_undo(*, visit: Visit, by, reason: str = "") -> Visit:
+    """Take back a check-in: within 10 minutes freely, later only as a correction with a reason.
+    The visit is kept (marked undone), never deleted."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        if visit.undone_at:
+            raise DagsverketError(_("This check-in has already been undone."), code="already_undone")
+        late = timezone.now() - visit.arrived_at > datetime.timedelta(minutes=UNDO_MINUTES)
+        if late and not reason:
+            raise DagsverketError(
+                _("More than %(minutes)s minutes have passed: give a reason for the correction.")
+                % {"minutes": UNDO_MINUTES},
+                code="reason_needed",
+                field="reason",
+            )
+        visit.undone_at = timezone.now()
+        visit.undone_by = by
+        visit.undo_reason = reason
+        visit.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+        log_action(
+            actor=by,
+            action="correct_check_in" if late else "undo_check_in",
+            obj=visit,
+            site=visit.site,
+            reason=reason,
+        )
+    return visit
+
+
+def visit_set_readiness(
+    *,
+    visit: Visit,
+    status: str,
+    by,
+    reason: ReasonCode | None = None,
+    safety_briefing: bool | None = None,
+    work_clothes_ok: bool | None = None,
+    note: str = "",
+) -> ReadinessEntry:
+    """Record readiness (history kept); the visit holds the latest. 'Not today' needs a coded reason;
+    an excluded person can only be 'not today'."""
+    from .selectors import participant_is_excluded
+
+    if status not in {Readiness.READY, Readiness.LIGHT, Readiness.NOT_TODAY}:
+        raise DagsverketError(_("Choose ready, light duties or not today."), code="status", field="status")
+    if status == Readiness.NOT_TODAY and reason is None:
+        raise DagsverketError(_("Choose a reason."), code="reason_needed", field="reason")
+    if reason is not None and (
+        reason.kind != ReasonCode.Kind.READINESS or reason.site_id not in (None, visit.site_id)
+    ):
+        raise DagsverketError(_("Choose a reason from the list."), code="reason", field="reason")
+    if status != Readiness.NOT_TODAY:
+        reason = None
+        exclusion = participant_is_excluded(visit.participant, visit.date)
+        if exclusion:
+            raise DagsverketError(
+                _("Excluded until %(date)s: cannot be put to work.")
+                % {"date": formats.date_format(exclusion.ends_on)},
+                code="excluded",
+                field="status",
+            )
+    if not visit.site.readiness_notes:
+        note = ""
+    if not visit.site.readiness_checks:
+        safety_briefing = work_clothes_ok = None
+    with transaction.atomic():
+        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        if locked.undone_at:
+            raise DagsverketError(_("This check-in has been undone."), code="undone")
+        entry = ReadinessEntry.objects.create(
+            visit=locked,
+            status=status,
+            reason=reason,
+            safety_briefing=safety_briefing,
+            work_clothes_ok=work_clothes_ok,
+            note=(note or "").strip(),
+            recorded_by=by,
+        )
+        locked.readiness, locked.readiness_reason = status, reason
+        locked.save(update_fields=["readiness", "readiness_reason"])
+        log_action(actor=by, action="readiness", obj=locked, site=locked.site, status=status)
+    visit.readiness, visit.readiness_reason = status, reason
+    return entry
+
+
+def exclusion_create(
+    *,
+    participant: Participant,
+    ends_on: datetime.date,
+    reason: ReasonCode,
+    by,
+    starts_on: datetime.date | None = None,
+) -> Exclusion:
+    """Exclude a person (karantene) until and including `ends_on`, with a coded reason."""
+    starts_on = starts_on or timezone.localdate()
+    if ends_on < starts_on:
+        raise DagsverketError(_("The end date must not be before the start."), code="dates", field="ends_on")
+    if reason.kind != ReasonCode.Kind.EXCLUSION:
+        raise DagsverketError(_("Choose a reason from the list."), code="reason", field="reason")
+    with transaction.atomic():
+        exclusion = Exclusion.objects.create(
+            participant=participant, starts_on=starts_on, ends_on=ends_on, reason=reason, created_by=by
+        )
+        log_action(actor=by, action="exclusion_create", obj=exclusion, site=participant.site, until=ends_on)
+    return exclusion
+
+
+def exclusion_lift(*, exclusion: Exclusion, by) -> Exclusion:
+    with transaction.atomic():
+        exclusion.lifted_at, exclusion.lifted_by = timezone.now(), by
+        exclusion.save(update_fields=["lifted_at", "lifted_by"])
+        log_action(actor=by, action="exclusion_lift", obj=exclusion, site=exclusion.participant.site)
+    return exclusion
+
+
+def staff_pin_set(*, user, pin: str) -> StaffPin:
+    """Set a staff member's personal PIN (4-6 digits) for switching user on the tablet."""
+    pin = (pin or "").strip()
+    if not (pin.isdigit() and 4 <= len(pin) <= 6):
+        raise DagsverketError(_("A PIN has 4 to 6 digits."), code="pin", field="pin")
+    staff_pin, _created = StaffPin.objects.update_or_create(
+        user=user, defaults={"pin_hash": make_password(pin), "updated_at": timezone.now()}
+    )
+    log_action(actor=user, action="pin_set", obj=staff_pin)
+    return staff_pin
+
+
+def staff_by_pin(*, site: Site, user_id, pin: str):
+    """The staff member of `site` with this id and PIN, or an error (never says which part was wrong)."""
+    staff_pin = (
+        StaffPin.objects.filter(user_id=user_id, user__sites=site, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if staff_pin is None or not check_password((pin or "").strip(), staff_pin.pin_hash):
+        raise DagsverketError(_("Wrong name or PIN."), code="pin", field="pin")
+    return staff_pin.user

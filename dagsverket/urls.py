@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import participant_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,19 @@ urlpatterns = [
     path("manage/", views.manage_today, name="manage_today"),
     path("evaluation/", views.evaluation_home, name="evaluation_home"),
     path("checkin/", include("dagsverket.checkin_urls")),
+    path("participants/", participant_views.participant_list, name="participant_list"),
+    path("participants/new/", participant_views.participant_new, name="participant_new"),
+    path("participants/import/", participant_views.participant_import, name="participant_import"),
+    path("participants/<int:pk>/", participant_views.participant_detail, name="participant_detail"),
+    path("participants/<int:pk>/edit/", participant_views.participant_edit, name="participant_edit"),
+    path("participants/<int:pk>/exclude/", participant_views.participant_exclude, name="participant_exclude"),
+    path(
+        "participants/<int:pk>/exclusions/<int:exclusion_pk>/lift/",
+        participant_views.participant_lift_exclusion,
+        name="participant_lift_exclusion",
+    ),
+    path("participants/<int:pk>/merge/", participant_views.participant_merge_view, name="participant_merge"),
+    path("attendance/", participant_views.attendance, name="attendance"),
     path("jobs/", include("jobs.urls")),
     path("payroll/", include("payroll.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

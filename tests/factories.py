@@ -72,3 +72,31 @@ class VisitFactory(factory.django.DjangoModelFactory):
     arrived_at = factory.LazyAttribute(
         lambda o: timezone.make_aware(datetime.datetime.combine(o.date, datetime.time(8, 15)))
     )
+
+
+# --- Check-in, readiness, exclusions (issue 3) ---
+
+
+def reason(kind: str = "readiness", code: str = "unwell"):
+    """A seeded reason code (the data migration creates them; transactional tests flush them)."""
+    import importlib
+
+    from dagsverket.models import ReasonCode
+
+    seeded = importlib.import_module("dagsverket.migrations.0006_default_reason_codes")
+    labels = {row[0]: row[1:] for row in seeded.READINESS + seeded.EXCLUSION}
+    label_nb, label_en = labels.get(code, (code, code))
+    found, _created = ReasonCode.objects.get_or_create(
+        kind=kind, code=code, site=None, defaults={"label_nb": label_nb, "label_en": label_en}
+    )
+    return found
+
+
+class ExclusionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dagsverket.Exclusion"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=14))
+    reason = factory.LazyFunction(lambda: reason("exclusion", "intoxicated-at-work"))

@@ -31,3 +31,13 @@ def test_seed_demo_with_if_empty_leaves_existing_data_alone(db, settings):
     before = Participant.objects.count()
     call_command("seed_demo", participants=5, days=3, if_empty=True)
     assert Participant.objects.count() == before
+
+
+def test_seed_demo_adds_readiness_history_exclusions_and_tablet_pins(db, settings):
+    from dagsverket.models import Exclusion, ReadinessEntry, StaffPin
+
+    settings.DEBUG = True
+    call_command("seed_demo", participants=12, days=14)
+    assert ReadinessEntry.objects.count() == Visit.objects.count()
+    assert Exclusion.objects.count() == 4
+    assert StaffPin.objects.count() == 5

@@ -72,6 +72,7 @@ class Command(BaseCommand):
                     context.progress(f"Visits at {site.name}"),
                 )
                 self.stdout.write(f"{site.name}: {len(participants[site.pk])} participants, {count} visits")
+            demo.seed_checkin(context)
             for module_name in APP_DEMO_MODULES:
                 if importlib.util.find_spec(module_name) is None:
                     continue  # that app has no figures of its own yet
@@ -81,5 +82,6 @@ class Command(BaseCommand):
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("Demo logins (password for all: demo):"))
+        self.stdout.write(f"  (tablet PIN for all: {demo.DEMO_PIN})")
         for username, role, *_ in demo.DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.label}")

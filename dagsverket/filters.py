@@ -1,0 +1,44 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Readiness, Visit, normalise_name
+
+
+class AttendanceFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    site = django_filters.ModelChoiceFilter(label=_("Site"), queryset=None, empty_label=_("All my sites"))
+    participant = django_filters.CharFilter(label=_("Participant"), method="filter_participant")
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"),
+        method="filter_outcome",
+        choices=[*Readiness.choices, ("undone", _("Undone"))],
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Visit
+        fields = []
+
+    def __init__(self, *args, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["site"].queryset = sites
+
+    def filter_participant(self, queryset, name, value):
+        for word in normalise_name(value).split():
+            queryset = queryset.filter(
+                Q(participant__search_name__startswith=word)
+                | Q(participant__search_name__contains=" " + word)
+            )
+        return queryset
+
+    def filter_outcome(self, queryset, name, value):
+        if value == "undone":
+            return queryset.filter(undone_at__isnull=False)
+        return queryset.filter(readiness=value, undone_at__isnull=True)

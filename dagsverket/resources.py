@@ -1,0 +1,50 @@
+"""Import of participants from CSV or XLSX (django-import-export)."""
+
+from import_export import resources
+
+from .identifiers import compact_bank_account, compact_national_id
+from .models import Participant
+
+
+class ParticipantResource(resources.ModelResource):
+    """Columns by field name; every row is validated like a registration; the site is the importer's."""
+
+    class Meta:
+        model = Participant
+        fields = [
+            "name",
+            "full_name",
+            "nickname",
+            "birth_date",
+            "birth_year",
+            "phone",
+            "national_id",
+            "bank_account",
+            "address",
+            "emergency_contact",
+            "languages",
+            "skills",
+            "restrictions",
+        ]
+        import_id_fields = []
+        clean_model_instances = True
+        skip_unchanged = False
+        use_transactions = True
+
+    def __init__(self, *, site=None, **kwargs):
+        super().__init__(**kwargs)
+        self.site = site
+
+    def before_import_row(self, row, **kwargs):
+        for key in ("national_id", "bank_account"):
+            if row.get(key) is not None:
+                row[key] = str(row[key]).strip()
+        row["national_id"] = compact_national_id(row.get("national_id") or "")
+        row["bank_account"] = compact_bank_account(row.get("bank_account") or "")
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        instance.site = self.site
+
+    def get_instance(self, instance_loader, row):
+        return None  # always new people: duplicates are found and merged on screen

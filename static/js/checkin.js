@@ -1,0 +1,35 @@
+// The check-in tablet: lock after the site's idle time, clear the search after a check-in.
+(function () {
+  "use strict";
+  var root = document.getElementById("checkin");
+  if (!root) { return; }
+  var minutes = parseFloat(root.getAttribute("data-idle-lock-minutes")) || 5;
+  var timer = null;
+  function lock() {
+    var form = document.getElementById("lock-form");
+    if (form) { form.submit(); }
+  }
+  function reset() {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(lock, minutes * 60 * 1000);
+  }
+  ["pointerdown", "keydown", "input", "touchstart", "scroll"].forEach(function (name) {
+    document.addEventListener(name, reset, { passive: true });
+  });
+  reset();
+  // After a check-in from the results, empty the search box for the next person.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var source = event.detail.elt;
+    var retargeted = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Retarget");
+    if (event.detail.successful && !retargeted && source && source.closest && source.closest("[data-clear-search]")) {
+      var box = document.getElementById("q");
+      var results = document.getElementById("search-results");
+      if (box) { box.value = ""; box.focus(); }
+      if (results) { results.innerHTML = ""; }
+    }
+  });
+  // A 400 answer still carries the board with its error line: show it.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 400) { event.detail.shouldSwap = true; event.detail.isError = false; }
+  });
+})();
