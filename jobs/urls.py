@@ -17,3 +17,13 @@ urlpatterns = [
     path("lottery/rules/", views.lottery_rules, name="lottery_rules"),
     path("lottery/<int:pk>/", views.draw_detail, name="draw_detail"),
 ]
+urlpatterns += [
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/new/", views.customer_edit, name="customer_new"),
+    path("customers/<int:pk>/", views.customer_edit, name="customer_edit"),
+    path("customers/import/", views.customer_import, name="customer_import"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/new/", views.task_edit, name="task_new"),
+    path("tasks/<int:pk>/", views.task_edit, name="task_edit"),
+    path("invoice/", views.invoice, name="invoice"),
+]

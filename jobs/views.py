@@ -1,8 +1,10 @@
 """Views of the jobs app: the day board, the lottery, assignments, hours, customers, tasks, invoices."""
 
+import csv
 from collections.abc import Callable
 from functools import wraps
 
+import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,16 +14,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
 
 from dagsverket.access import has_perm, permission_required
 from dagsverket.models import Readiness, Visit
 from dagsverket.selectors import excluded_participant_ids
 
-from . import services
-from .forms import AssignForm, CorrectionForm, DrawForm, HoursForm, MoveForm, PlacesForm
-from .models import Assignment, LotteryDraw, Outcome, Task
+from . import imports, invoicing, services
+from .forms import (
+    AssignForm,
+    CorrectionForm,
+    CustomerForm,
+    DrawForm,
+    HoursForm,
+    ImportForm,
+    InvoiceBasisForm,
+    MoveForm,
+    PlacesForm,
+    TaskForm,
+)
+from .models import Assignment, Customer, LotteryDraw, Outcome, Task
 from .selectors import current_draw, day_places, day_tasks
 from .services import ASSIGNABLE_OUTCOMES, JobsError
+from .tables import CustomerFilter, CustomerTable, TaskFilter, TaskTable
 
 
 def any_permission_required(*codenames: str) -> Callable:
@@ -402,3 +417,186 @@ def lottery_rules(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Lottery rules saved."))
         return redirect("jobs:lottery")
     return render(request, "jobs/lottery_rules.html", {"form": form})
+
+
+# --- customers, tasks, import -----------------------------------------------------------------------
+
+
+def _get_customer_for_site(request, pk) -> Customer:
+    customer = Customer.objects.filter(pk=pk, site=request.site).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+@require_GET
+@permission_required("manage_jobs")
+def customer_list(request: HttpRequest) -> HttpResponse:
+    filterset = CustomerFilter(request.GET or None, queryset=Customer.objects.filter(site=request.site))
+    table = CustomerTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "jobs/customer_list.html", {"table": table, "filter": filterset})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_jobs")
+def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    customer = _get_customer_for_site(request, pk) if pk else None
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.customer_save(
+                    site=request.site, by=request.user, customer=customer, **_customer_data(form)
+                )
+            except JobsError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Customer saved."))
+                return redirect("jobs:customer_list")
+        return render(request, "jobs/customer_form.html", {"form": form, "customer": customer}, status=400)
+    return render(request, "jobs/customer_form.html", {"form": form, "customer": customer})
+
+
+def _customer_data(form) -> dict:
+    return {name: form.cleaned_data[name] for name in services.CUSTOMER_FIELDS}
+
+
+IMPORT_SESSION_KEY = "jobs_customer_import"
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_jobs")
+def customer_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or Excel file, see a preview with row errors, then confirm: all rows or none."""
+    if request.method == "GET":
+        return render(request, "jobs/customer_import.html", {"form": ImportForm()})
+    if request.POST.get("confirm"):
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        if not stored:
+            return render(
+                request,
+                "jobs/customer_import.html",
+                {"form": ImportForm(), "error": _("Upload the file again.")},
+                status=400,
+            )
+        dataset = tablib.Dataset().load(stored, format="json")
+        result = imports.customer_import(site=request.site, dataset=dataset, dry_run=False)
+        if result.has_errors() or result.has_validation_errors():
+            return render(
+                request, "jobs/customer_import.html", _import_context(ImportForm(), result), status=400
+            )
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(request, _("%(count)s customers imported.") % {"count": len(dataset)})
+        return redirect("jobs:customer_list")
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "jobs/customer_import.html", {"form": form}, status=400)
+    try:
+        dataset = imports.load_dataset(form.cleaned_data["file"])
+    except Exception:  # any unreadable file is the user's input, not a crash
+        form.add_error("file", _("This file could not be read as CSV or Excel (.xlsx)."))
+        return render(request, "jobs/customer_import.html", {"form": form}, status=400)
+    if "name" not in (dataset.headers or []):
+        form.add_error("file", _("The file needs a header row with at least a “name” column."))
+        return render(request, "jobs/customer_import.html", {"form": form}, status=400)
+    result = imports.customer_import(site=request.site, dataset=dataset, dry_run=True)
+    context = _import_context(form, result)
+    if result.has_errors() or result.has_validation_errors():
+        return render(request, "jobs/customer_import.html", context, status=400)
+    request.session[IMPORT_SESSION_KEY] = dataset.export("json")
+    context["can_confirm"] = True
+    return render(request, "jobs/customer_import.html", context)
+
+
+def _import_context(form, result) -> dict:
+    errors = []
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            errors.append((number, str(error.error)))
+    for row in result.invalid_rows:
+        for field, messages_ in row.error_dict.items():
+            errors.append((row.number, f"{field}: {' '.join(str(m) for m in messages_)}"))
+    rows = [(row.import_type, row.object_repr) for row in result.rows if not row.errors]
+    return {"form": form, "preview": rows, "row_errors": errors}
+
+
+@require_GET
+@permission_required("manage_jobs")
+def task_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        Task.objects.filter(site=request.site).select_related("customer").order_by("-date", "starts_at")
+    )
+    filterset = TaskFilter(request.GET or None, queryset=queryset)
+    table = TaskTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "jobs/task_list.html", {"table": table, "filter": filterset})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_jobs")
+def task_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    task = _get_task_for_site(request, pk) if pk else None
+    initial = {} if task else {"date": timezone.localdate()}
+    form = TaskForm(request.POST or None, instance=task, site=request.site, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            data = {
+                name: form.cleaned_data[name] for name in services.TASK_FIELDS if name in form.cleaned_data
+            }
+            try:
+                if task is None:
+                    created = services.task_create(
+                        site=request.site,
+                        by=request.user,
+                        repeat_weekdays=form.cleaned_data["repeat_weekdays"],
+                        repeat_until=form.cleaned_data["repeat_until"],
+                        **data,
+                    )
+                    for warning in services.task_warnings(created[0]):
+                        messages.warning(request, warning)
+                else:
+                    services.task_update(
+                        task=task, by=request.user, reason=form.cleaned_data["reason"], **data
+                    )
+            except JobsError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Task saved."))
+                return redirect("jobs:task_list")
+        return render(request, "jobs/task_form.html", {"form": form, "task": task}, status=400)
+    return render(request, "jobs/task_form.html", {"form": form, "task": task})
+
+
+# --- invoice basis ----------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("manage_jobs")
+def invoice(request: HttpRequest) -> HttpResponse:
+    """The invoice basis per customer and month, as a page, CSV or PDF."""
+    form = InvoiceBasisForm(request.GET or None, site=request.site)
+    if not request.GET:
+        return render(request, "jobs/invoice.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "jobs/invoice.html", {"form": form}, status=400)
+    basis = invoicing.invoice_basis(customer=form.cleaned_data["customer"], month=form.cleaned_data["month"])
+    name = f"fakturagrunnlag-{basis.customer.pk}-{basis.month:%Y-%m}"
+    output = request.GET.get("format", "html")
+    if output == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = csv.writer(response)
+        for row in invoicing.invoice_rows(basis):
+            writer.writerow(row)
+        return response
+    context = {"form": form, "basis": basis, "site_obj": request.site, "query": request.GET.urlencode()}
+    if output == "pdf":
+        from weasyprint import HTML
+
+        html = render(request, "jobs/invoice_pdf.html", context).content.decode()
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return render(request, "jobs/invoice.html", context)
