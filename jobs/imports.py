@@ -1,6 +1,7 @@
 """Customer import from CSV or Excel with django-import-export: preview first, then all or nothing."""
 
 import tablib
+from django.utils import translation
 from import_export import fields, resources
 
 from dagsverket.models import Site
@@ -42,6 +43,8 @@ class CustomerResource(resources.ModelResource):
         # Accept the sector's label as well as its code ("Business" or "business").
         value = (row.get("sector") or "").strip()
         by_label = {str(label).casefold(): code for code, label in Sector.choices}
+        with translation.override("en"):
+            by_label.update({str(label).casefold(): code for code, label in Sector.choices})
         row["sector"] = by_label.get(value.casefold(), value.casefold())
         row["organisation_number"] = (row.get("organisation_number") or "").replace(" ", "")
 

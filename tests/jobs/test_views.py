@@ -129,7 +129,7 @@ def test_hours_are_set_signed_off_and_corrected_with_a_reason(client_for, day):
     bad = client.post(
         hours_url, {f"a{a.pk}-starts_at": "13:00", f"a{a.pk}-ends_at": "09:00", f"a{a.pk}-break_minutes": "0"}
     )
-    assert bad.status_code == 400 and "slutte etter" in bad.content.decode()
+    assert bad.status_code == 400 and "Slutt må være etter start" in bad.content.decode()
     garbage = client.post(
         hours_url, {f"a{a.pk}-starts_at": "kl 9", f"a{a.pk}-ends_at": "", f"a{a.pk}-break_minutes": "-5"}
     )
