@@ -8,7 +8,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
@@ -37,7 +37,7 @@ from .models import (
 
 MAX_HOURS_PER_DAY = Decimal("12")
 ASSIGNABLE_OUTCOMES = {Outcome.DRAWN, Outcome.FROM_WAITING, Outcome.NO_DRAW}
-HISTORY_DAYS = 120  # how far back the lottery looks for unlucky days and the last worked day
+STREAK_DAYS = 42  # how far back unlucky days in a row are counted (a streak longer than this is rare)
 
 
 class JobsError(DagsverketError):
@@ -302,21 +302,33 @@ def lottery_pool(*, site: Site, day: datetime.date) -> tuple[list[Visit], list[V
 
 
 def pool_history(*, site: Site, day: datetime.date, participant_ids: list[int]) -> dict[int, dict]:
-    """Per participant: unlucky days in a row, days worked this week, days since last worked,
-    an unused earned guarantee. Three queries over the full visit history (bounded to HISTORY_DAYS)."""
-    since = day - datetime.timedelta(days=HISTORY_DAYS)
+    """Per participant: unlucky days in a row, days worked this week, days since last worked (over the
+    full history), an unused earned guarantee. Four queries, whatever the pool's size."""
+    streak_since = day - datetime.timedelta(days=STREAK_DAYS)
     monday = day - datetime.timedelta(days=day.weekday())
     history = {pid: {"worked": set(), "outcomes": {}} for pid in participant_ids}
+    last_worked = dict(
+        Assignment.objects.filter(participant_id__in=participant_ids, date__lt=day, removed_at__isnull=True)
+        .values("participant_id")
+        .annotate(last=Max("date"))
+        .values_list("participant_id", "last")
+    )
     for pid, date in (
         Assignment.objects.filter(
-            participant_id__in=participant_ids, date__gte=since, date__lt=day, removed_at__isnull=True
+            participant_id__in=participant_ids,
+            date__gte=min(streak_since, monday),
+            date__lt=day,
+            removed_at__isnull=True,
         )
         .values_list("participant_id", "date")
         .distinct()
     ):
         history[pid]["worked"].add(date)
     for pid, date, outcome in LotteryEntry.objects.filter(
-        participant_id__in=participant_ids, draw__current=True, draw__date__gte=since, draw__date__lt=day
+        participant_id__in=participant_ids,
+        draw__current=True,
+        draw__date__gte=streak_since,
+        draw__date__lt=day,
     ).values_list("participant_id", "draw__date", "outcome"):
         history[pid]["outcomes"][date] = outcome
     earned = set(
@@ -333,7 +345,7 @@ def pool_history(*, site: Site, day: datetime.date, participant_ids: list[int]) 
                 break
             if h["outcomes"].get(date) in (Outcome.NOT_DRAWN, Outcome.WAITING):
                 unlucky += 1
-        last = max(h["worked"], default=None)
+        last = last_worked.get(pid)
         result[pid] = {
             "unlucky_days": unlucky,
             "worked_this_week": len([d for d in h["worked"] if d >= monday]),
