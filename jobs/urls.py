@@ -5,6 +5,7 @@ from . import views
 app_name = "jobs"
 urlpatterns = [
     path("", views.today, name="today"),
+    path("board/", views.board, name="board"),
     path("assign/", views.assign, name="assign"),
     path("assignments/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
     path("assignments/<int:pk>/move/", views.assignment_move, name="assignment_move"),

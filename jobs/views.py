@@ -143,17 +143,33 @@ def _board_context(request, day, chosen_visit_id=None):
     }
 
 
-@require_GET
-@any_permission_required("manage_jobs", "use_checkin")
-def today(request: HttpRequest) -> HttpResponse:
-    """The day board: tasks as columns with free places, crews with their work leader, and who is
-    waiting for work. Tap a person, then a task, to assign."""
+def _board(request: HttpRequest) -> HttpResponse:
     try:
         chosen = int(request.GET.get("visit", "") or 0) or None
     except ValueError:
         chosen = None
     context = _board_context(request, timezone.localdate(), chosen)
     return render(request, "jobs/today.html", context)
+
+
+@require_GET
+@permission_required("manage_jobs")
+def today(request: HttpRequest) -> HttpResponse:
+    """The work leader's start page, the day board: tasks as columns with free places, crews with
+    their work leader, and who is waiting for work. Tap a person, then a task, to assign."""
+    return _board(request)
+
+
+@require_GET
+@any_permission_required("manage_jobs", "use_checkin")
+def board(request: HttpRequest) -> HttpResponse:
+    """The same day board for the front desk, which assigns too (the work leader's start page stays
+    theirs alone)."""
+    return _board(request)
+
+
+def _to_board(request: HttpRequest) -> HttpResponse:
+    return redirect("jobs:today" if has_perm(request.user, "manage_jobs") else "jobs:board")
 
 
 def _board_error(request, error: JobsError) -> HttpResponse:
@@ -180,7 +196,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         services.assignment_create(task=task, visit=visit, by=request.user)
     except JobsError as error:
         return _board_error(request, error)
-    return redirect("jobs:today")
+    return _to_board(request)
 
 
 @require_POST
@@ -191,7 +207,7 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.assignment_remove(assignment=assignment, by=request.user)
     except JobsError as error:
         return _board_error(request, error)
-    return redirect("jobs:today")
+    return _to_board(request)
 
 
 @require_POST
@@ -208,7 +224,7 @@ def assignment_move(request: HttpRequest, pk: int) -> HttpResponse:
         services.assignment_move(assignment=assignment, task=task, by=request.user)
     except JobsError as error:
         return _board_error(request, error)
-    return redirect("jobs:today")
+    return _to_board(request)
 
 
 # --- hours and sign-off -----------------------------------------------------------------------------
