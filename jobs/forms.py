@@ -144,3 +144,8 @@ class InvoiceBasisForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or Excel file"))
+
+
+class GuaranteeForm(forms.Form):
+    visit = forms.IntegerField(label=_("Person"))
+    reason = forms.CharField(label=_("What they helped with"), max_length=200)

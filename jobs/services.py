@@ -801,3 +801,22 @@ def hours_correct(
 
 def active_assignment_count(task: Task) -> int:
     return Assignment.objects.filter(Q(task=task) & Q(removed_at__isnull=True)).count()
+
+
+def tasks_mark_invoiced(*, customer, month: datetime.date, by) -> int:
+    """Mark the month's done tasks of a customer as invoiced; after this they change only with a reason."""
+    from .invoicing import month_bounds
+
+    first, following = month_bounds(month)
+    with transaction.atomic():
+        tasks = list(
+            Task.objects.select_for_update().filter(
+                customer=customer, date__gte=first, date__lt=following, status=TaskStatus.DONE
+            )
+        )
+        if not tasks:
+            raise JobsError(_("There are no done tasks to invoice this month."), code="nothing_to_invoice")
+        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(status=TaskStatus.INVOICED)
+        for task in tasks:
+            log_action(actor=by, action="task_invoiced", obj=task, site=task.site)
+    return len(tasks)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("lottery/draw/", views.lottery_draw, name="lottery_draw"),
     path("lottery/places/", views.day_places_set, name="day_places_set"),
     path("lottery/rules/", views.lottery_rules, name="lottery_rules"),
+    path("lottery/guarantee/", views.guarantee_grant, name="guarantee_grant"),
     path("lottery/<int:pk>/", views.draw_detail, name="draw_detail"),
 ]
 urlpatterns += [
@@ -27,4 +28,5 @@ urlpatterns += [
     path("tasks/new/", views.task_edit, name="task_new"),
     path("tasks/<int:pk>/", views.task_edit, name="task_edit"),
     path("invoice/", views.invoice, name="invoice"),
+    path("invoice/mark/", views.invoice_mark, name="invoice_mark"),
 ]

@@ -26,6 +26,7 @@ from .forms import (
     CorrectionForm,
     CustomerForm,
     DrawForm,
+    GuaranteeForm,
     HoursForm,
     ImportForm,
     InvoiceBasisForm,
@@ -33,7 +34,7 @@ from .forms import (
     PlacesForm,
     TaskForm,
 )
-from .models import Assignment, Customer, LotteryDraw, Outcome, Task
+from .models import Assignment, Customer, EarnedGuarantee, LotteryDraw, Outcome, Task
 from .selectors import current_draw, day_places, day_tasks
 from .services import ASSIGNABLE_OUTCOMES, JobsError
 from .tables import CustomerFilter, CustomerTable, TaskFilter, TaskTable
@@ -297,7 +298,7 @@ def task_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the lottery ------------------------------------------------------------------------------------
 
 
-def _lottery_page(request, *, error=None, places_form=None, draw_form=None, status=200):
+def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guarantee_form=None, status=200):
     day = timezone.localdate()
     site = request.site
     services.waiting_list_update(site=site, day=day)
@@ -325,6 +326,13 @@ def _lottery_page(request, *, error=None, places_form=None, draw_form=None, stat
                 }
             ),
             "draw_form": draw_form or DrawForm(),
+            "guarantee_form": guarantee_form or GuaranteeForm(),
+            "today_visits": Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
+            .select_related("participant")
+            .order_by("participant__name"),
+            "guarantees": EarnedGuarantee.objects.filter(participant__site=site, used_in__isnull=True)
+            .select_related("participant")
+            .order_by("earned_on"),
             "error": error,
             "can_draw": has_perm(request.user, "use_checkin"),
         },
@@ -616,3 +624,50 @@ def invoice(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
     return render(request, "jobs/invoice.html", context)
+
+
+@require_POST
+@permission_required("manage_jobs")
+def invoice_mark(request: HttpRequest) -> HttpResponse:
+    """Mark the month's done tasks of the customer as invoiced."""
+    form = InvoiceBasisForm(request.POST, site=request.site)
+    if not form.is_valid():
+        return render(request, "jobs/invoice.html", {"form": form}, status=400)
+    try:
+        count = services.tasks_mark_invoiced(
+            customer=form.cleaned_data["customer"], month=form.cleaned_data["month"], by=request.user
+        )
+    except JobsError as error:
+        form.add_error(None, error.message)
+        return render(request, "jobs/invoice.html", {"form": form}, status=400)
+    messages.success(request, _("%(count)s tasks marked as invoiced.") % {"count": count})
+    month = form.cleaned_data["month"]
+    return redirect(
+        f"{reverse('jobs:invoice')}?customer={form.cleaned_data['customer'].pk}&month={month:%Y-%m}"
+    )
+
+
+@require_POST
+@permission_required("use_checkin")
+def guarantee_grant(request: HttpRequest) -> HttpResponse:
+    """Record an unpaid helping task today: it earns a guaranteed place at the next draw."""
+    form = GuaranteeForm(request.POST)
+    if not form.is_valid():
+        return _lottery_page(request, guarantee_form=form, status=400)
+    visit = (
+        Visit.objects.filter(pk=form.cleaned_data["visit"], site=request.site, date=timezone.localdate())
+        .select_related("participant")
+        .first()
+    )
+    if visit is None:
+        form.add_error("visit", _("Choose a person who came today."))
+        return _lottery_page(request, guarantee_form=form, status=400)
+    try:
+        services.earned_guarantee_grant(
+            participant=visit.participant, day=visit.date, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except JobsError as error:
+        form.add_error("reason", error.message)
+        return _lottery_page(request, guarantee_form=form, status=400)
+    messages.success(request, _("Guaranteed place recorded."))
+    return redirect("jobs:lottery")

@@ -182,3 +182,22 @@ def test_the_invoice_basis_adds_hours_times_price_fixed_prices_and_vat(client_fo
     assert client_for(Role.FRONT_DESK).get(reverse("jobs:invoice")).status_code == 403
     assert Assignment.objects.count() == 3
     assert timezone.localdate() == DAY
+
+
+def test_done_tasks_of_a_month_are_marked_invoiced_once(client_for, site):
+    customer = CustomerFactory(site=site)
+    done = TaskFactory(customer=customer, date=DAY, status="done")
+    planned = TaskFactory(customer=customer, date=DAY, status="planned")
+    client = client_for(Role.WORK_LEADER)
+    url = reverse("jobs:invoice_mark")
+    assert client.post(url, {"customer": customer.pk, "month": "2026-11"}).status_code == 302
+    done.refresh_from_db()
+    planned.refresh_from_db()
+    assert (done.status, planned.status) == ("invoiced", "planned")
+    assert client.post(url, {"customer": customer.pk, "month": "2026-11"}).status_code == 400
+    assert client.post(url, {"customer": "", "month": "x"}).status_code == 400
+    assert (
+        client_for(Role.FRONT_DESK).post(url, {"customer": customer.pk, "month": "2026-11"}).status_code
+        == 403
+    )
+    assert client.get(url).status_code == 405

@@ -228,3 +228,26 @@ def test_lottery_rules_are_for_managers(client_for, site):
     }
     assert manager.post(url, data).status_code == 302
     assert Task.objects.count() == 0
+
+
+def test_the_board_offers_a_move_to_another_task(client_for, day):
+    tasks, visits = day
+    client = client_for(Role.WORK_LEADER)
+    client.post(reverse("jobs:assign"), {"task": tasks[0].pk, "visit": visits[0].pk})
+    body = client.get(reverse("jobs:today")).content.decode()
+    assert reverse("jobs:assignment_move", args=[Assignment.objects.get().pk]) in body
+
+
+def test_the_front_desk_records_a_guaranteed_place_for_a_helping_task(client_for, day):
+    from jobs.models import EarnedGuarantee
+
+    _tasks, visits = day
+    client = client_for(Role.FRONT_DESK)
+    url = reverse("jobs:guarantee_grant")
+    assert client.post(url, {"visit": visits[0].pk, "reason": ""}).status_code == 400
+    assert client.post(url, {"visit": 999999, "reason": "Hjalp til"}).status_code == 400
+    assert not EarnedGuarantee.objects.exists()
+    assert client.post(url, {"visit": visits[0].pk, "reason": "Ryddet lageret"}).status_code == 302
+    assert EarnedGuarantee.objects.get().participant == visits[0].participant
+    assert client_for(Role.WORK_LEADER).post(url, {"visit": visits[0].pk, "reason": "x"}).status_code == 403
+    assert client.get(url).status_code == 405
