@@ -217,7 +217,12 @@ def task_update(*, task: Task, by, reason: str = "", **data) -> Task:
                 setattr(task, name, value)
         if not changes:
             return task
-        if task.status == TaskStatus.INVOICED or changes.get("status", [""])[0] == TaskStatus.INVOICED:
+        was_invoiced = (
+            changes["status"][0] == TaskStatus.INVOICED
+            if "status" in changes
+            else task.status == TaskStatus.INVOICED
+        )
+        if was_invoiced:
             if not reason.strip():
                 raise JobsError(
                     _("This task has been invoiced; give a reason for the change."),

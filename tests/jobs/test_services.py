@@ -320,3 +320,30 @@ def test_an_assignment_factory_gives_payable_hours_after_sign_off(site):
     a = AssignmentFactory(visit=ready_visit(site))
     Task.objects.filter(pk=a.task_id).update(signed_off_at=timezone.now())
     assert payable_work(site=site, day=DAY)[0].hours == Decimal("3.50")
+
+
+def test_marking_a_task_invoiced_needs_no_reason_but_changing_it_back_does(site):
+    t = task(site, status=TaskStatus.DONE)
+    task_update(task=t, by=None, status=TaskStatus.INVOICED)
+    assert error_code(task_update, task=t, by=None, status=TaskStatus.DONE) == "reason_required"
+
+
+def test_a_reopened_draw_explains_why_someone_was_not_drawn(site):
+    from django.utils import translation
+
+    from jobs.explain import explain
+
+    task(site, workers_max=1)
+    unlucky = ParticipantFactory(site=site)
+    yesterday = DAY - datetime.timedelta(days=1)
+    old_visit = VisitFactory(participant=unlucky, date=yesterday, readiness="ready")
+    old = LotteryDraw.objects.create(site=site, date=yesterday, seed=1, places=1, light_places=0)
+    LotteryEntry.objects.create(draw=old, visit=old_visit, participant=unlucky, outcome=Outcome.NOT_DRAWN)
+    mine = VisitFactory(participant=unlucky, date=DAY, readiness="ready")
+    winner = ready_visit(site)
+    EarnedGuarantee.objects.create(participant=winner.participant, earned_on=yesterday, reason="Hjalp")
+    draw = lottery_draw(site=site, day=DAY, by=None)
+    with translation.override("en"):
+        text = explain(draw.entries.get(visit=mine), draw.rules)
+        assert text == "Not drawn (number 2); 2 unlucky days in a row; guaranteed next time"
+        assert explain(draw.entries.get(visit=winner), draw.rules) == "Drawn; guaranteed place earned earlier"
