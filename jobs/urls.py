@@ -17,6 +17,7 @@ urlpatterns = [
     path("lottery/places/", views.day_places_set, name="day_places_set"),
     path("lottery/rules/", views.lottery_rules, name="lottery_rules"),
     path("lottery/guarantee/", views.guarantee_grant, name="guarantee_grant"),
+    path("lottery/draws/", views.draw_list, name="draw_list"),
     path("lottery/<int:pk>/", views.draw_detail, name="draw_detail"),
 ]
 urlpatterns += [

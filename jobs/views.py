@@ -8,6 +8,7 @@ import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -399,6 +400,18 @@ def day_places_set(request: HttpRequest) -> HttpResponse:
         return _lottery_page(request, places_form=form, status=400)
     messages.success(request, _("Places saved."))
     return redirect("jobs:lottery")
+
+
+@require_GET
+@permission_required()
+def draw_list(request: HttpRequest) -> HttpResponse:
+    """Every draw at the site, newest first, for anyone on staff to re-open."""
+    draws = (
+        LotteryDraw.objects.filter(site=request.site).select_related("ran_by").order_by("-date", "-ran_at")
+    )
+    paginator = Paginator(draws, 50)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "jobs/draw_list.html", {"page": page})
 
 
 @require_GET

@@ -291,4 +291,6 @@ T = {
     "The person is guaranteed a place at the next draw they are in.": "Personen er garantert plass i neste trekning hen er med i.",
     "Record guaranteed place": "Registrer garantert plass",
     "Move": "Flytt",
+    "All draws": "Alle trekninger",
+    "No draws yet.": "Ingen trekninger ennå.",
 }

@@ -251,3 +251,18 @@ def test_the_front_desk_records_a_guaranteed_place_for_a_helping_task(client_for
     assert EarnedGuarantee.objects.get().participant == visits[0].participant
     assert client_for(Role.WORK_LEADER).post(url, {"visit": visits[0].pk, "reason": "x"}).status_code == 403
     assert client.get(url).status_code == 405
+
+
+def test_anyone_on_staff_can_list_the_draws(client_for, site, django_assert_max_num_queries):
+    for offset in range(3):
+        LotteryDraw.objects.create(
+            site=site, date=DAY - datetime.timedelta(days=offset), seed=offset, places=1, light_places=0
+        )
+    client = client_for(Role.PAYROLL)
+    client.get(reverse("jobs:draw_list"))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("jobs:draw_list"))
+    assert response.status_code == 200
+    assert response.content.decode().count("/jobs/lottery/") >= 3
+    assert client_for(None).get(reverse("jobs:draw_list")).status_code == 302
+    assert client.post(reverse("jobs:draw_list")).status_code == 405
