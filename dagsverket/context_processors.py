@@ -9,6 +9,8 @@ MENU = [
     ("view_participants", "participant_list", _("Participants")),
     ("view_participants", "attendance", _("Attendance")),
     ("manage_jobs", "jobs:today", _("Jobs")),
+    ("manage_jobs", "jobs:customer_list", _("Customers")),
+    ("use_checkin", "jobs:lottery", _("Lottery")),
     ("manage_payroll", "payroll:today", _("Pay")),
     ("manage_site", "manage_today", _("Manage")),
     ("export_evaluation", "evaluation_home", _("Evaluation")),

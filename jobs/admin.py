@@ -1,0 +1,51 @@
+"""Admin views of the jobs app: for looking, not for changing (writes go through the services)."""
+
+from django.contrib import admin
+
+from .models import Customer, LotteryDraw, LotteryEntry, LotteryRules, Task
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(ReadOnlyAdmin):
+    list_display = ["name", "site", "sector", "organisation_number"]
+    list_filter = ["site", "sector"]
+    search_fields = ["name"]
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ["description", "date", "customer", "category", "workers_max", "status", "signed_off_at"]
+    list_filter = ["site", "status", "category"]
+    list_select_related = ["customer"]
+    date_hierarchy = "date"
+
+
+class LotteryEntryInline(admin.TabularInline):
+    model = LotteryEntry
+    fields = ["participant", "outcome", "position", "guaranteed", "unlucky_days", "weight", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(LotteryDraw)
+class LotteryDrawAdmin(ReadOnlyAdmin):
+    list_display = ["site", "date", "ran_at", "places", "seed", "current"]
+    list_filter = ["site", "current"]
+    inlines = [LotteryEntryInline]
+
+
+@admin.register(LotteryRules)
+class LotteryRulesAdmin(admin.ModelAdmin):
+    list_display = ["site", "guarantee_enabled", "weekly_cap_enabled", "weighting_enabled"]
