@@ -1,6 +1,7 @@
 """factory-boy factories. Fake people come from Faker's Norwegian locale; nothing here is real."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -72,3 +73,28 @@ class VisitFactory(factory.django.DjangoModelFactory):
     arrived_at = factory.LazyAttribute(
         lambda o: timezone.make_aware(datetime.datetime.combine(o.date, datetime.time(8, 15)))
     )
+
+
+# --- payroll ---------------------------------------------------------------------------------------
+
+
+class WageRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.WageRate"
+
+    site = factory.SubFactory(SiteFactory)
+    valid_from = datetime.date(2020, 1, 1)
+    kind = "hourly"
+    amount = Decimal("150.00")
+
+
+class TaxCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.TaxCard"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    year = 2026
+    kind = "frikort"
+    frikort_amount = Decimal("100000.00")
+    source = "Skatteetaten"
+    received_on = datetime.date(2026, 1, 5)
