@@ -165,6 +165,7 @@ class LotteryEntryFactory(factory.django.DjangoModelFactory):
     participant = factory.SelfAttribute("visit.participant")
     outcome = Outcome.DRAWN
 
+
 # --- payroll ---------------------------------------------------------------------------------------
 
 

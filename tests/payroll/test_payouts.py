@@ -162,9 +162,12 @@ def test_postgresql_itself_refuses_edits_of_paid_rows(on_postgres, draft, staff,
     from dagsverket.roles import Role
 
     payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
-    with pytest.raises(IntegrityError, match="payroll: "):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(IntegrityError, match="payroll: "),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     draft.refresh_from_db()
     assert draft.net == D("495.90")
 
