@@ -136,7 +136,9 @@ def payslip_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("payroll:day", day=slip.date)
     context = _day_context(
-        request, slip.date, error=" ".join(m for errors in form.errors.values() for m in errors) or _("Check the form.")
+        request,
+        slip.date,
+        error=" ".join(m for errors in form.errors.values() for m in errors) or _("Check the form."),
     )
     return render(request, "payroll/day.html", context, status=400)
 

@@ -3,8 +3,8 @@
 import datetime
 import subprocess
 import uuid
-from pathlib import Path
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
