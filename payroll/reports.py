@@ -37,7 +37,7 @@ class ReportRow:
     below_threshold: bool
 
 
-def _sums(slips, by_year_too=False):
+def _sums(slips):
     return slips.values("participant_id").annotate(
         gross=Sum("gross"),
         holiday=Sum("holiday_pay"),
@@ -45,6 +45,11 @@ def _sums(slips, by_year_too=False):
         taxable=Sum("taxable"),
         slips=Count("pk"),
     )
+
+
+def _m(value) -> Decimal:
+    # SQLite sums decimals through floats; every sum goes back to øre here.
+    return money(value or ZERO)
 
 
 def monthly_report(*, site: Site, year: int, month: int) -> tuple[list[ReportRow], YearSettings | None]:
@@ -70,31 +75,30 @@ def monthly_report(*, site: Site, year: int, month: int) -> tuple[list[ReportRow
     exempt = site_settings_for(site).charity_exempt and settings is not None
     if exempt:
         used_before = sum(
-            min(row["taxable"] or ZERO, settings.charity_exemption_per_employee)
-            for row in before_rows.values()
+            min(_m(row["taxable"]), settings.charity_exemption_per_employee) for row in before_rows.values()
         )
         total_left = max(settings.charity_exemption_total - used_before, ZERO)
     rows = []
     for pid, row in sorted(month_rows.items(), key=lambda item: item[1]["participant__name"]):
-        base = row["taxable"] or ZERO
+        base = _m(row["taxable"])
         exempt_part = ZERO
         if exempt:
-            before = (before_rows.get(pid) or {}).get("taxable") or ZERO
+            before = _m((before_rows.get(pid) or {}).get("taxable"))
             person_left = max(settings.charity_exemption_per_employee - before, ZERO)
             exempt_part = max(min(base, person_left, total_left), ZERO)
             total_left -= exempt_part
         year_row = year_rows[pid]
-        year_total, year_tax = year_row["taxable"] or ZERO, year_row["tax"] or ZERO
+        year_total, year_tax = _m(year_row["taxable"]), _m(year_row["tax"])
         rows.append(
             ReportRow(
                 participant_id=pid,
                 name=row["participant__name"],
                 national_id=row["participant__national_id"],
-                gross=row["gross"] or ZERO,
-                holiday_pay=row["holiday"] or ZERO,
-                tax=row["tax"] or ZERO,
+                gross=_m(row["gross"]),
+                holiday_pay=_m(row["holiday"]),
+                tax=_m(row["tax"]),
                 contribution_base=base,
-                contribution_exempt=exempt_part,
+                contribution_exempt=money(exempt_part),
                 contribution=money((base - exempt_part) * rate / HUNDRED),
                 year_total=year_total,
                 year_tax=year_tax,

@@ -7,7 +7,7 @@ from django.db.models import Q, Sum
 
 from dagsverket.models import Participant, Site
 
-from .engine import NO_CARD, Card
+from .engine import NO_CARD, Card, money
 from .models import Payslip, SitePayrollSettings, TaxCard, WageRate, YearSettings
 
 ZERO = Decimal("0")
@@ -43,7 +43,7 @@ def paid_in_year(*, participant: Participant, year: int, exclude_pk: int | None 
     if exclude_pk:
         slips = slips.exclude(pk=exclude_pk)
     sums = slips.aggregate(taxable=Sum("taxable"), tax=Sum("tax"), gross=Sum("gross"))
-    return {key: value or ZERO for key, value in sums.items()}
+    return {key: money(value or ZERO) for key, value in sums.items()}
 
 
 def day_payslips(*, site: Site, day: datetime.date):

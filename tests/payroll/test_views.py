@@ -28,7 +28,11 @@ def signed_off(site, wage_rate, frozen_day):
     for name, account in (("Kari", "12345678903"), ("Per", "")):
         visit = VisitFactory(
             participant=ParticipantFactory(
-                site=site, name=name, bank_account=account, national_id="01017012345"
+                site=site,
+                name=name,
+                bank_account=account,
+                birth_date=datetime.date(1985, 1, 1),
+                national_id="01017012345",
             ),
             site=site,
             date=DAY,
