@@ -61,6 +61,20 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        # Used by the spreadsheet import (django-import-export cleans each row's instance).
+        from django.core.exceptions import ValidationError
+        from stdnum.exceptions import ValidationError as StdnumError
+        from stdnum.no import orgnr
+
+        if self.organisation_number:
+            try:
+                self.organisation_number = orgnr.validate(self.organisation_number)
+            except StdnumError as error:
+                raise ValidationError(
+                    {"organisation_number": _("This is not a valid Norwegian organisation number.")}
+                ) from error
+
 
 class Category(models.TextChoices):
     GARDEN = "garden", _("Garden and park")
