@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PayoutMethod, TaxCard
+from .models import PayoutMethod, TaxCard, WageRate
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
 
@@ -44,3 +46,33 @@ class CashCloseForm(forms.Form):
     explanation = forms.CharField(label=_("Explanation of the difference"), max_length=300, required=False)
     witness_username = forms.CharField(label=_("Second staff member (user name)"), max_length=150)
     witness_password = forms.CharField(label=_("Second staff member's password"), widget=forms.PasswordInput)
+
+
+class YearSettingsForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    frikort_limit = forms.DecimalField(label=_("Frikort limit"), min_value=0, **MONEY_FIELD)
+    employer_contribution_rate = forms.DecimalField(
+        label=_("Employer's contribution rate"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    charity_exemption_per_employee = forms.DecimalField(
+        label=_("Charity exemption per employee"), min_value=0, **MONEY_FIELD
+    )
+    charity_exemption_total = forms.DecimalField(
+        label=_("Charity exemption per year in total"), min_value=0, **MONEY_FIELD
+    )
+    reporting_threshold = forms.DecimalField(
+        label=_("Reporting threshold per person and year"), min_value=0, **MONEY_FIELD
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class WageRateForm(forms.Form):
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=WageRate.Kind.choices)
+    amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), **MONEY_FIELD)
+    holiday_pay_with_wage = forms.BooleanField(
+        label=_("Pay holiday pay out with the day's wage"), required=False
+    )
+    charity_exempt = forms.BooleanField(
+        label=_("Exempt from the employer's contribution as a charity"), required=False
+    )

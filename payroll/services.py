@@ -13,7 +13,18 @@ from dagsverket.models import Participant, Site
 from dagsverket.services import DagsverketError, log_action
 
 from .engine import WorkLine, day_pay, holiday_pay_rate, money
-from .models import CashBox, CashMovement, Payout, PayoutMethod, Payslip, PayslipLine, TaxCard, YearSettings
+from .models import (
+    CashBox,
+    CashMovement,
+    Payout,
+    PayoutMethod,
+    Payslip,
+    PayslipLine,
+    SitePayrollSettings,
+    TaxCard,
+    WageRate,
+    YearSettings,
+)
 from .selectors import card_of, paid_in_year, site_settings_for, tax_card_for, year_settings_for
 
 ZERO = Decimal("0")
@@ -81,6 +92,35 @@ def year_settings_save(*, year: int, by, **values) -> YearSettings:
     settings, _created = YearSettings.objects.update_or_create(year=year, defaults=values)
     log_action(actor=by, action="year_settings_save", obj=settings, **values)
     return settings
+
+
+def wage_rate_set(
+    *,
+    site: Site,
+    valid_from: datetime.date,
+    kind: str,
+    amount: Decimal,
+    by,
+    holiday_pay_with_wage: bool,
+    charity_exempt: bool,
+) -> WageRate:
+    """Set the site's wage from a date on (replacing a rate set for the same date) and its pay settings."""
+    if amount is None or amount <= 0:
+        raise PayrollError(_("The wage must be more than zero."), code="amount", field="amount")
+    if kind not in WageRate.Kind.values:
+        raise PayrollError(_("Choose per hour or a day rate."), code="kind", field="kind")
+    with transaction.atomic():
+        rate, _created = WageRate.objects.update_or_create(
+            site=site,
+            valid_from=valid_from,
+            defaults={"kind": kind, "amount": money(amount), "created_by": by},
+        )
+        SitePayrollSettings.objects.update_or_create(
+            site=site,
+            defaults={"holiday_pay_with_wage": holiday_pay_with_wage, "charity_exempt": charity_exempt},
+        )
+        log_action(actor=by, action="wage_rate_set", obj=rate, site=site, amount=rate.amount, kind=kind)
+    return rate
 
 
 # Payslips ------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ urlpatterns = [
     path("payslip/<int:pk>/correct/", views.payslip_correct, name="payslip_correct"),
     path("payslip/<int:pk>.pdf", views.payslip_pdf, name="payslip_pdf"),
     path("participant/<int:pk>/", views.participant_pay, name="participant"),
+    path("rules/", views.rules, name="rules"),
     path("reports/", views.reports_index, name="reports"),
     path("reports/<int:year>/", views.year_report, name="year_report"),
     path("reports/<int:year>/<int:month>/", views.month_report, name="month_report"),

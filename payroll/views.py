@@ -27,10 +27,12 @@ from .forms import (
     OpeningFloatForm,
     ReasonForm,
     TaxCardForm,
+    WageRateForm,
+    YearSettingsForm,
 )
-from .models import CashBox, Payslip, TaxCard
+from .models import CashBox, Payslip, TaxCard, WageRate, YearSettings
 from .pdf import payslips_pdf
-from .selectors import day_payslips, wage_rate_for
+from .selectors import day_payslips, site_settings_for, wage_rate_for
 from .services import PayrollError
 
 
@@ -385,3 +387,52 @@ def year_report(request: HttpRequest, year: int) -> HttpResponse:
 def reports_index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return redirect(reverse("payroll:month_report", kwargs={"year": today.year, "month": today.month}))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_payroll", "manage_site")
+def rules(request: HttpRequest) -> HttpResponse:
+    """The pay rules as data, kept by a manager: the site's wage rates and the year table."""
+    settings = site_settings_for(request.site)
+    wage_form = WageRateForm(
+        prefix="wage",
+        initial={
+            "valid_from": timezone.localdate(),
+            "holiday_pay_with_wage": settings.holiday_pay_with_wage,
+            "charity_exempt": settings.charity_exempt,
+        },
+    )
+    year_form = YearSettingsForm(prefix="year")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = None
+        if action == "wage":
+            form = wage_form = WageRateForm(request.POST, prefix="wage")
+        elif action == "year":
+            form = year_form = YearSettingsForm(request.POST, prefix="year")
+        if form is not None and form.is_valid():
+            try:
+                if action == "wage":
+                    services.wage_rate_set(site=request.site, by=request.user, **form.cleaned_data)
+                else:
+                    services.year_settings_save(by=request.user, **form.cleaned_data)
+            except PayrollError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("payroll:rules")
+        status = 400
+    return render(
+        request,
+        "payroll/rules.html",
+        {
+            "wage_rates": WageRate.objects.filter(site=request.site),
+            "years": YearSettings.objects.all(),
+            "settings": settings,
+            "wage_form": wage_form,
+            "year_form": year_form,
+            "day": timezone.localdate(),
+        },
+        status=status,
+    )
