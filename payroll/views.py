@@ -62,11 +62,19 @@ def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
 
     slips = list(day_payslips(site=request.site, day=day))
     with_slip = {slip.participant_id for slip in slips if slip.kind == Payslip.Kind.REGULAR}
-    waiting = [
-        person for person, _work in signed_off_work(site=request.site, day=day) if person.pk not in with_slip
-    ]
+    work = signed_off_work(site=request.site, day=day)
+    waiting = [person for person, _items in work if person.pk not in with_slip]
+    corrected_at = {
+        person.pk: max((item.last_corrected_at for item in items if item.last_corrected_at), default=None)
+        for person, items in work
+    }
     for slip in slips:
         slip.frikort_warning = _frikort_warning(slip)
+        changed = corrected_at.get(slip.participant_id)
+        # hours corrected in jobs after this payslip was paid: it needs a correction here too
+        slip.hours_changed = bool(
+            slip.is_paid and slip.kind == Payslip.Kind.REGULAR and changed and changed > slip.paid_at
+        )
         slip.confirm_form = ConfirmPayoutForm(
             initial={
                 "nonce": uuid.uuid4().hex,
@@ -330,6 +338,7 @@ def _csv_safe(value):
 @permission_required("manage_payroll", "view_national_id")
 def month_report_csv(request: HttpRequest, year: int, month: int) -> StreamingHttpResponse:
     _month_or_404(year, month)
+    log_access(user=request.user, participant=None, what="national_id_monthly_report", path=request.path)
     writer = csv.writer(_Echo(), delimiter=";")
     exporter = reports.MonthlyReportExporter(site=request.site, year=year, month=month)
 

@@ -254,3 +254,31 @@ def test_the_days_payslips_come_as_one_pdf_with_a_page_per_person(client_for, si
 def test_a_day_without_payslips_has_no_pdf(client_for, site, frozen_day):
     assert client_for(Role.PAYROLL).get("/payroll/2026-03-09/payslips.pdf").status_code == 404
     assert client_for(Role.PAYROLL).get("/payroll/2026-02-30/payslips.pdf").status_code == 404
+
+
+def test_hours_corrected_after_payment_are_flagged_and_a_correction_pays_the_difference(
+    client_for, signed_off, staff, time_machine
+):
+    from jobs.models import Assignment
+    from jobs.services import hours_correct
+
+    _prepare(client_for)
+    client = client_for(Role.PAYROLL)
+    slip = Payslip.objects.get(participant__name="Per")
+    client.post(reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk}), {"method": "cash", "nonce": "p"})
+    time_machine.move_to(datetime.datetime(2026, 3, 10, 15, 0, tzinfo=datetime.UTC), tick=False)
+    assignment = Assignment.objects.get(participant__name="Per")
+    hours_correct(
+        assignment=assignment,
+        starts_at=datetime.time(9, 0),
+        ends_at=datetime.time(14, 0),
+        break_minutes=30,
+        reason="Stayed an hour longer",
+        by=staff[Role.WORK_LEADER],
+    )
+    page = client.get(reverse("payroll:day", kwargs={"day": DAY}))
+    assert "Timer korrigert etter utbetaling" in page.content.decode()
+    client.post(reverse("payroll:payslip_correct", kwargs={"pk": slip.pk}), {"reason": "Hours corrected"})
+    new = Payslip.objects.get(corrects=slip)
+    assert new.gross == D("675.00")  # 4.5 h × 150
+    assert new.amount_due == new.net - slip.net
