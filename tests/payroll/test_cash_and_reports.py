@@ -1,7 +1,9 @@
 """The cash box (two people close it, a difference needs a reason) and the monthly report."""
 
 import datetime
+import subprocess
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -16,6 +18,7 @@ from tests.factories import ParticipantFactory, TaxCardFactory
 from .conftest import DAY
 
 pytestmark = pytest.mark.django_db
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "tests"
 
 
 @pytest.fixture
@@ -115,7 +118,7 @@ def test_a_charity_is_exempt_up_to_the_limit_per_employee(site, person, draft, s
     assert row.contribution == D("69.34")  # 14.1 % of 491.80
 
 
-def test_the_report_pages_csv_and_pdf(client_for, draft, staff, frozen_day, person):
+def test_the_report_pages_csv_and_pdf(client_for, draft, staff, frozen_day, person, tmp_path):
     person.national_id = "01017012345"
     person.save()
     payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
@@ -129,6 +132,18 @@ def test_the_report_pages_csv_and_pdf(client_for, draft, staff, frozen_day, pers
     assert lines[1].startswith("Ola;01017012345;900,00;91,80;495,90;991,80;0,00;139,84")
     pdf = client.get(reverse("payroll:month_report_pdf", kwargs={"year": 2026, "month": 3}))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for expected in ("Månedsrapport", "mars 2026", "974760673", "05.04.2026", "Ola", "991,80", "139,84"):
+        assert expected in text, expected
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(SCREENSHOTS / "payroll-month")],
+        check=True,
+    )
     assert client.get(reverse("payroll:month_report", kwargs={"year": 2026, "month": 13})).status_code == 404
     year = client.get(reverse("payroll:year_report", kwargs={"year": 2026}))
     assert year.status_code == 200 and "495,90" in year.content.decode()
