@@ -76,3 +76,9 @@ def figures(context):
         get_ok(client, f"/payroll/payslip/{one.pk}.pdf"), repeat=5 if context.small else 15, warmup=2
     )
     yield "payslip_single_ms", round(single, 1)
+    # the same page from static HTML in this run: how much of the request is WeasyPrint itself
+    one_html = payslips_html([one], site=site)
+    static_one = median_ms(
+        lambda: HTML(string=one_html).write_pdf(font_config=font_config()), repeat=5, warmup=1
+    )
+    yield "payslip_single_static_ms", round(static_one, 1)
