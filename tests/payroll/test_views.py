@@ -282,3 +282,27 @@ def test_hours_corrected_after_payment_are_flagged_and_a_correction_pays_the_dif
     new = Payslip.objects.get(corrects=slip)
     assert new.gross == D("675.00")  # 4.5 h × 150
     assert new.amount_due == new.net - slip.net
+
+
+def test_the_days_pay_screen_runs_the_same_queries_for_3_or_6_payslips(
+    client_for, site, wage_rate, frozen_day
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from payroll.engine import hourly_line
+    from payroll.services import payslip_prepare
+
+    client = client_for(Role.PAYROLL)
+    url = reverse("payroll:today")
+    counts = []
+    for _round in range(2):
+        for _ in range(3):
+            person = ParticipantFactory(site=site)
+            payslip_prepare(
+                site=site, participant=person, day=DAY, lines=[hourly_line("x", D("2"), D("150"))]
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
