@@ -306,3 +306,35 @@ def test_the_days_pay_screen_runs_the_same_queries_for_3_or_6_payslips(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kwargs", "method"),
+    [
+        ("payroll:payslip_pdf", {"pk": 1}, "post"),
+        ("payroll:day_pdf", {"day": DAY}, "post"),
+        ("payroll:payslip_reverse", {"pk": 1}, "get"),
+        ("payroll:payslip_correct", {"pk": 1}, "get"),
+        ("payroll:day_prepare", {"day": DAY}, "get"),
+        ("payroll:month_report_csv", {"year": 2026, "month": 3}, "post"),
+        ("payroll:month_report_pdf", {"year": 2026, "month": 3}, "post"),
+    ],
+)
+def test_payroll_views_reject_the_wrong_method(client_for, site, url_name, kwargs, method):
+    assert getattr(client_for(Role.PAYROLL), method)(reverse(url_name, kwargs=kwargs)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kwargs"),
+    [
+        ("payroll:payslip_pdf", {"pk": 1}),
+        ("payroll:day_pdf", {"day": DAY}),
+        ("payroll:month_report_pdf", {"year": 2026, "month": 3}),
+        ("payroll:participant", {"pk": 1}),
+    ],
+)
+def test_payroll_documents_are_for_payroll_only(client_for, site, url_name, kwargs):
+    url = reverse(url_name, kwargs=kwargs)
+    assert client_for(None).get(url).status_code == 302
+    for role in (Role.FRONT_DESK, Role.WORK_LEADER, Role.EVALUATOR):
+        assert client_for(role).get(url).status_code == 403
