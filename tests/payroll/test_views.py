@@ -338,3 +338,15 @@ def test_payroll_documents_are_for_payroll_only(client_for, site, url_name, kwar
     assert client_for(None).get(url).status_code == 302
     for role in (Role.FRONT_DESK, Role.WORK_LEADER, Role.EVALUATOR):
         assert client_for(role).get(url).status_code == 403
+
+
+def test_the_days_pay_warns_when_a_person_passes_80_percent_of_their_frikort(
+    client_for, site, person, wage_rate
+):
+    from payroll.engine import hourly_line
+    from payroll.services import payslip_prepare
+
+    TaxCardFactory(participant=person, frikort_amount=D("1200"))
+    payslip_prepare(site=site, participant=person, day=DAY, lines=[hourly_line("x", D("6"), D("150"))])
+    page = client_for(Role.PAYROLL).get(reverse("payroll:day", kwargs={"day": DAY}))
+    assert "Frikort over 80 %" in page.content.decode()  # 991.80 of 1 200 used
