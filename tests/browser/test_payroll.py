@@ -37,3 +37,17 @@ def test_payroll_confirms_a_payout_on_the_tablet(tablet, staff, site):
     assert tablet.locator("tr", has_text="Per").get_by_text("Utbetalt: Kontant").is_visible()
     assert Payout.objects.count() == 1
     screenshot(tablet, "payroll-day-after")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cash_box_and_tax_card_pages_fit_the_tablet(tablet, staff, site):
+    person = ParticipantFactory(site=site, name="Kari", national_id="01017012345", bank_account="12345678903")
+    login(tablet, Role.PAYROLL.value)
+    tablet.goto(tablet.base_url + f"/payroll/{timezone.localdate():%Y-%m-%d}/cash/")
+    assert tablet.get_by_role("heading", name="Steng kassen").is_visible()
+    assert_touch_targets(tablet)
+    screenshot(tablet, "payroll-cash-box")
+    tablet.goto(tablet.base_url + f"/payroll/participant/{person.pk}/")
+    assert tablet.get_by_text("01017012345").is_visible()
+    assert_touch_targets(tablet)
+    screenshot(tablet, "payroll-participant")

@@ -155,6 +155,7 @@ def test_entering_a_tax_card_logs_who_read_the_national_id(client_for, person, f
     url = reverse("payroll:participant", kwargs={"pk": person.pk})
     page = client.get(url)
     assert "01017012345" in page.content.decode()
+    assert "Utbetalt i 2026" in page.content.decode()  # a year, not "2 026"
     assert AccessLog.objects.filter(participant=person, what="national_id_tax_card").count() == 1
     bad = client.post(
         url, {"year": 2026, "kind": "frikort", "source": "Skatteetaten", "received_on": "2026-01-05"}
