@@ -299,6 +299,11 @@ def _month_or_404(year: int, month: int) -> None:
         raise Http404
 
 
+def _month_totals(rows) -> dict[str, Decimal]:
+    names = ("gross", "holiday_pay", "tax", "contribution_base", "contribution")
+    return {name: sum((getattr(row, name) for row in rows), Decimal("0")) for name in names}
+
+
 @require_GET
 @permission_required("manage_payroll")
 def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
@@ -314,10 +319,7 @@ def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "rows": rows,
             "settings": settings,
             "due": reports.due_date(year, month),
-            "totals": {
-                name: sum((getattr(row, name) for row in rows), Decimal("0"))
-                for name in ("gross", "holiday_pay", "tax", "contribution_base", "contribution")
-            },
+            "totals": _month_totals(rows),
         },
     )
 
@@ -370,6 +372,7 @@ def month_report_pdf(request: HttpRequest, year: int, month: int) -> HttpRespons
         html = render_to_string(
             "payroll/pdf/month_report.html",
             {
+                "totals": _month_totals(rows),
                 "site": request.site,
                 "month_start": datetime.date(year, month, 1),
                 "rows": rows,
