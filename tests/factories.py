@@ -190,3 +190,28 @@ class LotteryEntryFactory(factory.django.DjangoModelFactory):
     )
     participant = factory.SelfAttribute("visit.participant")
     outcome = Outcome.DRAWN
+
+
+# --- payroll ---------------------------------------------------------------------------------------
+
+
+class WageRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.WageRate"
+
+    site = factory.SubFactory(SiteFactory)
+    valid_from = datetime.date(2020, 1, 1)
+    kind = "hourly"
+    amount = Decimal("150.00")
+
+
+class TaxCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.TaxCard"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    year = 2026
+    kind = "frikort"
+    frikort_amount = Decimal("100000.00")
+    source = "Skatteetaten"
+    received_on = datetime.date(2026, 1, 5)
