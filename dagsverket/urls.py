@@ -14,6 +14,7 @@ urlpatterns = [
     path("manage/", views.manage_today, name="manage_today"),
     path("evaluation/", views.evaluation_home, name="evaluation_home"),
     path("checkin/", include("dagsverket.checkin_urls")),
+    path("referrals/", include("dagsverket.referral_urls")),
     path("jobs/", include("jobs.urls")),
     path("payroll/", include("payroll.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
