@@ -26,6 +26,17 @@ class Section:
     headers: list[str]  # translated column titles
     rows: list[dict] = field(default_factory=list)
 
+    @property
+    def wide(self) -> bool:
+        """Too many columns for a table on A4: the PDF shows each row as a list of fields."""
+        return len(self.columns) > 6
+
+    @property
+    def labelled_rows(self) -> list[list[tuple[str, object]]]:
+        return [
+            [(header, row.get(key)) for key, header in zip(self.columns, self.headers)] for row in self.rows
+        ]
+
 
 SECTIONS: list[Callable[[Participant], Section]] = []
 
