@@ -33,7 +33,7 @@ def test_the_front_desk_records_consent_and_sends_a_referral_on_the_tablet(table
     screenshot(tablet, "referral-no-consent-768")
     tablet.click("#send >> text=Registrer samtykke")
 
-    assert tablet.locator('#id_agencies input[value="%d"]' % nav.pk).is_checked()
+    assert tablet.locator(f'#id_agencies input[value="{nav.pk}"]').is_checked()
     tablet.check("text=Signert på nettbrettet")
     assert_touch_targets(tablet)
     screenshot(tablet, "consent-form-768")
