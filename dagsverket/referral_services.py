@@ -220,16 +220,20 @@ def referral_create(
     return referral
 
 
+def _check_transition(current: str, to: str) -> None:
+    if to not in TRANSITIONS[current]:
+        raise DagsverketError(
+            _("A referral that is %(current)s cannot be %(target)s.")
+            % {"current": S(current).label.lower(), "target": S(to).label.lower()},
+            code="invalid_transition",
+        )
+
+
 def _transition(*, referral: Referral, to: str, by, note: str = "", **changes) -> Referral:
     """Move a locked referral to state `to`, apply `changes`, and append the event."""
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        if to not in TRANSITIONS[locked.status]:
-            raise DagsverketError(
-                _("A referral that is %(current)s cannot be %(target)s.")
-                % {"current": S(locked.status).label.lower(), "target": S(to).label.lower()},
-                code="invalid_transition",
-            )
+        _check_transition(locked.status, to)
         from_status = locked.status
         locked.status = to
         for name, value in changes.items():
@@ -251,30 +255,40 @@ def referral_send(
     without one only a manager may send, with a reason, and the override is listed for review."""
     today = timezone.localdate()
     override_reason = override_reason.strip()
-    consent = None
-    changes: dict = {"sent_on": today}
-    if referral.shares_information:
-        consent = consent_covering(participant=referral.participant, agency=referral.agency, day=today)
-        if consent is None:
-            if not override_reason:
-                raise DagsverketError(
-                    _(
-                        "There is no consent in force today that lets us share information with "
-                        "%(agency)s. Record the participant's consent first."
+    with transaction.atomic():
+        # Lock the referral, then the consent, so a withdrawal recorded at the same moment
+        # (consent_withdraw locks the consent too) is either seen here or waits for this send.
+        referral = (
+            Referral.objects.select_for_update().select_related("agency", "participant").get(pk=referral.pk)
+        )
+        consent = None
+        changes: dict = {"sent_on": today}
+        if referral.shares_information:
+            consent = consent_covering(participant=referral.participant, agency=referral.agency, day=today)
+            if consent is not None:
+                consent = Consent.objects.select_for_update().get(pk=consent.pk)
+                if not consent.is_valid_on(today):
+                    consent = None
+            if consent is None:
+                if not override_reason:
+                    raise DagsverketError(
+                        _(
+                            "There is no consent in force today that lets us share information with "
+                            "%(agency)s. Record the participant's consent first."
+                        )
+                        % {"agency": referral.agency.name},
+                        code="no_consent",
                     )
-                    % {"agency": referral.agency.name},
-                    code="no_consent",
-                )
-            if not can_override:
-                raise DagsverketError(
-                    _("Only a manager can send a referral without consent."),
-                    code="override_not_allowed",
-                    field="override_reason",
-                )
-            changes.update(override_reason=override_reason, overridden_by=by)
-        changes["consent"] = consent
-    note = override_reason if consent is None and referral.shares_information else ""
-    return _transition(referral=referral, to=S.SENT, by=by, note=note, **changes)
+                if not can_override:
+                    raise DagsverketError(
+                        _("Only a manager can send a referral without consent."),
+                        code="override_not_allowed",
+                        field="override_reason",
+                    )
+                changes.update(override_reason=override_reason, overridden_by=by)
+            changes["consent"] = consent
+        note = override_reason if consent is None and referral.shares_information else ""
+        return _transition(referral=referral, to=S.SENT, by=by, note=note, **changes)
 
 
 def referral_accept(*, referral: Referral, by) -> Referral:

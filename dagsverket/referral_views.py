@@ -216,9 +216,7 @@ def referral_new(request: HttpRequest, participant_id: int) -> HttpResponse:
     form = ReferralForm(request.POST or None, site=participant.site)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = services.referral_create(
-                participant=participant, by=request.user, site=request.site, **form.cleaned_data
-            )
+            referral = services.referral_create(participant=participant, by=request.user, **form.cleaned_data)
         except DagsverketError as error:
             _form_error(form, error)
         else:
@@ -399,7 +397,8 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=services.referrals_due(site=request.site, day=today), site=request.site
     )
     table = FollowUpTable(filterset.qs)
-    table.paginate(page=request.GET.get("page", 1), per_page=50)
+    # RequestConfig shows the first or last page for a bad page number instead of failing.
+    tables.RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
         request,
         "dagsverket/referrals/follow_up.html",

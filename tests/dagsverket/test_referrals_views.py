@@ -334,8 +334,14 @@ def test_the_follow_up_list_shows_due_and_overdue_referrals_of_the_site(
     assert "Overdue Olsen" in mine
 
 
-def test_the_follow_up_list_rejects_a_bad_filter_with_400(client_for):
-    assert client_for(Role.FRONT_DESK).get("/referrals/?staff=nobody").status_code == 400
+@pytest.mark.parametrize("query", ["?staff=nobody", "?status=bogus", "?area=astrology"])
+def test_the_follow_up_list_rejects_a_bad_filter_with_400(client_for, query):
+    assert client_for(Role.FRONT_DESK).get("/referrals/" + query).status_code == 400
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=999"])
+def test_a_bad_page_number_on_the_follow_up_list_still_shows_a_page(client_for, query):
+    assert client_for(Role.FRONT_DESK).get("/referrals/" + query).status_code == 200
 
 
 # --- agencies ----------------------------------------------------------------------------------------
