@@ -49,3 +49,9 @@ def test_the_front_desk_records_consent_and_sends_a_referral_on_the_tablet(table
     referral = Referral.objects.get()
     assert referral.status == ReferralStatus.SENT
     assert referral.consent == Consent.objects.get(method="tablet")
+
+    tablet.goto(f"{tablet.base_url}/referrals/participant/{person.pk}/")
+    assert "Sendt" in tablet.locator('[data-block="referrals"]').inner_text()
+    assert "gyldig" in tablet.locator('[data-block="consents"]').inner_text()
+    assert_touch_targets(tablet)
+    screenshot(tablet, "participant-page-frontdesk-768")
