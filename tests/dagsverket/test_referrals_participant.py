@@ -170,3 +170,19 @@ def test_another_app_can_add_a_section_to_the_export(person):
         assert collect(person)[-1].rows == [{"amount": "1234.50"}]
     finally:
         SECTIONS.remove(payslips)
+
+
+def test_the_participants_page_runs_the_same_queries_however_much_is_recorded(
+    client_for, staff, person, django_assert_num_queries
+):
+    client = client_for(Role.MANAGER)
+    client.get(f"/referrals/participant/{person.pk}/")  # warm the session and site
+    with django_assert_num_queries(21) as few:
+        client.get(f"/referrals/participant/{person.pk}/")
+    nav = person.referrals.get().agency
+    for index in range(3):
+        ConsentFactory(participant=person, agencies=[nav, AgencyFactory()], recorded_by=staff[Role.MANAGER])
+        ReferralFactory(participant=person, agency=AgencyFactory(), staff=staff[Role.MANAGER])
+        VisitFactory(participant=person, date=TODAY - datetime.timedelta(days=10 + index))
+    with django_assert_num_queries(len(few)):
+        client.get(f"/referrals/participant/{person.pk}/")
