@@ -67,7 +67,7 @@ def _data(small: bool):
                 )
             )
     Referral.objects.bulk_create(referrals)
-    return manager, people[0], None
+    return manager, people[0]
 
 
 def figures(context):
