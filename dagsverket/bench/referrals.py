@@ -71,7 +71,7 @@ def _data(small: bool):
 
 
 def figures(context):
-    manager, person, referral = _data(context.small)
+    manager, person = _data(context.small)
     referral = Referral.objects.get(
         participant=person, pk=Referral.objects.filter(participant=person).first().pk
     )
