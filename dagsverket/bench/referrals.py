@@ -72,9 +72,7 @@ def _data(small: bool):
 
 def figures(context):
     manager, person = _data(context.small)
-    referral = Referral.objects.get(
-        participant=person, pk=Referral.objects.filter(participant=person).first().pk
-    )
+    referral = Referral.objects.filter(participant=person).first()
     client = Client()
     client.force_login(manager)
     baseline = context.baseline_ms or 1.0
