@@ -69,3 +69,6 @@ class ActivityLogAdmin(ReadOnlyLogAdmin):
 class AccessLogAdmin(ReadOnlyLogAdmin):
     list_display = ["at", "user", "participant", "what"]
     list_select_related = ["user", "participant"]
+
+
+from . import referral_admin  # noqa: E402, F401  (registers the referral models)

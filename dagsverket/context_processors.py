@@ -8,6 +8,7 @@ MENU = [
     ("use_checkin", "checkin", _("Check-in")),
     ("view_participants", "participant_list", _("Participants")),
     ("view_participants", "attendance", _("Attendance")),
+    ("view_health_data", "referrals:follow_up", _("Referrals")),
     ("manage_jobs", "jobs:today", _("Jobs")),
     ("manage_jobs", "jobs:customer_list", _("Customers")),
     ("use_checkin", "jobs:lottery", _("Lottery")),

@@ -376,3 +376,6 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
+
+
+from .referral_models import *  # noqa: E402,F403

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("participants/<int:pk>/merge/", participant_views.participant_merge_view, name="participant_merge"),
     path("attendance/", participant_views.attendance, name="attendance"),
+    path("referrals/", include("dagsverket.referral_urls")),
     path("jobs/", include("jobs.urls")),
     path("payroll/", include("payroll.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
