@@ -100,6 +100,8 @@ class ExclusionFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(timezone.localdate)
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=14))
     reason = factory.LazyFunction(lambda: reason("exclusion", "intoxicated-at-work"))
+
+
 # ---------------------------------------------------------------------------------------------------
 # jobs: customers, tasks, lottery, assignments
 
@@ -215,6 +217,8 @@ class TaxCardFactory(factory.django.DjangoModelFactory):
     frikort_amount = Decimal("100000.00")
     source = "Skatteetaten"
     received_on = datetime.date(2026, 1, 5)
+
+
 # --- referrals and consent (dagsverket/referral_models.py) ------------------------------------------
 
 from dagsverket.referral_models import (  # noqa: E402

@@ -15,7 +15,13 @@ from django.test.utils import (
 )
 
 # Modules with `figures(context)`, in order; the first measures the baselines.
-BENCH_MODULES = ["dagsverket.bench.core", "dagsverket.bench.checkin", "jobs.bench", "payroll.bench"]
+BENCH_MODULES = [
+    "dagsverket.bench.core",
+    "dagsverket.bench.checkin",
+    "dagsverket.bench.referrals",
+    "jobs.bench",
+    "payroll.bench",
+]
 
 
 class Command(BaseCommand):

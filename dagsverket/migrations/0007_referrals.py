@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dagsverket', '0004_exclusion'),
+        ('dagsverket', '0006_default_reason_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
