@@ -263,8 +263,8 @@ def day_places_set(
 
 
 def lottery_rules_for(site: Site) -> LotteryRules:
-    rules, _created = LotteryRules.objects.get_or_create(site=site)
-    return rules
+    """The site's rules; the defaults (unsaved) until a manager saves them, so reading writes nothing."""
+    return LotteryRules.objects.filter(site=site).first() or LotteryRules(site=site)
 
 
 def _rules(site: Site) -> lottery.Rules:

@@ -403,7 +403,7 @@ def day_places_set(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@permission_required()
+@permission_required("view_participants")
 def draw_list(request: HttpRequest) -> HttpResponse:
     """Every draw at the site, newest first, for anyone on staff to re-open."""
     draws = (
@@ -415,7 +415,7 @@ def draw_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@permission_required()
+@permission_required("view_participants")
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A past draw, re-opened: pool, rules, seed, order, and why each person was or was not drawn."""
     draw = LotteryDraw.objects.filter(pk=pk, site=request.site).select_related("ran_by").first()
