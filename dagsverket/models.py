@@ -350,3 +350,6 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
+
+
+from .evaluation.models import EvaluationProject, ExportLog, ProjectPseudonym  # noqa: E402, F401

@@ -72,3 +72,26 @@ class VisitFactory(factory.django.DjangoModelFactory):
     arrived_at = factory.LazyAttribute(
         lambda o: timezone.make_aware(datetime.datetime.combine(o.date, datetime.time(8, 15)))
     )
+
+
+# --- Evaluation (dagsverket/evaluation) ---
+from dagsverket.evaluation.models import EvaluationProject  # noqa: E402
+
+
+class EvaluationProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationProject
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Evaluering {n}")
+    purpose = "Does same-day paid work help?"
+    approval_reference = factory.Sequence(lambda n: f"REK 2026/{1000 + n}")
+    starts_on = datetime.date(2026, 1, 1)
+    ends_on = datetime.date(2026, 12, 31)
+    requires_research_consent = False
+    date_coarsening = "day"
+
+    @factory.post_generation
+    def evaluators(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.evaluators.set(extracted)

@@ -1,0 +1,135 @@
+"""The figures of the dashboard and the report: a fixed handful of aggregate queries.
+
+Managers see the counts as they are; evaluators see them suppressed (values under 5 hidden, and one
+more so that no hidden value follows from the total).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from ..models import Site, Visit
+from .suppression import suppress_series
+
+CORE_GROUP_DAYS = 4
+
+
+@dataclass
+class Series:
+    key: str
+    title: str
+    points: list  # [(label, value or None when hidden)]
+    total: int | None = None
+    kind: str = "bar"
+    pending: str = ""
+
+
+@dataclass
+class Dashboard:
+    start: datetime.date
+    end: datetime.date
+    site: Site | None
+    suppressed: bool
+    series: list = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[str]:
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(f"{day:%Y-%m}")
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _weeks(start: datetime.date, end: datetime.date) -> list[str]:
+    weeks, day = [], start - datetime.timedelta(days=start.weekday())
+    while day <= end:
+        year, week, _weekday = day.isocalendar()
+        weeks.append(f"{year}-W{week:02d}")
+        day += datetime.timedelta(days=7)
+    return weeks
+
+
+def dashboard_figures(
+    *, start: datetime.date, end: datetime.date, site: Site | None, suppressed: bool
+) -> Dashboard:
+    from django.utils.translation import gettext as _
+
+    visits = Visit.objects.filter(date__gte=start, date__lte=end, undone_at__isnull=True)
+    if site is not None:
+        visits = visits.filter(site=site)
+    per_day = {
+        row["date"]: (row["visits"], row["not_fit"])
+        for row in visits.values("date")
+        .annotate(visits=Count("id"), not_fit=Count("id", filter=Q(readiness="not_today")))
+        .order_by()
+    }
+    people_months = list(
+        visits.annotate(month=TruncMonth("date"))
+        .values("participant_id", "month")
+        .annotate(days=Count("date", distinct=True))
+        .order_by()
+        .values_list("participant_id", "month", "days")
+    )
+    unique_total = len({pid for pid, _month, _days in people_months})
+
+    days = []
+    day = start
+    while day <= end:
+        days.append(day)
+        day += datetime.timedelta(days=1)
+    weeks, months = _weeks(start, end), _months(start, end)
+    by_day = {f"{day:%Y-%m-%d}": per_day.get(day, (0, 0))[0] for day in days if per_day.get(day)}
+    by_week, not_fit_month = defaultdict(int), defaultdict(int)
+    for day, (count, not_fit) in per_day.items():
+        year, week, _weekday = day.isocalendar()
+        by_week[f"{year}-W{week:02d}"] += count
+        not_fit_month[f"{day:%Y-%m}"] += not_fit
+    people_month, core_month = defaultdict(int), defaultdict(int)
+    for _pid, month, days_came in people_months:
+        people_month[f"{month:%Y-%m}"] += 1
+        if days_came >= CORE_GROUP_DAYS:
+            core_month[f"{month:%Y-%m}"] += 1
+
+    def series(key, title, counts, keys, kind="bar"):
+        if suppressed:
+            shown = suppress_series(counts, keys)
+            return Series(key, title, [(k, shown[k]) for k in keys], shown["total"], kind)
+        return Series(
+            key, title, [(k, counts.get(k, 0)) for k in keys], sum(counts.get(k, 0) for k in keys), kind
+        )
+
+    board = Dashboard(start=start, end=end, site=site, suppressed=suppressed)
+    day_keys = sorted(by_day)
+    board.series = [
+        series("visits_day", _("Visits per day"), by_day, day_keys, kind="line"),
+        series("visits_week", _("Visits per week"), by_week, weeks),
+        series("people_month", _("Unique participants per month"), people_month, months),
+        series(
+            "core_month",
+            _("Core group per month (%(days)s+ days)") % {"days": CORE_GROUP_DAYS},
+            core_month,
+            months,
+        ),
+        series("not_fit_month", _("Not fit today, per month"), not_fit_month, months),
+    ]
+    for key, title, source in [
+        ("not_drawn_month", _("Not drawn in the lottery (unmet demand), per month"), "jobs"),
+        ("hours_month", _("Hours worked per month"), "jobs"),
+        ("wages_month", _("Wages paid per month (NOK)"), "payroll"),
+        ("referrals", _("Referrals by agency type and outcome"), "referrals"),
+    ]:
+        board.series.append(Series(key, title, [], None, pending=source))
+    total_visits = sum(count for count, _not_fit in per_day.values())
+    if suppressed:
+        board.totals = {
+            "visits": total_visits if total_visits >= 5 or total_visits == 0 else None,
+            "participants": unique_total if unique_total >= 5 or unique_total == 0 else None,
+        }
+    else:
+        board.totals = {"visits": total_visits, "participants": unique_total}
+    return board
