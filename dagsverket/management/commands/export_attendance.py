@@ -15,7 +15,9 @@ from dagsverket.progress import Progress
 from dagsverket.services import DagsverketError
 
 
-def _date(value: str) -> datetime.date:
+def _date(value) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
@@ -54,7 +56,11 @@ class Command(BaseCommand):
                 raise CommandError(f"no user {options['user']}")
         progress = None if options["no_progress"] else Progress("export", stream=sys.stderr)
         exporter = AttendanceExporter(
-            project=project, start=options["start"], end=options["end"], site=site, progress=progress
+            project=project,
+            start=_date(options["start"]),
+            end=_date(options["end"]),
+            site=site,
+            progress=progress,
         )
         try:
             exporter.prepare()
