@@ -16,6 +16,7 @@ from django.test.utils import (
 
 # Modules with `figures(context)`, in order; the first measures the baselines.
 BENCH_MODULES = ["dagsverket.bench.core", "dagsverket.bench.checkin", "jobs.bench", "payroll.bench"]
+BENCH_MODULES.append("dagsverket.evaluation.bench")
 
 
 class Command(BaseCommand):
