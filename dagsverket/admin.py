@@ -49,3 +49,6 @@ class ActivityLogAdmin(ReadOnlyLogAdmin):
 class AccessLogAdmin(ReadOnlyLogAdmin):
     list_display = ["at", "user", "participant", "what"]
     list_select_related = ["user", "participant"]
+
+
+from .evaluation import admin as evaluation_admin  # noqa: E402, F401

@@ -19,7 +19,9 @@ def test_the_evaluator_sees_suppressed_charts_and_no_names(tablet, staff, site):
     while day < datetime.date(2026, 7, 1):
         if day.weekday() < 5:
             for person in rng.sample(people, rng.randint(3, 18)):
-                VisitFactory(participant=person, date=day, readiness=rng.choice(["ready"] * 6 + ["not_today"]))
+                VisitFactory(
+                    participant=person, date=day, readiness=rng.choice(["ready"] * 6 + ["not_today"])
+                )
         day += datetime.timedelta(days=1)
     EvaluationProjectFactory(name="NTNU-evaluering 2026", evaluators=[staff[Role.EVALUATOR]])
     tablet.set_viewport_size(TABLET_LANDSCAPE)

@@ -371,3 +371,26 @@ def test_the_command_can_bundle_the_codebook(site, crowd, tmp_path):
     with zipfile.ZipFile(out) as bundle:
         assert set(bundle.namelist()) == {"attendance.xlsx", "metadata.json", "CODEBOOK.md"}
         assert "pseudonym" in bundle.read("CODEBOOK.md").decode()
+
+
+def test_research_consent_is_asked_of_the_referrals_selector_for_the_research_purpose(
+    site, crowd, monkeypatch
+):
+    import sys
+    import types
+
+    from dagsverket.evaluation.consent import research_consent_participant_ids
+    from dagsverket.models import Participant
+
+    asked = []
+
+    def participants_with_valid_consent(purpose, day):
+        asked.append((purpose, day))
+        return Participant.objects.filter(pk__in=[crowd[0].pk, crowd[1].pk])
+
+    fake = types.ModuleType("dagsverket.referral_services")
+    fake.participants_with_valid_consent = participants_with_valid_consent
+    monkeypatch.setitem(sys.modules, "dagsverket.referral_services", fake)
+    day = datetime.date(2026, 5, 1)
+    assert research_consent_participant_ids(day) == {crowd[0].pk, crowd[1].pk}
+    assert asked == [("research", day)]

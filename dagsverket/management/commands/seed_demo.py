@@ -17,6 +17,7 @@ from dagsverket.progress import Progress
 
 # Apps that add their own demo data, in order; each module has `seed(context)`.
 APP_DEMO_MODULES = ["jobs.demo", "payroll.demo"]
+APP_DEMO_MODULES.append("dagsverket.evaluation.demo")
 
 
 @dataclass
