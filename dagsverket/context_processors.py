@@ -7,6 +7,8 @@ from .access import has_perm
 MENU = [
     ("use_checkin", "checkin", _("Check-in")),
     ("manage_jobs", "jobs:today", _("Jobs")),
+    ("manage_jobs", "jobs:customer_list", _("Customers")),
+    ("use_checkin", "jobs:lottery", _("Lottery")),
     ("manage_payroll", "payroll:today", _("Pay")),
     ("manage_site", "manage_today", _("Manage")),
     ("export_evaluation", "evaluation_home", _("Evaluation")),

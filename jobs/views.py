@@ -1,13 +1,602 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+"""Views of the jobs app: the day board, the lottery, assignments, hours, customers, tasks, invoices."""
 
-from dagsverket.access import permission_required
+import csv
+from collections.abc import Callable
+from functools import wraps
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from dagsverket.access import has_perm, permission_required
+from dagsverket.models import Readiness, Visit
+from dagsverket.selectors import excluded_participant_ids
+
+from . import imports, invoicing, services
+from .forms import (
+    AssignForm,
+    CorrectionForm,
+    CustomerForm,
+    DrawForm,
+    HoursForm,
+    ImportForm,
+    InvoiceBasisForm,
+    MoveForm,
+    PlacesForm,
+    TaskForm,
+)
+from .models import Assignment, Customer, LotteryDraw, Outcome, Task
+from .selectors import current_draw, day_places, day_tasks
+from .services import ASSIGNABLE_OUTCOMES, JobsError
+from .tables import CustomerFilter, CustomerTable, TaskFilter, TaskTable
+
+
+def any_permission_required(*codenames: str) -> Callable:
+    """Like dagsverket.access.permission_required, but one of the permissions is enough."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not any(has_perm(request.user, name) for name in codenames):
+                raise PermissionDenied
+            if request.site is None:
+                return render(request, "dagsverket/no_site.html", status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _get_task_for_site(request, pk) -> Task:
+    task = Task.objects.filter(pk=pk, site=request.site).select_related("site", "customer").first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def _get_assignment_for_site(request, pk) -> Assignment:
+    assignment = (
+        Assignment.objects.filter(pk=pk, task__site=request.site)
+        .select_related("task", "participant", "visit")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+# --- the day board ----------------------------------------------------------------------------------
+
+
+def _board_context(request, day, chosen_visit_id=None):
+    site = request.site
+    tasks = list(day_tasks(site=site, day=day))
+    visits = list(
+        Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
+        .select_related("participant")
+        .order_by("arrived_at", "pk")
+    )
+    excluded = excluded_participant_ids([v.participant_id for v in visits], day)
+    draw = current_draw(site=site, day=day)
+    entries = {}
+    if draw is not None:
+        entries = {e.visit_id: e for e in draw.entries.all()}
+    places, light_places, manual = day_places(site=site, day=day)
+    assigned_count = {}
+    for task in tasks:
+        task.free = task.workers_max - len(task.active_assignments)
+        for a in task.active_assignments:
+            assigned_count[a.visit_id] = assigned_count.get(a.visit_id, 0) + 1
+    ready = [
+        v
+        for v in visits
+        if v.readiness in (Readiness.READY, Readiness.LIGHT) and v.participant_id not in excluded
+    ]
+    available, waiting, not_drawn = [], [], []
+    for visit in ready:
+        entry = entries.get(visit.pk)
+        visit.entry = entry
+        visit.task_count = assigned_count.get(visit.pk, 0)
+        if draw is None or (entry is not None and entry.outcome in ASSIGNABLE_OUTCOMES):
+            available.append(visit)
+        elif entry is None or entry.outcome == Outcome.WAITING:
+            waiting.append(visit)
+        else:
+            not_drawn.append(visit)
+    chosen = next((v for v in available if v.pk == chosen_visit_id), None)
+    for task in tasks:
+        task.can_take_chosen = bool(
+            chosen
+            and task.free > 0
+            and not task.is_signed_off
+            and (chosen.readiness != Readiness.LIGHT or task.light_duty)
+            and all(a.visit_id != chosen.pk for a in task.active_assignments)
+        )
+    return {
+        "day": day,
+        "tasks": tasks,
+        "draw": draw,
+        "places": places,
+        "light_places": light_places,
+        "places_manual": manual,
+        "ready_count": len(ready),
+        "needs_draw": draw is None and len(ready) > places,
+        "available": available,
+        "unassigned": [v for v in available if not v.task_count],
+        "waiting": waiting,
+        "not_drawn": not_drawn,
+        "chosen": chosen,
+        "free_total": sum(max(t.free, 0) for t in tasks),
+        "can_assign": has_perm(request.user, "manage_jobs") or has_perm(request.user, "use_checkin"),
+        "can_draw": has_perm(request.user, "use_checkin"),
+        "can_sign_off": has_perm(request.user, "manage_jobs"),
+    }
+
+
+@require_GET
+@any_permission_required("manage_jobs", "use_checkin")
+def today(request: HttpRequest) -> HttpResponse:
+    """The day board: tasks as columns with free places, crews with their work leader, and who is
+    waiting for work. Tap a person, then a task, to assign."""
+    try:
+        chosen = int(request.GET.get("visit", "") or 0) or None
+    except ValueError:
+        chosen = None
+    context = _board_context(request, timezone.localdate(), chosen)
+    return render(request, "jobs/today.html", context)
+
+
+def _board_error(request, error: JobsError) -> HttpResponse:
+    context = _board_context(request, timezone.localdate())
+    context["error"] = error.message
+    return render(request, "jobs/today.html", context, status=400)
+
+
+def _bad_input(request, message=None) -> HttpResponse:
+    return _board_error(request, JobsError(message or _("Please check the input."), code="bad_input"))
+
+
+@require_POST
+@any_permission_required("manage_jobs", "use_checkin")
+def assign(request: HttpRequest) -> HttpResponse:
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request)
+    task = Task.objects.filter(pk=form.cleaned_data["task"], site=request.site).first()
+    visit = Visit.objects.filter(pk=form.cleaned_data["visit"], site=request.site).first()
+    if task is None or visit is None:
+        return _bad_input(request, _("Choose a task and a person from this site."))
+    try:
+        services.assignment_create(task=task, visit=visit, by=request.user)
+    except JobsError as error:
+        return _board_error(request, error)
+    return redirect("jobs:today")
+
+
+@require_POST
+@any_permission_required("manage_jobs", "use_checkin")
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_site(request, pk)
+    try:
+        services.assignment_remove(assignment=assignment, by=request.user)
+    except JobsError as error:
+        return _board_error(request, error)
+    return redirect("jobs:today")
+
+
+@require_POST
+@any_permission_required("manage_jobs", "use_checkin")
+def assignment_move(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_site(request, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request)
+    task = Task.objects.filter(pk=form.cleaned_data["task"], site=request.site).first()
+    if task is None:
+        return _bad_input(request, _("Choose a task from this site."))
+    try:
+        services.assignment_move(assignment=assignment, task=task, by=request.user)
+    except JobsError as error:
+        return _board_error(request, error)
+    return redirect("jobs:today")
+
+
+# --- hours and sign-off -----------------------------------------------------------------------------
+
+
+def _hours_page(request, task, *, error=None, form_for=None, form=None, status=200):
+    rows = []
+    for a in (
+        task.assignments.filter(removed_at__isnull=True)
+        .select_related("participant")
+        .prefetch_related("corrections")
+    ):
+        initial = {"starts_at": a.starts_at, "ends_at": a.ends_at, "break_minutes": a.break_minutes}
+        if form_for == a.pk and form is not None:
+            row_form = form
+        elif task.is_signed_off:
+            row_form = CorrectionForm(initial=initial, prefix=f"a{a.pk}")
+        else:
+            row_form = HoursForm(initial=initial, prefix=f"a{a.pk}")
+        rows.append((a, row_form))
+    return render(
+        request,
+        "jobs/task_hours.html",
+        {"task": task, "rows": rows, "error": error, "warnings": services.task_warnings(task)},
+        status=status,
+    )
 
 
 @require_GET
 @permission_required("manage_jobs")
-def today(request: HttpRequest) -> HttpResponse:
-    """The work leader's start page: the day's jobs at the current site."""
-    return render(request, "jobs/today.html", {"today": timezone.localdate()})
+def task_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    """A crew's hours: start, end and breaks per person; sign-off; corrections after sign-off."""
+    return _hours_page(request, _get_task_for_site(request, pk))
+
+
+@require_POST
+@permission_required("manage_jobs")
+def assignment_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_site(request, pk)
+    task = assignment.task
+    signed = task.is_signed_off
+    form = (CorrectionForm if signed else HoursForm)(request.POST, prefix=f"a{assignment.pk}")
+    if not form.is_valid():
+        return _hours_page(request, task, form_for=assignment.pk, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        if signed:
+            services.hours_correct(assignment=assignment, by=request.user, **data)
+        else:
+            services.assignment_set_hours(assignment=assignment, by=request.user, **data)
+    except JobsError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _hours_page(request, task, form_for=assignment.pk, form=form, status=400)
+    messages.success(request, _("Hours saved."))
+    return redirect("jobs:task_hours", pk=task.pk)
+
+
+@require_POST
+@permission_required("manage_jobs")
+def task_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_task_for_site(request, pk)
+    try:
+        services.task_sign_off(task=task, by=request.user)
+    except JobsError as error:
+        return _hours_page(request, task, error=error.message, status=400)
+    messages.success(request, _("Hours signed off."))
+    return redirect("jobs:task_hours", pk=task.pk)
+
+
+# --- the lottery ------------------------------------------------------------------------------------
+
+
+def _lottery_page(request, *, error=None, places_form=None, draw_form=None, status=200):
+    day = timezone.localdate()
+    site = request.site
+    services.waiting_list_update(site=site, day=day)
+    draw = current_draw(site=site, day=day)
+    places, light_places, manual = day_places(site=site, day=day)
+    pool, _out = services.lottery_pool(site=site, day=day)
+    return render(
+        request,
+        "jobs/lottery.html",
+        {
+            "day": day,
+            "draw": draw,
+            "entries": _explained_entries(draw) if draw else [],
+            "earlier": LotteryDraw.objects.filter(site=site, current=False).order_by("-date", "-ran_at")[:20],
+            "places": places,
+            "light_places": light_places,
+            "places_manual": manual,
+            "pool_size": len(pool),
+            "rules": services.lottery_rules_for(site),
+            "places_form": places_form
+            or PlacesForm(
+                initial={
+                    "places": places if manual else None,
+                    "light_places": light_places if manual else None,
+                }
+            ),
+            "draw_form": draw_form or DrawForm(),
+            "error": error,
+            "can_draw": has_perm(request.user, "use_checkin"),
+        },
+        status=status,
+    )
+
+
+def _explained_entries(draw):
+    from .explain import explain
+
+    entries = list(
+        draw.entries.select_related("participant", "visit").order_by(
+            "outcome", "position", "waiting_position", "pk"
+        )
+    )
+    for entry in entries:
+        entry.explanation = explain(entry, draw.rules)
+    order = {
+        o: i
+        for i, o in enumerate(
+            [Outcome.DRAWN, Outcome.FROM_WAITING, Outcome.WAITING, Outcome.NOT_DRAWN, Outcome.NOT_ELIGIBLE]
+        )
+    }
+    entries.sort(key=lambda e: (order.get(e.outcome, 9), e.position or 0, e.waiting_position or 0))
+    return entries
+
+
+@require_GET
+@any_permission_required("use_checkin", "manage_jobs")
+def lottery(request: HttpRequest) -> HttpResponse:
+    """The day's places and the draw: one tap to draw, then everyone's outcome with the reason."""
+    return _lottery_page(request)
+
+
+@require_POST
+@permission_required("use_checkin")
+def lottery_draw(request: HttpRequest) -> HttpResponse:
+    form = DrawForm(request.POST)
+    if not form.is_valid():
+        return _lottery_page(request, draw_form=form, status=400)
+    try:
+        services.lottery_draw(
+            site=request.site, day=timezone.localdate(), by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except JobsError as error:
+        form.add_error("reason" if error.field == "reason" else None, error.message)
+        return _lottery_page(request, draw_form=form, status=400)
+    messages.success(request, _("The lottery has been drawn."))
+    return redirect("jobs:lottery")
+
+
+@require_POST
+@permission_required("use_checkin")
+def day_places_set(request: HttpRequest) -> HttpResponse:
+    form = PlacesForm(request.POST)
+    if not form.is_valid():
+        return _lottery_page(request, places_form=form, status=400)
+    try:
+        services.day_places_set(
+            site=request.site, day=timezone.localdate(), by=request.user, **form.cleaned_data
+        )
+    except JobsError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _lottery_page(request, places_form=form, status=400)
+    messages.success(request, _("Places saved."))
+    return redirect("jobs:lottery")
+
+
+@require_GET
+@permission_required()
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A past draw, re-opened: pool, rules, seed, order, and why each person was or was not drawn."""
+    draw = LotteryDraw.objects.filter(pk=pk, site=request.site).select_related("ran_by").first()
+    if draw is None:
+        raise Http404
+    others = (
+        LotteryDraw.objects.filter(site=request.site, date=draw.date).exclude(pk=draw.pk).order_by("ran_at")
+    )
+    return render(
+        request,
+        "jobs/draw_detail.html",
+        {
+            "draw": draw,
+            "entries": _explained_entries(draw),
+            "others": others,
+            "back": reverse("jobs:lottery"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_site")
+def lottery_rules(request: HttpRequest) -> HttpResponse:
+    """The site's fairness rules, each switchable with its number."""
+    from .forms import LotteryRulesForm
+
+    rules = services.lottery_rules_for(request.site)
+    form = LotteryRulesForm(request.POST or None, instance=rules)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "jobs/lottery_rules.html", {"form": form}, status=400)
+        form.save()
+        from dagsverket.services import log_action
+
+        log_action(actor=request.user, action="lottery_rules_changed", obj=rules, site=request.site)
+        messages.success(request, _("Lottery rules saved."))
+        return redirect("jobs:lottery")
+    return render(request, "jobs/lottery_rules.html", {"form": form})
+
+
+# --- customers, tasks, import -----------------------------------------------------------------------
+
+
+def _get_customer_for_site(request, pk) -> Customer:
+    customer = Customer.objects.filter(pk=pk, site=request.site).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+@require_GET
+@permission_required("manage_jobs")
+def customer_list(request: HttpRequest) -> HttpResponse:
+    filterset = CustomerFilter(request.GET or None, queryset=Customer.objects.filter(site=request.site))
+    table = CustomerTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "jobs/customer_list.html", {"table": table, "filter": filterset})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_jobs")
+def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    customer = _get_customer_for_site(request, pk) if pk else None
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.customer_save(
+                    site=request.site, by=request.user, customer=customer, **_customer_data(form)
+                )
+            except JobsError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Customer saved."))
+                return redirect("jobs:customer_list")
+        return render(request, "jobs/customer_form.html", {"form": form, "customer": customer}, status=400)
+    return render(request, "jobs/customer_form.html", {"form": form, "customer": customer})
+
+
+def _customer_data(form) -> dict:
+    return {name: form.cleaned_data[name] for name in services.CUSTOMER_FIELDS}
+
+
+IMPORT_SESSION_KEY = "jobs_customer_import"
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_jobs")
+def customer_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or Excel file, see a preview with row errors, then confirm: all rows or none."""
+    if request.method == "GET":
+        return render(request, "jobs/customer_import.html", {"form": ImportForm()})
+    if request.POST.get("confirm"):
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        if not stored:
+            return render(
+                request,
+                "jobs/customer_import.html",
+                {"form": ImportForm(), "error": _("Upload the file again.")},
+                status=400,
+            )
+        dataset = tablib.Dataset().load(stored, format="json")
+        result = imports.customer_import(site=request.site, dataset=dataset, dry_run=False)
+        if result.has_errors() or result.has_validation_errors():
+            return render(
+                request, "jobs/customer_import.html", _import_context(ImportForm(), result), status=400
+            )
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(request, _("%(count)s customers imported.") % {"count": len(dataset)})
+        return redirect("jobs:customer_list")
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "jobs/customer_import.html", {"form": form}, status=400)
+    try:
+        dataset = imports.load_dataset(form.cleaned_data["file"])
+    except Exception:  # any unreadable file is the user's input, not a crash
+        form.add_error("file", _("This file could not be read as CSV or Excel (.xlsx)."))
+        return render(request, "jobs/customer_import.html", {"form": form}, status=400)
+    if "name" not in (dataset.headers or []):
+        form.add_error("file", _("The file needs a header row with at least a “name” column."))
+        return render(request, "jobs/customer_import.html", {"form": form}, status=400)
+    result = imports.customer_import(site=request.site, dataset=dataset, dry_run=True)
+    context = _import_context(form, result)
+    if result.has_errors() or result.has_validation_errors():
+        return render(request, "jobs/customer_import.html", context, status=400)
+    request.session[IMPORT_SESSION_KEY] = dataset.export("json")
+    context["can_confirm"] = True
+    return render(request, "jobs/customer_import.html", context)
+
+
+def _import_context(form, result) -> dict:
+    errors = []
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            errors.append((number, str(error.error)))
+    for row in result.invalid_rows:
+        for field, messages_ in row.error_dict.items():
+            errors.append((row.number, f"{field}: {' '.join(str(m) for m in messages_)}"))
+    rows = [(row.import_type, row.object_repr) for row in result.rows if not row.errors]
+    return {"form": form, "preview": rows, "row_errors": errors}
+
+
+@require_GET
+@permission_required("manage_jobs")
+def task_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        Task.objects.filter(site=request.site).select_related("customer").order_by("-date", "starts_at")
+    )
+    filterset = TaskFilter(request.GET or None, queryset=queryset)
+    table = TaskTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "jobs/task_list.html", {"table": table, "filter": filterset})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_jobs")
+def task_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    task = _get_task_for_site(request, pk) if pk else None
+    initial = {} if task else {"date": timezone.localdate()}
+    form = TaskForm(request.POST or None, instance=task, site=request.site, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            data = {
+                name: form.cleaned_data[name] for name in services.TASK_FIELDS if name in form.cleaned_data
+            }
+            try:
+                if task is None:
+                    created = services.task_create(
+                        site=request.site,
+                        by=request.user,
+                        repeat_weekdays=form.cleaned_data["repeat_weekdays"],
+                        repeat_until=form.cleaned_data["repeat_until"],
+                        **data,
+                    )
+                    for warning in services.task_warnings(created[0]):
+                        messages.warning(request, warning)
+                else:
+                    services.task_update(
+                        task=task, by=request.user, reason=form.cleaned_data["reason"], **data
+                    )
+            except JobsError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Task saved."))
+                return redirect("jobs:task_list")
+        return render(request, "jobs/task_form.html", {"form": form, "task": task}, status=400)
+    return render(request, "jobs/task_form.html", {"form": form, "task": task})
+
+
+# --- invoice basis ----------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("manage_jobs")
+def invoice(request: HttpRequest) -> HttpResponse:
+    """The invoice basis per customer and month, as a page, CSV or PDF."""
+    form = InvoiceBasisForm(request.GET or None, site=request.site)
+    if not request.GET:
+        return render(request, "jobs/invoice.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "jobs/invoice.html", {"form": form}, status=400)
+    basis = invoicing.invoice_basis(customer=form.cleaned_data["customer"], month=form.cleaned_data["month"])
+    name = f"fakturagrunnlag-{basis.customer.pk}-{basis.month:%Y-%m}"
+    output = request.GET.get("format", "html")
+    if output == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = csv.writer(response)
+        for row in invoicing.invoice_rows(basis):
+            writer.writerow(row)
+        return response
+    context = {"form": form, "basis": basis, "site_obj": request.site, "query": request.GET.urlencode()}
+    if output == "pdf":
+        from weasyprint import HTML
+
+        html = render(request, "jobs/invoice_pdf.html", context).content.decode()
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return render(request, "jobs/invoice.html", context)

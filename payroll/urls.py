@@ -1,8 +1,41 @@
-from django.urls import path
+import datetime
+
+from django.urls import path, register_converter
 
 from . import views
+
+
+class DateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> datetime.date:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError as error:  # 2026-02-30 matches the pattern but is no date: 404
+            raise ValueError(value) from error
+
+    def to_url(self, value: datetime.date) -> str:
+        return value.isoformat()
+
+
+register_converter(DateConverter, "day")
 
 app_name = "payroll"
 urlpatterns = [
     path("", views.today, name="today"),
+    path("<day:day>/", views.day_view, name="day"),
+    path("<day:day>/prepare/", views.day_prepare, name="day_prepare"),
+    path("<day:day>/payslips.pdf", views.day_pdf, name="day_pdf"),
+    path("<day:day>/cash/", views.cash_box, name="cash_box"),
+    path("payslip/<int:pk>/confirm/", views.payslip_confirm, name="payslip_confirm"),
+    path("payslip/<int:pk>/reverse/", views.payslip_reverse, name="payslip_reverse"),
+    path("payslip/<int:pk>/correct/", views.payslip_correct, name="payslip_correct"),
+    path("payslip/<int:pk>.pdf", views.payslip_pdf, name="payslip_pdf"),
+    path("participant/<int:pk>/", views.participant_pay, name="participant"),
+    path("rules/", views.rules, name="rules"),
+    path("reports/", views.reports_index, name="reports"),
+    path("reports/<int:year>/", views.year_report, name="year_report"),
+    path("reports/<int:year>/<int:month>/", views.month_report, name="month_report"),
+    path("reports/<int:year>/<int:month>.csv", views.month_report_csv, name="month_report_csv"),
+    path("reports/<int:year>/<int:month>.pdf", views.month_report_pdf, name="month_report_pdf"),
 ]

@@ -1,13 +1,438 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+"""The payroll pages: the day's pay, payslip PDFs, tax cards, the cash box and the reports."""
+
+import csv
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dagsverket.access import permission_required
+from dagsverket.models import Participant
+from dagsverket.services import log_access
+
+from . import reports, services
+from .engine import FRIKORT_WARNING_SHARE
+from .forms import (
+    CashCloseForm,
+    CashMovementForm,
+    ConfirmPayoutForm,
+    OpeningFloatForm,
+    ReasonForm,
+    TaxCardForm,
+    WageRateForm,
+    YearSettingsForm,
+)
+from .models import CashBox, Payslip, TaxCard, WageRate, YearSettings
+from .pdf import payslips_pdf
+from .selectors import day_payslips, site_settings_for, wage_rate_for
+from .services import PayrollError
+
+
+def _get_payslip_for_user(request: HttpRequest, pk: int) -> Payslip:
+    """A payslip at the user's current site, or 404."""
+    return get_object_or_404(
+        Payslip.objects.select_related("participant", "site").prefetch_related("lines"),
+        pk=pk,
+        site=request.site,
+    )
+
+
+def _form_error(form, error: PayrollError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _frikort_warning(slip: Payslip) -> bool:
+    if slip.tax_card_kind != "frikort" or not slip.frikort_amount:
+        return False
+    used = slip.frikort_amount - (slip.frikort_left_after or Decimal("0"))
+    return used >= slip.frikort_amount * FRIKORT_WARNING_SHARE
+
+
+def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
+    from .work import signed_off_work
+
+    slips = list(day_payslips(site=request.site, day=day))
+    with_slip = {slip.participant_id for slip in slips if slip.kind == Payslip.Kind.REGULAR}
+    waiting = [
+        person for person, _work in signed_off_work(site=request.site, day=day) if person.pk not in with_slip
+    ]
+    for slip in slips:
+        slip.frikort_warning = _frikort_warning(slip)
+        slip.confirm_form = ConfirmPayoutForm(
+            initial={
+                "nonce": uuid.uuid4().hex,
+                "method": "bank" if slip.participant.bank_account else "cash",
+            },
+            auto_id=f"id_{slip.pk}_%s",
+        )
+    paid = [slip for slip in slips if slip.is_paid]
+    return {
+        "day": day,
+        "today": timezone.localdate(),
+        "payslips": slips,
+        "waiting": waiting,
+        "wage_rate": wage_rate_for(site=request.site, day=day),
+        "paid_total": sum((slip.amount_due for slip in paid), Decimal("0")),
+        "reason_form": ReasonForm(),
+        **extra,
+    }
 
 
 @require_GET
 @permission_required("manage_payroll")
 def today(request: HttpRequest) -> HttpResponse:
     """The payroll start page: the day's pay at the current site."""
-    return render(request, "payroll/today.html", {"today": timezone.localdate()})
+    return render(request, "payroll/day.html", _day_context(request, timezone.localdate()))
+
+
+@require_GET
+@permission_required("manage_payroll")
+def day_view(request: HttpRequest, day: datetime.date) -> HttpResponse:
+    return render(request, "payroll/day.html", _day_context(request, day))
+
+
+@require_POST
+@permission_required("manage_payroll")
+def day_prepare(request: HttpRequest, day: datetime.date) -> HttpResponse:
+    """Make (or refresh) draft payslips from the day's signed-off hours."""
+    try:
+        slips = services.payslips_prepare_day(site=request.site, day=day)
+    except PayrollError as error:
+        return render(
+            request, "payroll/day.html", _day_context(request, day, error=error.message), status=400
+        )
+    messages.success(request, _("%(count)d payslips ready to check.") % {"count": len(slips)})
+    return redirect("payroll:day", day=day)
+
+
+@require_POST
+@permission_required("manage_payroll")
+def payslip_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pay a previewed payslip; the form's nonce makes a double tap harmless."""
+    slip = _get_payslip_for_user(request, pk)
+    form = ConfirmPayoutForm(request.POST)
+    if form.is_valid():
+        try:
+            payout = services.payout_confirm(
+                payslip=slip,
+                method=form.cleaned_data["method"],
+                nonce=form.cleaned_data["nonce"],
+                by=request.user,
+            )
+        except PayrollError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Paid %(name)s: %(method)s.")
+                % {"name": slip.participant.name, "method": payout.get_method_display()},
+            )
+            return redirect("payroll:day", day=slip.date)
+    context = _day_context(
+        request,
+        slip.date,
+        error=" ".join(m for errors in form.errors.values() for m in errors) or _("Check the form."),
+    )
+    return render(request, "payroll/day.html", context, status=400)
+
+
+def _reason_post(request: HttpRequest, pk: int, action) -> HttpResponse:
+    slip = _get_payslip_for_user(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            action(payslip=slip, reason=form.cleaned_data["reason"], by=request.user)
+        except PayrollError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The payslip was reversed."))
+            return redirect("payroll:day", day=slip.date)
+    context = _day_context(
+        request, slip.date, reason_form=form, error=_("Give the reason for the correction.")
+    )
+    return render(request, "payroll/day.html", context, status=400)
+
+
+@require_POST
+@permission_required("manage_payroll")
+def payslip_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reverse a paid payslip (the money was not owed)."""
+    return _reason_post(request, pk, services.payslip_reverse)
+
+
+@require_POST
+@permission_required("manage_payroll")
+def payslip_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reverse a paid payslip and make a new draft from the current signed-off hours."""
+    return _reason_post(request, pk, services.payslip_correct)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+@permission_required("manage_payroll")
+def payslip_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    slip = _get_payslip_for_user(request, pk)
+    return _pdf_response(
+        payslips_pdf([slip], site=request.site), f"lonnsslipp-{slip.date:%Y-%m-%d}-{slip.pk}.pdf"
+    )
+
+
+@require_GET
+@permission_required("manage_payroll")
+def day_pdf(request: HttpRequest, day: datetime.date) -> HttpResponse:
+    """The whole day's payslips as one document, one page per payslip."""
+    slips = list(day_payslips(site=request.site, day=day).select_related("payout"))
+    if not slips:
+        raise Http404
+    return _pdf_response(payslips_pdf(slips, site=request.site), f"lonnsslipper-{day:%Y-%m-%d}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_payroll", "view_national_id")
+def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant's payroll data: national ID, bank account, tax cards and payslips this year."""
+    participant = get_object_or_404(Participant, pk=pk, site=request.site)
+    year = timezone.localdate().year
+    form = TaxCardForm(request.POST or None, initial={"year": year, "received_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.tax_card_add(participant=participant, by=request.user, **form.cleaned_data)
+            except PayrollError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("The tax card was saved."))
+                return redirect("payroll:participant", pk=participant.pk)
+        status = 400
+    log_access(user=request.user, participant=participant, what="national_id_tax_card", path=request.path)
+    slips = Payslip.objects.filter(participant=participant, date__year=year, paid_at__isnull=False)
+    totals = slips.aggregate(taxable=Sum("taxable"), tax=Sum("tax"), net=Sum("net"))
+    return render(
+        request,
+        "payroll/participant.html",
+        {
+            "participant": participant,
+            "tax_cards": TaxCard.objects.filter(participant=participant).select_related("entered_by"),
+            "form": form,
+            "year": year,
+            "totals": totals,
+            "payslips": slips.order_by("-date", "-pk")[:20],
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_payroll")
+def cash_box(request: HttpRequest, day: datetime.date) -> HttpResponse:
+    """The day's cash box: float, movements, cash payouts, counted closing amount."""
+    forms = {
+        "float": OpeningFloatForm(prefix="float"),
+        "movement": CashMovementForm(prefix="movement"),
+        "close": CashCloseForm(prefix="close"),
+    }
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in forms:
+            status = 400
+        else:
+            form = forms[action] = type(forms[action])(request.POST, prefix=action)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    if action == "float":
+                        services.cash_box_open(site=request.site, day=day, by=request.user, **data)
+                    elif action == "movement":
+                        services.cash_movement_add(site=request.site, day=day, by=request.user, **data)
+                    else:
+                        services.cash_box_close(site=request.site, day=day, by=request.user, **data)
+                except PayrollError as error:
+                    _form_error(form, error)
+                else:
+                    return redirect("payroll:cash_box", day=day)
+            status = 400
+    box = CashBox.objects.filter(site=request.site, date=day).first()
+    expected = (
+        services.cash_expected(box) if box else -services.cash_payouts_total(site=request.site, day=day)
+    )
+    return render(
+        request,
+        "payroll/cash_box.html",
+        {
+            "day": day,
+            "box": box,
+            "movements": box.movements.select_related("by") if box else [],
+            "cash_payouts": services.cash_payouts_total(site=request.site, day=day),
+            "expected": expected,
+            "forms": forms,
+        },
+        status=status,
+    )
+
+
+def _month_or_404(year: int, month: int) -> None:
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404
+
+
+@require_GET
+@permission_required("manage_payroll")
+def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    _month_or_404(year, month)
+    rows, settings = reports.monthly_report(site=request.site, year=year, month=month)
+    return render(
+        request,
+        "payroll/month_report.html",
+        {
+            "year": year,
+            "month": month,
+            "month_start": datetime.date(year, month, 1),
+            "rows": rows,
+            "settings": settings,
+            "due": reports.due_date(year, month),
+            "totals": {
+                name: sum((getattr(row, name) for row in rows), Decimal("0"))
+                for name in ("gross", "holiday_pay", "tax", "contribution_base", "contribution")
+            },
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_safe(value):
+    # A cell that starts like a formula is read as text by spreadsheets (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@require_GET
+@permission_required("manage_payroll", "view_national_id")
+def month_report_csv(request: HttpRequest, year: int, month: int) -> StreamingHttpResponse:
+    _month_or_404(year, month)
+    writer = csv.writer(_Echo(), delimiter=";")
+    exporter = reports.MonthlyReportExporter(site=request.site, year=year, month=month)
+
+    def rows():
+        with translation.override("nb"):
+            for row in exporter.iterate_list():
+                yield writer.writerow(
+                    [
+                        _csv_safe(str(cell).replace(".", ",") if isinstance(cell, Decimal) else cell)
+                        for cell in row
+                    ]
+                )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="a-melding-{year}-{month:02d}.csv"'
+    return response
+
+
+@require_GET
+@permission_required("manage_payroll")
+def month_report_pdf(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    from .pdf import render_pdf
+
+    _month_or_404(year, month)
+    rows, settings = reports.monthly_report(site=request.site, year=year, month=month)
+    with translation.override("nb"), timezone.override("Europe/Oslo"):
+        from django.template.loader import render_to_string
+
+        html = render_to_string(
+            "payroll/pdf/month_report.html",
+            {
+                "site": request.site,
+                "month_start": datetime.date(year, month, 1),
+                "rows": rows,
+                "due": reports.due_date(year, month),
+                "settings": settings,
+            },
+        )
+    return _pdf_response(render_pdf(html), f"manedsrapport-{year}-{month:02d}.pdf")
+
+
+@require_GET
+@permission_required("manage_payroll")
+def year_report(request: HttpRequest, year: int) -> HttpResponse:
+    _month_or_404(year, 1)
+    return render(
+        request,
+        "payroll/year_report.html",
+        {"year": year, "rows": list(reports.year_summary(site=request.site, year=year))},
+    )
+
+
+@require_GET
+@permission_required("manage_payroll")
+def reports_index(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return redirect(reverse("payroll:month_report", kwargs={"year": today.year, "month": today.month}))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_payroll", "manage_site")
+def rules(request: HttpRequest) -> HttpResponse:
+    """The pay rules as data, kept by a manager: the site's wage rates and the year table."""
+    settings = site_settings_for(request.site)
+    wage_form = WageRateForm(
+        prefix="wage",
+        initial={
+            "valid_from": timezone.localdate(),
+            "holiday_pay_with_wage": settings.holiday_pay_with_wage,
+            "charity_exempt": settings.charity_exempt,
+        },
+    )
+    year_form = YearSettingsForm(prefix="year")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = None
+        if action == "wage":
+            form = wage_form = WageRateForm(request.POST, prefix="wage")
+        elif action == "year":
+            form = year_form = YearSettingsForm(request.POST, prefix="year")
+        if form is not None and form.is_valid():
+            try:
+                if action == "wage":
+                    services.wage_rate_set(site=request.site, by=request.user, **form.cleaned_data)
+                else:
+                    services.year_settings_save(by=request.user, **form.cleaned_data)
+            except PayrollError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("payroll:rules")
+        status = 400
+    return render(
+        request,
+        "payroll/rules.html",
+        {
+            "wage_rates": WageRate.objects.filter(site=request.site),
+            "years": YearSettings.objects.all(),
+            "settings": settings,
+            "wage_form": wage_form,
+            "year_form": year_form,
+            "day": timezone.localdate(),
+        },
+        status=status,
+    )

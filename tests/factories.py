@@ -95,3 +95,120 @@ class EvaluationProjectFactory(factory.django.DjangoModelFactory):
     def evaluators(self, create, extracted, **kwargs):
         if create and extracted:
             self.evaluators.set(extracted)
+
+
+# ---------------------------------------------------------------------------------------------------
+# jobs: customers, tasks, lottery, assignments
+
+from decimal import Decimal  # noqa: E402
+
+from jobs.models import (  # noqa: E402
+    Assignment,
+    Category,
+    Customer,
+    LotteryDraw,
+    LotteryEntry,
+    Outcome,
+    Sector,
+    Task,
+    hours_between,
+)
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    site = factory.SubFactory(SiteFactory)
+    name = factory.Sequence(lambda n: f"Borettslag {n}")
+    sector = Sector.HOUSING
+    organisation_number = "974760673"
+    contact_name = factory.Faker("name")
+    invoice_address = factory.Faker("address")
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    customer = factory.SubFactory(CustomerFactory)
+    site = factory.SelfAttribute("customer.site")
+    description = factory.Sequence(lambda n: f"Hagearbeid {n}")
+    address = factory.Faker("street_address")
+    date = factory.LazyFunction(timezone.localdate)
+    starts_at = datetime.time(9, 0)
+    ends_at = datetime.time(13, 0)
+    workers_min = 1
+    workers_max = 3
+    category = Category.GARDEN
+    price = Decimal("450.00")
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An active assignment; pass `visit` (its participant and date are used)."""
+
+    class Meta:
+        model = Assignment
+
+    visit = factory.SubFactory(VisitFactory)
+    participant = factory.SelfAttribute("visit.participant")
+    task = factory.SubFactory(
+        TaskFactory,
+        customer__site=factory.SelfAttribute("...visit.site"),
+        date=factory.SelfAttribute("..visit.date"),
+    )
+    date = factory.SelfAttribute("task.date")
+    starts_at = factory.SelfAttribute("task.starts_at")
+    ends_at = factory.SelfAttribute("task.ends_at")
+    break_minutes = 30
+    hours = factory.LazyAttribute(lambda o: hours_between(o.starts_at, o.ends_at, o.break_minutes))
+
+
+class LotteryDrawFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LotteryDraw
+
+    site = factory.SubFactory(SiteFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    seed = factory.Sequence(lambda n: 1000 + n)
+    places = 3
+    light_places = 0
+
+
+class LotteryEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LotteryEntry
+
+    draw = factory.SubFactory(LotteryDrawFactory)
+    visit = factory.SubFactory(
+        VisitFactory,
+        participant__site=factory.SelfAttribute("...draw.site"),
+        date=factory.SelfAttribute("..draw.date"),
+    )
+    participant = factory.SelfAttribute("visit.participant")
+    outcome = Outcome.DRAWN
+
+
+# --- payroll ---------------------------------------------------------------------------------------
+
+
+class WageRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.WageRate"
+
+    site = factory.SubFactory(SiteFactory)
+    valid_from = datetime.date(2020, 1, 1)
+    kind = "hourly"
+    amount = Decimal("150.00")
+
+
+class TaxCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.TaxCard"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    year = 2026
+    kind = "frikort"
+    frikort_amount = Decimal("100000.00")
+    source = "Skatteetaten"
+    received_on = datetime.date(2026, 1, 5)

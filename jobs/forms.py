@@ -1,0 +1,146 @@
+"""Forms of the jobs app: they turn input into Python types; the rules live in services."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Customer, LotteryRules, Task
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class AssignForm(forms.Form):
+    task = forms.IntegerField(widget=forms.HiddenInput)
+    visit = forms.IntegerField(label=_("Person"))
+
+
+class MoveForm(forms.Form):
+    task = forms.IntegerField(label=_("Move to task"))
+
+
+class HoursForm(forms.Form):
+    starts_at = forms.TimeField(label=_("Start"), widget=TIME)
+    ends_at = forms.TimeField(label=_("End"), widget=TIME)
+    break_minutes = forms.IntegerField(label=_("Breaks (minutes)"), min_value=0, max_value=600)
+
+
+class CorrectionForm(HoursForm):
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
+
+
+class PlacesForm(forms.Form):
+    places = forms.IntegerField(label=_("Places"), min_value=0, max_value=500, required=False)
+    light_places = forms.IntegerField(
+        label=_("Light-duty places"), min_value=0, max_value=500, required=False
+    )
+
+
+class DrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for drawing again"), max_length=300, required=False)
+
+
+class LotteryRulesForm(forms.ModelForm):
+    class Meta:
+        model = LotteryRules
+        fields = [
+            "guarantee_enabled",
+            "guarantee_after_days",
+            "weekly_cap_enabled",
+            "weekly_cap_days",
+            "weighting_enabled",
+            "weighting_max_days",
+            "earned_guarantee_enabled",
+        ]
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = [
+            "name",
+            "sector",
+            "organisation_number",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "invoice_address",
+            "price_terms",
+        ]
+        widgets = {
+            "invoice_address": forms.Textarea(attrs={"rows": 3}),
+            "price_terms": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    organisation_number = forms.CharField(label=_("organisation number"), max_length=20, required=False)
+
+
+class TaskForm(forms.ModelForm):
+    repeat_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Repeat every"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    repeat_until = forms.DateField(label=_("Repeat until"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("Reason for changing an invoiced task"), max_length=300, required=False)
+
+    class Meta:
+        model = Task
+        fields = [
+            "customer",
+            "description",
+            "address",
+            "date",
+            "starts_at",
+            "ends_at",
+            "workers_min",
+            "workers_max",
+            "work_leader",
+            "category",
+            "light_duty",
+            "needs_hms_card",
+            "needs_driving_licence",
+            "needs_skill",
+            "price_kind",
+            "price",
+            "status",
+        ]
+        widgets = {"date": DATE, "starts_at": TIME, "ends_at": TIME}
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.filter(site=site)
+        self.fields["work_leader"].queryset = (
+            get_user_model().objects.filter(sites=site).order_by("first_name")
+        )
+        # Model checks run in the service so their message is the service's; skip them here.
+        self.instance.site = site
+
+    def _post_clean(self):
+        pass
+
+
+class InvoiceBasisForm(forms.Form):
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    month = forms.DateField(
+        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"})
+    )
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.filter(site=site)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or Excel file"))

@@ -1,0 +1,167 @@
+"""Reads of the jobs app that join tables; other apps (payroll, check-in, attendance) rely on these."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, Sum
+
+from dagsverket.models import Participant, Site
+
+from .models import Assignment, DayPlan, LotteryDraw, LotteryEntry, Outcome, Task, TaskStatus
+
+
+@dataclass(frozen=True)
+class PayableWork:
+    """One signed-off assignment, ready to be paid.
+
+    `hours` is a Decimal with two decimals and already includes every hours correction; `corrected`
+    says whether any correction was made, `last_corrected_at` when the latest was made (payroll uses it
+    to notice corrections after a payslip was made). `price_kind` is "per_hour" or "fixed" and
+    `price` the task's price (per worker-hour, or the whole task) - the customer's price, not a wage.
+    """
+
+    assignment_id: int
+    participant: Participant
+    visit_id: int
+    date: datetime.date
+    task_id: int
+    task_description: str
+    category: str
+    customer_id: int
+    customer_name: str
+    customer_sector: str
+    starts_at: datetime.time
+    ends_at: datetime.time
+    break_minutes: int
+    hours: Decimal
+    price_kind: str
+    price: Decimal
+    signed_off_at: datetime.datetime
+    corrected: bool
+    last_corrected_at: datetime.datetime | None
+
+
+def payable_work(*, site: Site, day: datetime.date) -> list[PayableWork]:
+    """The day's signed-off work at `site`: one `PayableWork` per active assignment on a signed-off task.
+
+    Returns `list[PayableWork]` ordered by participant name and start time; two queries (assignments
+    with participant, task and customer joined; then the corrections). Removed (moved) assignments and
+    cancelled tasks are left out; tasks not yet signed off are not payable.
+    """
+    assignments = list(
+        Assignment.objects.filter(
+            task__site=site,
+            date=day,
+            removed_at__isnull=True,
+            task__signed_off_at__isnull=False,
+        )
+        .exclude(task__status=TaskStatus.CANCELLED)
+        .select_related("participant", "task", "task__customer")
+        .prefetch_related("corrections")
+        .order_by("participant__name", "participant_id", "starts_at")
+    )
+    result = []
+    for a in assignments:
+        corrections = list(a.corrections.all())
+        result.append(
+            PayableWork(
+                assignment_id=a.pk,
+                participant=a.participant,
+                visit_id=a.visit_id,
+                date=a.date,
+                task_id=a.task_id,
+                task_description=a.task.description,
+                category=a.task.category,
+                customer_id=a.task.customer_id,
+                customer_name=a.task.customer.name,
+                customer_sector=a.task.customer.sector,
+                starts_at=a.starts_at,
+                ends_at=a.ends_at,
+                break_minutes=a.break_minutes,
+                hours=a.hours,
+                price_kind=a.task.price_kind,
+                price=a.task.price,
+                signed_off_at=a.task.signed_off_at,
+                corrected=bool(corrections),
+                last_corrected_at=corrections[-1].corrected_at if corrections else None,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class VisitOutcome:
+    """What came of a visit: the lottery outcome (an `Outcome` value, or "" when no draw was held)
+    and the names of the tasks the person worked on."""
+
+    outcome: str
+    outcome_label: str
+    tasks: tuple[str, ...]
+
+    @property
+    def worked(self) -> bool:
+        return bool(self.tasks)
+
+
+def visit_outcomes(visit_ids) -> dict[int, VisitOutcome]:
+    """Lottery outcome and task names per visit id, from the current draw; two queries.
+
+    Visits without a draw entry and without assignments are left out of the dict.
+    """
+    visit_ids = list(visit_ids)
+    entries = dict(
+        LotteryEntry.objects.filter(visit_id__in=visit_ids, draw__current=True).values_list(
+            "visit_id", "outcome"
+        )
+    )
+    tasks: dict[int, list[str]] = {}
+    for visit_id, description in (
+        Assignment.objects.filter(visit_id__in=visit_ids, removed_at__isnull=True)
+        .order_by("starts_at", "pk")
+        .values_list("visit_id", "task__description")
+    ):
+        tasks.setdefault(visit_id, []).append(description)
+    labels = dict(Outcome.choices)
+    result = {}
+    for visit_id in set(entries) | set(tasks):
+        outcome = entries.get(visit_id, "")
+        result[visit_id] = VisitOutcome(
+            outcome=outcome, outcome_label=str(labels.get(outcome, "")), tasks=tuple(tasks.get(visit_id, ()))
+        )
+    return result
+
+
+def day_tasks(*, site: Site, day: datetime.date):
+    """The day's tasks (not cancelled) with customer, work leader and active assignments."""
+    active = (
+        Assignment.objects.filter(removed_at__isnull=True)
+        .select_related("participant")
+        .order_by("starts_at", "pk")
+    )
+    return (
+        Task.objects.filter(site=site, date=day)
+        .exclude(status=TaskStatus.CANCELLED)
+        .select_related("customer", "work_leader")
+        .prefetch_related(Prefetch("assignments", queryset=active, to_attr="active_assignments"))
+        .order_by("starts_at", "pk")
+    )
+
+
+def day_places(*, site: Site, day: datetime.date) -> tuple[int, int, bool]:
+    """(places, light-duty places, set by the front desk?) for the day; two queries at most."""
+    plan = DayPlan.objects.filter(site=site, date=day).first()
+    sums = (
+        Task.objects.filter(site=site, date=day)
+        .exclude(status=TaskStatus.CANCELLED)
+        .aggregate(places=Sum("workers_max"), light=Sum("workers_max", filter=Q(light_duty=True)))
+    )
+    task_places, task_light = sums["places"] or 0, sums["light"] or 0
+    if plan and plan.places is not None:
+        light = plan.light_places if plan.light_places is not None else min(task_light, plan.places)
+        return plan.places, min(light, plan.places), True
+    return task_places, task_light, False
+
+
+def current_draw(*, site: Site, day: datetime.date) -> LotteryDraw | None:
+    return LotteryDraw.objects.filter(site=site, date=day, current=True).select_related("ran_by").first()

@@ -1,0 +1,803 @@
+"""Writes of the jobs app: customers, tasks, the day's places, the lottery, assignments and hours.
+
+Every function raises `JobsError` (a `DagsverketError`) with a translated message and a `code`.
+"""
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.no import orgnr
+
+from dagsverket.models import Readiness, Site, Visit
+from dagsverket.selectors import excluded_participant_ids
+from dagsverket.services import DagsverketError, log_action
+
+from . import lottery
+from .models import (
+    Assignment,
+    Customer,
+    DayPlan,
+    EarnedGuarantee,
+    HoursCorrection,
+    LotteryDraw,
+    LotteryEntry,
+    LotteryRules,
+    Outcome,
+    Task,
+    TaskChange,
+    TaskStatus,
+    hours_between,
+)
+
+MAX_HOURS_PER_DAY = Decimal("12")
+ASSIGNABLE_OUTCOMES = {Outcome.DRAWN, Outcome.FROM_WAITING, Outcome.NO_DRAW}
+STREAK_DAYS = 42  # how far back unlucky days in a row are counted (a streak longer than this is rare)
+
+
+class JobsError(DagsverketError):
+    """A rule of the jobs app was broken."""
+
+
+# --- customers --------------------------------------------------------------------------------------
+
+
+def clean_organisation_number(value: str) -> str:
+    value = (value or "").replace(" ", "").strip()
+    if not value:
+        return ""
+    try:
+        return orgnr.validate(value)
+    except StdnumError as error:
+        raise JobsError(
+            _("This is not a valid Norwegian organisation number (9 digits, mod-11 check digit)."),
+            code="invalid_orgnr",
+            field="organisation_number",
+        ) from error
+
+
+CUSTOMER_FIELDS = (
+    "name",
+    "sector",
+    "organisation_number",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "invoice_address",
+    "price_terms",
+)
+
+
+def customer_save(*, site: Site, by, customer: Customer | None = None, **data) -> Customer:
+    """Create a customer at `site`, or update `customer`, with a checked organisation number."""
+    data["organisation_number"] = clean_organisation_number(data.get("organisation_number", ""))
+    if not (data.get("name") or "").strip():
+        raise JobsError(_("A customer needs a name."), code="name_required", field="name")
+    duplicate = Customer.objects.filter(site=site, name=data["name"].strip())
+    if customer is not None:
+        duplicate = duplicate.exclude(pk=customer.pk)
+    if duplicate.exists():
+        raise JobsError(
+            _("There is already a customer with this name."), code="duplicate_customer", field="name"
+        )
+    with transaction.atomic():
+        customer = customer or Customer(site=site)
+        for name in CUSTOMER_FIELDS:
+            if name in data:
+                setattr(customer, name, data[name].strip() if isinstance(data[name], str) else data[name])
+        created = customer.pk is None
+        customer.save()
+        log_action(
+            actor=by, action="customer_created" if created else "customer_updated", obj=customer, site=site
+        )
+    return customer
+
+
+# --- tasks ------------------------------------------------------------------------------------------
+
+
+def task_warnings(task: Task) -> list[str]:
+    """Things the work leader should know about a task that do not stop it being saved."""
+    warnings = []
+    if task.is_cleaning_for_outside_customer and not task.site.cleaning_register_number:
+        warnings.append(
+            _(
+                "Cleaning for a customer needs approval in the cleaning register: "
+                "set the site's cleaning register approval number."
+            )
+        )
+    return warnings
+
+
+def _check_task(task: Task) -> None:
+    if task.ends_at <= task.starts_at:
+        raise JobsError(
+            _("The task must end after it starts."), code="task_ends_before_start", field="ends_at"
+        )
+    if task.workers_max < 1:
+        raise JobsError(_("A task needs at least one worker."), code="no_workers", field="workers_max")
+    if task.workers_max < task.workers_min:
+        raise JobsError(
+            _("The maximum number of workers cannot be below the minimum."),
+            code="workers_max_below_min",
+            field="workers_max",
+        )
+    if task.price is None or task.price < 0:
+        raise JobsError(_("The price cannot be negative."), code="negative_price", field="price")
+    if task.customer.site_id != task.site_id:
+        raise JobsError(_("The customer belongs to another site."), code="wrong_site", field="customer")
+
+
+def repeat_dates(
+    first: datetime.date, weekdays: list[int], until: datetime.date | None
+) -> list[datetime.date]:
+    """The days of a weekly repeat rule from `first` to `until` (inclusive); weekdays 0=Monday."""
+    if not weekdays or until is None:
+        return [first]
+    if until < first:
+        raise JobsError(
+            _("The repeat must end on or after the first day."),
+            code="repeat_ends_early",
+            field="repeat_until",
+        )
+    if (until - first).days > 366:
+        raise JobsError(
+            _("A repeat can run for at most a year."), code="repeat_too_long", field="repeat_until"
+        )
+    days = []
+    day = first
+    while day <= until:
+        if day.weekday() in weekdays:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    if not days:
+        raise JobsError(_("The repeat rule gives no days."), code="repeat_empty", field="repeat_weekdays")
+    return days
+
+
+TASK_FIELDS = (
+    "customer",
+    "description",
+    "address",
+    "date",
+    "starts_at",
+    "ends_at",
+    "workers_min",
+    "workers_max",
+    "work_leader",
+    "category",
+    "light_duty",
+    "needs_hms_card",
+    "needs_driving_licence",
+    "needs_skill",
+    "price_kind",
+    "price",
+    "status",
+)
+
+
+def task_create(*, site: Site, by, repeat_weekdays=(), repeat_until=None, **data) -> list[Task]:
+    """Create a task, or one per day of a weekly repeat rule (linked to the first by `series`)."""
+    days = repeat_dates(data["date"], list(repeat_weekdays), repeat_until)
+    rule = ""
+    if len(days) > 1 or repeat_weekdays:
+        rule = f"weekly:{','.join(str(d) for d in sorted(repeat_weekdays))}:until:{repeat_until:%Y-%m-%d}"
+    with transaction.atomic():
+        tasks = []
+        first = None
+        for day in days:
+            task = Task(site=site, **{k: v for k, v in data.items() if k in TASK_FIELDS})
+            task.date = day
+            task.repeat_rule = rule
+            task.series = first
+            _check_task(task)
+            task.save()
+            first = first or task
+            tasks.append(task)
+        log_action(actor=by, action="task_created", obj=tasks[0], site=site, days=len(tasks))
+    return tasks
+
+
+def task_update(*, task: Task, by, reason: str = "", **data) -> Task:
+    """Change a task; an invoiced task only with a reason (kept in TaskChange)."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().select_related("customer", "site").get(pk=task.pk)
+        changes = {}
+        for name, value in data.items():
+            if name not in TASK_FIELDS:
+                continue
+            old = getattr(task, name)
+            if old != value:
+                changes[name] = [str(old), str(value)]
+                setattr(task, name, value)
+        if not changes:
+            return task
+        if task.status == TaskStatus.INVOICED or changes.get("status", [""])[0] == TaskStatus.INVOICED:
+            if not reason.strip():
+                raise JobsError(
+                    _("This task has been invoiced; give a reason for the change."),
+                    code="reason_required",
+                    field="reason",
+                )
+            TaskChange.objects.create(task=task, reason=reason.strip(), changes=changes, changed_by=by)
+        _check_task(task)
+        task.save()
+        log_action(
+            actor=by, action="task_updated", obj=task, site=task.site, **{k: v[1] for k, v in changes.items()}
+        )
+    return task
+
+
+# --- the day's places -------------------------------------------------------------------------------
+
+
+def day_places_set(
+    *, site: Site, day: datetime.date, places: int | None, light_places: int | None, by
+) -> DayPlan:
+    """Set the day's places by hand (None: use the sum of the day's tasks)."""
+    if (places is not None and places < 0) or (light_places is not None and light_places < 0):
+        raise JobsError(_("The number of places cannot be negative."), code="negative_places", field="places")
+    if places is not None and light_places is not None and light_places > places:
+        raise JobsError(
+            _("There cannot be more light-duty places than places."),
+            code="light_above_places",
+            field="light_places",
+        )
+    plan, _created = DayPlan.objects.update_or_create(
+        site=site, date=day, defaults={"places": places, "light_places": light_places, "updated_by": by}
+    )
+    log_action(
+        actor=by, action="day_places_set", obj=plan, site=site, places=places, light_places=light_places
+    )
+    return plan
+
+
+def lottery_rules_for(site: Site) -> LotteryRules:
+    rules, _created = LotteryRules.objects.get_or_create(site=site)
+    return rules
+
+
+def _rules(site: Site) -> lottery.Rules:
+    r = lottery_rules_for(site)
+    return lottery.Rules(
+        guarantee_enabled=r.guarantee_enabled,
+        guarantee_after_days=r.guarantee_after_days,
+        weekly_cap_enabled=r.weekly_cap_enabled,
+        weekly_cap_days=r.weekly_cap_days,
+        weighting_enabled=r.weighting_enabled,
+        weighting_max_days=r.weighting_max_days,
+        earned_guarantee_enabled=r.earned_guarantee_enabled,
+    )
+
+
+# --- the lottery ------------------------------------------------------------------------------------
+
+
+def lottery_pool(*, site: Site, day: datetime.date) -> tuple[list[Visit], list[Visit]]:
+    """(ready visits that may be drawn, visits that may not and why) for the day; the why is on
+    `visit.pool_reason`: "not_ready", "excluded"."""
+    visits = list(
+        Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
+        .select_related("participant")
+        .order_by("arrived_at", "pk")
+    )
+    excluded = excluded_participant_ids([v.participant_id for v in visits], day)
+    pool, out = [], []
+    for visit in visits:
+        if visit.participant_id in excluded:
+            visit.pool_reason = "excluded"
+            out.append(visit)
+        elif visit.readiness in (Readiness.READY, Readiness.LIGHT):
+            visit.pool_reason = ""
+            pool.append(visit)
+        else:
+            visit.pool_reason = "not_ready"
+            out.append(visit)
+    return pool, out
+
+
+def pool_history(*, site: Site, day: datetime.date, participant_ids: list[int]) -> dict[int, dict]:
+    """Per participant: unlucky days in a row, days worked this week, days since last worked (over the
+    full history), an unused earned guarantee. Four queries, whatever the pool's size."""
+    streak_since = day - datetime.timedelta(days=STREAK_DAYS)
+    monday = day - datetime.timedelta(days=day.weekday())
+    history = {pid: {"worked": set(), "outcomes": {}} for pid in participant_ids}
+    last_worked = dict(
+        Assignment.objects.filter(participant_id__in=participant_ids, date__lt=day, removed_at__isnull=True)
+        .values("participant_id")
+        .annotate(last=Max("date"))
+        .values_list("participant_id", "last")
+    )
+    for pid, date in (
+        Assignment.objects.filter(
+            participant_id__in=participant_ids,
+            date__gte=min(streak_since, monday),
+            date__lt=day,
+            removed_at__isnull=True,
+        )
+        .values_list("participant_id", "date")
+        .distinct()
+    ):
+        history[pid]["worked"].add(date)
+    for pid, date, outcome in LotteryEntry.objects.filter(
+        participant_id__in=participant_ids,
+        draw__current=True,
+        draw__date__gte=streak_since,
+        draw__date__lt=day,
+    ).values_list("participant_id", "draw__date", "outcome"):
+        history[pid]["outcomes"][date] = outcome
+    earned = set(
+        EarnedGuarantee.objects.filter(
+            participant_id__in=participant_ids, used_in__isnull=True, earned_on__lt=day
+        ).values_list("participant_id", flat=True)
+    )
+    result = {}
+    for pid, h in history.items():
+        unlucky = 0
+        # Walk back through the days the person was in a draw or worked; stop at the first lucky one.
+        for date in sorted(set(h["outcomes"]) | h["worked"], reverse=True):
+            if date in h["worked"] or h["outcomes"].get(date) in ASSIGNABLE_OUTCOMES:
+                break
+            if h["outcomes"].get(date) in (Outcome.NOT_DRAWN, Outcome.WAITING):
+                unlucky += 1
+        last = last_worked.get(pid)
+        result[pid] = {
+            "unlucky_days": unlucky,
+            "worked_this_week": len([d for d in h["worked"] if d >= monday]),
+            "days_since_worked": (day - last).days if last else None,
+            "earned_guarantee": pid in earned,
+        }
+    return result
+
+
+def lottery_draw(
+    *, site: Site, day: datetime.date, by, reason: str = "", seed: int | None = None
+) -> LotteryDraw:
+    """Draw the day's places among the ready people; a second draw of a day needs a reason and keeps
+    the first (no longer current)."""
+    from .selectors import day_places
+
+    with transaction.atomic():
+        # Lock the site's day plan row so two tablets cannot draw at once.
+        DayPlan.objects.get_or_create(site=site, date=day)
+        DayPlan.objects.select_for_update().get(site=site, date=day)
+        previous = LotteryDraw.objects.filter(site=site, date=day, current=True).first()
+        if previous and not reason.strip():
+            raise JobsError(
+                _("The lottery has already been drawn today; give a reason to draw again."),
+                code="reason_required",
+                field="reason",
+            )
+        if (
+            previous
+            and Assignment.objects.filter(
+                task__site=site, date=day, task__signed_off_at__isnull=False
+            ).exists()
+        ):
+            raise JobsError(
+                _("Hours have been signed off today; the lottery cannot be drawn again."), code="signed_off"
+            )
+        places, light_places, _manual = day_places(site=site, day=day)
+        if places < 1:
+            raise JobsError(
+                _("There are no places today: add tasks or set the number of places."),
+                code="no_places",
+                field="places",
+            )
+        pool, out = lottery_pool(site=site, day=day)
+        rules = _rules(site)
+        ids = [v.participant_id for v in pool]
+        history = pool_history(site=site, day=day, participant_ids=ids)
+        candidates = [
+            lottery.Candidate(
+                participant_id=v.participant_id,
+                light_duty=v.readiness == Readiness.LIGHT,
+                **history[v.participant_id],
+            )
+            for v in pool
+        ]
+        seed = secrets.randbits(62) if seed is None else seed
+        result = lottery.draw(candidates, rules, places, light_places, seed)
+        if previous:
+            previous.current = False
+            previous.save(update_fields=["current"])
+        new = LotteryDraw.objects.create(
+            site=site,
+            date=day,
+            seed=seed,
+            places=places,
+            light_places=light_places,
+            rules=rules.as_dict(),
+            order=result.order,
+            ran_by=by,
+            rerun_reason=reason.strip(),
+        )
+        entries = []
+        for visit in pool:
+            p = result.placements[visit.participant_id]
+            h = history[visit.participant_id]
+            entries.append(
+                LotteryEntry(
+                    draw=new,
+                    visit=visit,
+                    participant_id=visit.participant_id,
+                    light_duty=visit.readiness == Readiness.LIGHT,
+                    unlucky_days=h["unlucky_days"],
+                    worked_this_week=h["worked_this_week"],
+                    days_since_worked=h["days_since_worked"],
+                    guaranteed=p.guaranteed,
+                    weight=p.weight,
+                    position=p.position,
+                    outcome=Outcome.DRAWN
+                    if p.drawn
+                    else (Outcome.NOT_DRAWN if p.eligible else Outcome.NOT_ELIGIBLE),
+                    reason=p.reason,
+                )
+            )
+        for visit in out:
+            entries.append(
+                LotteryEntry(
+                    draw=new,
+                    visit=visit,
+                    participant_id=visit.participant_id,
+                    outcome=Outcome.NOT_ELIGIBLE,
+                    reason=visit.pool_reason,
+                )
+            )
+        LotteryEntry.objects.bulk_create(entries)
+        used = [pid for pid in result.drawn if result.placements[pid].guaranteed == lottery.GUARANTEE_EARNED]
+        if used:
+            EarnedGuarantee.objects.filter(
+                participant_id__in=used, used_in__isnull=True, earned_on__lt=day
+            ).update(used_in=new)
+        log_action(
+            actor=by,
+            action="lottery_drawn",
+            obj=new,
+            site=site,
+            seed=seed,
+            places=places,
+            reason=reason.strip(),
+        )
+    return new
+
+
+def waiting_list_update(*, site: Site, day: datetime.date) -> int:
+    """Put ready arrivals after the draw on the waiting list (arrival order), then give free places
+    to the first on the list. Returns how many got a place."""
+    with transaction.atomic():
+        draw = LotteryDraw.objects.select_for_update().filter(site=site, date=day, current=True).first()
+        if draw is None:
+            return 0
+        entries = list(draw.entries.select_related("visit"))
+        known = {e.visit_id for e in entries}
+        pool, _out = lottery_pool(site=site, day=day)
+        last_wait = max((e.waiting_position or 0 for e in entries), default=0)
+        new = []
+        for visit in pool:
+            if visit.pk not in known:
+                last_wait += 1
+                new.append(
+                    LotteryEntry(
+                        draw=draw,
+                        visit=visit,
+                        participant_id=visit.participant_id,
+                        light_duty=visit.readiness == Readiness.LIGHT,
+                        outcome=Outcome.WAITING,
+                        waiting_position=last_wait,
+                    )
+                )
+        if new:
+            LotteryEntry.objects.bulk_create(new)
+            entries += new
+        # A place frees up when a drawn person's visit is undone or stops being ready.
+        ready_ids = {v.pk for v in pool}
+        holding = [e for e in entries if e.outcome in ASSIGNABLE_OUTCOMES and e.visit_id in ready_ids]
+        free = draw.places - len(holding)
+        light_free = draw.light_places - len([e for e in holding if e.light_duty])
+        promoted = 0
+        for entry in sorted(
+            (e for e in entries if e.outcome == Outcome.WAITING and e.visit_id in ready_ids),
+            key=lambda e: e.waiting_position or 0,
+        ):
+            if free <= 0:
+                break
+            if entry.light_duty:
+                if light_free <= 0:
+                    continue
+                light_free -= 1
+            entry.outcome = Outcome.FROM_WAITING
+            entry.changed_at = timezone.now()
+            entry.save(update_fields=["outcome", "changed_at"])
+            free -= 1
+            promoted += 1
+    return promoted
+
+
+def earned_guarantee_grant(*, participant, day: datetime.date, reason: str, by) -> EarnedGuarantee:
+    if not reason.strip():
+        raise JobsError(_("Give a reason for the guaranteed place."), code="reason_required", field="reason")
+    guarantee = EarnedGuarantee.objects.create(
+        participant=participant, earned_on=day, reason=reason.strip(), created_by=by
+    )
+    log_action(actor=by, action="guarantee_granted", obj=guarantee, site=participant.site)
+    return guarantee
+
+
+# --- assignments and hours --------------------------------------------------------------------------
+
+
+def _may_work(visit: Visit, task: Task) -> None:
+    participant = visit.participant
+    if visit.site_id != task.site_id or visit.date != task.date:
+        raise JobsError(
+            _("This person did not come to this site on the task's day."), code="wrong_day", field="visit"
+        )
+    if visit.undone_at is not None:
+        raise JobsError(_("This check-in was undone."), code="visit_undone", field="visit")
+    if task.status in (TaskStatus.CANCELLED, TaskStatus.INVOICED, TaskStatus.DONE):
+        raise JobsError(_("This task is closed for assignments."), code="task_closed", field="task")
+    if task.is_signed_off:
+        raise JobsError(_("The hours of this task are signed off."), code="signed_off", field="task")
+    if excluded_participant_ids([participant.pk], task.date):
+        raise JobsError(_("This person is excluded (karantene) today."), code="excluded", field="visit")
+    if visit.readiness not in (Readiness.READY, Readiness.LIGHT):
+        raise JobsError(_("This person is not marked ready for work today."), code="not_ready", field="visit")
+    if visit.readiness == Readiness.LIGHT and not task.light_duty:
+        raise JobsError(
+            _("This person is on light duties and the task is not suitable for light duties."),
+            code="light_duty",
+            field="task",
+        )
+    if (task.needs_hms_card or task.is_cleaning_for_outside_customer) and not participant.has_valid_hms_card(
+        task.date
+    ):
+        raise JobsError(_("This task needs a valid HMS card."), code="hms_card", field="visit")
+    if task.needs_driving_licence and not participant.driving_licence:
+        raise JobsError(_("This task needs a driving licence."), code="driving_licence", field="visit")
+    if task.needs_skill and task.needs_skill.casefold() not in (participant.skills or "").casefold():
+        raise JobsError(
+            _("This task needs the skill “%(skill)s”.") % {"skill": task.needs_skill},
+            code="skill",
+            field="visit",
+        )
+    draw = LotteryDraw.objects.filter(site=task.site_id, date=task.date, current=True).first()
+    if draw is not None:
+        entry = draw.entries.filter(visit=visit).first()
+        if entry is None or entry.outcome not in ASSIGNABLE_OUTCOMES:
+            raise JobsError(
+                _("This person did not get a place in today's lottery."), code="not_drawn", field="visit"
+            )
+    else:
+        from .selectors import day_places
+
+        places, _light, _manual = day_places(site=task.site, day=task.date)
+        pool, _out = lottery_pool(site=task.site, day=task.date)
+        if len(pool) > places:
+            raise JobsError(
+                _("More people are ready than there are places: run the lottery first."), code="draw_first"
+            )
+
+
+def _check_hours(
+    *, participant_id: int, day: datetime.date, starts_at, ends_at, break_minutes, exclude_pk=None
+) -> Decimal:
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise JobsError(_("The end must be after the start."), code="ends_before_start", field="ends_at")
+    if break_minutes is None or break_minutes < 0:
+        raise JobsError(_("Breaks cannot be negative."), code="negative_break", field="break_minutes")
+    hours = hours_between(starts_at, ends_at, break_minutes)
+    if hours <= 0:
+        raise JobsError(
+            _("The breaks are longer than the working time."), code="break_too_long", field="break_minutes"
+        )
+    others = Assignment.objects.filter(participant_id=participant_id, date=day, removed_at__isnull=True)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    others = list(others.select_related("task"))
+    for other in others:
+        if other.starts_at < ends_at and starts_at < other.ends_at:
+            raise JobsError(
+                _("These hours overlap with %(task)s (%(start)s–%(end)s).")
+                % {
+                    "task": other.task.description,
+                    "start": f"{other.starts_at:%H:%M}",
+                    "end": f"{other.ends_at:%H:%M}",
+                },
+                code="overlap",
+                field="starts_at",
+            )
+    if hours + sum((o.hours for o in others), Decimal(0)) > MAX_HOURS_PER_DAY:
+        raise JobsError(
+            _("A person can work at most 12 hours a day."), code="too_many_hours", field="ends_at"
+        )
+    return hours
+
+
+def assignment_create(
+    *, task: Task, visit: Visit, by, starts_at=None, ends_at=None, break_minutes: int | None = None
+) -> Assignment:
+    """Put a person who came today on a task, within its places; hours default to the task's window."""
+    with transaction.atomic():
+        # The task row guards its places; the visit row guards the person's hours (two tablets at once).
+        task = Task.objects.select_for_update().select_related("site").get(pk=task.pk)
+        visit = Visit.objects.select_for_update().select_related("participant").get(pk=visit.pk)
+        _may_work(visit, task)
+        if task.assignments.filter(removed_at__isnull=True, participant_id=visit.participant_id).exists():
+            raise JobsError(_("This person is already on this task."), code="already_assigned", field="visit")
+        if task.assignments.filter(removed_at__isnull=True).count() >= task.workers_max:
+            raise JobsError(_("This task has no free places."), code="task_full", field="task")
+        starts_at = starts_at or task.starts_at
+        ends_at = ends_at or task.ends_at
+        if break_minutes is None:
+            break_minutes = 30 if hours_between(starts_at, ends_at, 0) > Decimal("5.5") else 0
+        hours = _check_hours(
+            participant_id=visit.participant_id,
+            day=task.date,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            break_minutes=break_minutes,
+        )
+        try:
+            with transaction.atomic():
+                assignment = Assignment.objects.create(
+                    task=task,
+                    participant_id=visit.participant_id,
+                    visit=visit,
+                    date=task.date,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    break_minutes=break_minutes,
+                    hours=hours,
+                    created_by=by,
+                )
+        except IntegrityError as error:
+            raise JobsError(
+                _("This person is already on this task."), code="already_assigned", field="visit"
+            ) from error
+        if task.status == TaskStatus.PLANNED:
+            task.status = TaskStatus.IN_PROGRESS
+            task.save(update_fields=["status"])
+        log_action(actor=by, action="assignment_created", obj=assignment, site=task.site, task=task.pk)
+    return assignment
+
+
+def assignment_remove(*, assignment: Assignment, by) -> Assignment:
+    """Take a person off a task (the row stays, marked removed)."""
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().select_related("task").get(pk=assignment.pk)
+        if assignment.removed_at is not None:
+            return assignment
+        if assignment.task.is_signed_off:
+            raise JobsError(_("The hours of this task are signed off."), code="signed_off")
+        assignment.removed_at = timezone.now()
+        assignment.removed_by = by
+        assignment.save(update_fields=["removed_at", "removed_by"])
+        log_action(actor=by, action="assignment_removed", obj=assignment, site=assignment.task.site)
+    return assignment
+
+
+def assignment_move(*, assignment: Assignment, task: Task, by) -> Assignment:
+    """Move a person to another task; the old assignment is kept, linked to the new one."""
+    with transaction.atomic():
+        old = Assignment.objects.select_for_update().select_related("task").get(pk=assignment.pk)
+        if old.removed_at is not None:
+            raise JobsError(_("This assignment has already ended."), code="removed")
+        if old.task_id == task.pk:
+            raise JobsError(_("The person is already on this task."), code="same_task", field="task")
+        assignment_remove(assignment=old, by=by)
+        new = assignment_create(task=task, visit=old.visit, by=by)
+        old.moved_to = new
+        old.save(update_fields=["moved_to"])
+    return new
+
+
+def assignment_set_hours(*, assignment: Assignment, starts_at, ends_at, break_minutes: int, by) -> Assignment:
+    """Record start, end and breaks before sign-off."""
+    with transaction.atomic():
+        Visit.objects.select_for_update().get(pk=assignment.visit_id)
+        assignment = Assignment.objects.select_for_update().select_related("task").get(pk=assignment.pk)
+        if assignment.removed_at is not None:
+            raise JobsError(_("This assignment has already ended."), code="removed")
+        if assignment.task.is_signed_off:
+            raise JobsError(
+                _("The hours are signed off; change them with a correction and a reason."), code="signed_off"
+            )
+        assignment.hours = _check_hours(
+            participant_id=assignment.participant_id,
+            day=assignment.date,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            break_minutes=break_minutes,
+            exclude_pk=assignment.pk,
+        )
+        assignment.starts_at, assignment.ends_at, assignment.break_minutes = starts_at, ends_at, break_minutes
+        assignment.save(update_fields=["starts_at", "ends_at", "break_minutes", "hours"])
+        log_action(
+            actor=by, action="hours_set", obj=assignment, site=assignment.task.site, hours=assignment.hours
+        )
+    return assignment
+
+
+def task_sign_off(*, task: Task, by) -> Task:
+    """The work leader signs off the day's hours for a task; after this they change only by correction."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().select_related("site").get(pk=task.pk)
+        if task.is_signed_off:
+            raise JobsError(_("The hours of this task are already signed off."), code="already_signed_off")
+        if task.status == TaskStatus.CANCELLED:
+            raise JobsError(_("A cancelled task cannot be signed off."), code="task_closed")
+        if not task.assignments.filter(removed_at__isnull=True).exists():
+            raise JobsError(_("Nobody worked on this task; there are no hours to sign off."), code="no_hours")
+        if task.date > timezone.localdate():
+            raise JobsError(_("Hours cannot be signed off before the day."), code="future")
+        task.signed_off_at = timezone.now()
+        task.signed_off_by = by
+        if task.status in (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS):
+            task.status = TaskStatus.DONE
+        task.save(update_fields=["signed_off_at", "signed_off_by", "status"])
+        log_action(actor=by, action="hours_signed_off", obj=task, site=task.site)
+    return task
+
+
+def hours_correct(
+    *, assignment: Assignment, starts_at, ends_at, break_minutes: int, reason: str, by
+) -> HoursCorrection:
+    """Change signed-off hours with a reason; the correction flows on to pay through `payable_work`."""
+    if not (reason or "").strip():
+        raise JobsError(_("A correction needs a reason."), code="reason_required", field="reason")
+    with transaction.atomic():
+        Visit.objects.select_for_update().get(pk=assignment.visit_id)
+        assignment = Assignment.objects.select_for_update().select_related("task").get(pk=assignment.pk)
+        if not assignment.task.is_signed_off:
+            raise JobsError(
+                _("These hours are not signed off yet; change them directly."), code="not_signed_off"
+            )
+        if assignment.removed_at is not None:
+            raise JobsError(_("This assignment has already ended."), code="removed")
+        hours = _check_hours(
+            participant_id=assignment.participant_id,
+            day=assignment.date,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            break_minutes=break_minutes,
+            exclude_pk=assignment.pk,
+        )
+        correction = HoursCorrection.objects.create(
+            assignment=assignment,
+            old_starts_at=assignment.starts_at,
+            old_ends_at=assignment.ends_at,
+            old_break_minutes=assignment.break_minutes,
+            old_hours=assignment.hours,
+            new_starts_at=starts_at,
+            new_ends_at=ends_at,
+            new_break_minutes=break_minutes,
+            new_hours=hours,
+            reason=reason.strip(),
+            corrected_by=by,
+        )
+        assignment.starts_at, assignment.ends_at, assignment.break_minutes, assignment.hours = (
+            starts_at,
+            ends_at,
+            break_minutes,
+            hours,
+        )
+        assignment.save(update_fields=["starts_at", "ends_at", "break_minutes", "hours"])
+        log_action(
+            actor=by,
+            action="hours_corrected",
+            obj=assignment,
+            site=assignment.task.site,
+            hours=hours,
+            reason=reason,
+        )
+    return correction
+
+
+def active_assignment_count(task: Task) -> int:
+    return Assignment.objects.filter(Q(task=task) & Q(removed_at__isnull=True)).count()

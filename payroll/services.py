@@ -1,0 +1,505 @@
+"""Writes of the payroll app: tax cards, payslips, payouts, reversals and the cash box."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dagsverket.models import Participant, Site
+from dagsverket.services import DagsverketError, log_action
+
+from .engine import WorkLine, day_pay, holiday_pay_rate, money
+from .models import (
+    CashBox,
+    CashMovement,
+    Payout,
+    PayoutMethod,
+    Payslip,
+    PayslipLine,
+    SitePayrollSettings,
+    TaxCard,
+    WageRate,
+    YearSettings,
+)
+from .selectors import card_of, paid_in_year, site_settings_for, tax_card_for, year_settings_for
+
+ZERO = Decimal("0")
+
+
+class PayrollError(DagsverketError):
+    """A payroll rule was broken; the view shows `message` and writes nothing."""
+
+
+# Tax cards -----------------------------------------------------------------------------------------
+
+
+def tax_card_add(
+    *,
+    participant: Participant,
+    year: int,
+    kind: str,
+    source: str,
+    received_on: datetime.date,
+    by,
+    frikort_amount: Decimal | None = None,
+    percentage: Decimal | None = None,
+) -> TaxCard:
+    """Record the tax card a participant got for a year; the latest entered for a year applies."""
+    if kind not in TaxCard.Kind.values:
+        raise PayrollError(_("Choose a kind of tax card."), code="kind", field="kind")
+    if kind == TaxCard.Kind.FRIKORT:
+        if frikort_amount is None or frikort_amount < 0:
+            raise PayrollError(
+                _("A frikort needs the amount allotted to this employer."),
+                code="amount",
+                field="frikort_amount",
+            )
+        limit = year_settings_for(year)
+        if limit is not None and frikort_amount > limit.frikort_limit:
+            raise PayrollError(
+                _("The frikort amount is above the year's limit."), code="above_limit", field="frikort_amount"
+            )
+    else:
+        frikort_amount = None
+    if kind == TaxCard.Kind.PERCENTAGE and percentage is None:
+        raise PayrollError(
+            _("A percentage tax card needs its percentage."), code="percentage", field="percentage"
+        )
+    if kind == TaxCard.Kind.NONE:
+        percentage = None
+    if percentage is not None and not (0 <= percentage <= 100):
+        raise PayrollError(_("A percentage is between 0 and 100."), code="percentage", field="percentage")
+    card = TaxCard.objects.create(
+        participant=participant,
+        year=year,
+        kind=kind,
+        frikort_amount=frikort_amount,
+        percentage=percentage,
+        source=source,
+        received_on=received_on,
+        entered_by=by,
+    )
+    log_action(actor=by, action="tax_card_add", obj=card, site=participant.site, year=year, kind=kind)
+    return card
+
+
+def year_settings_save(*, year: int, by, **values) -> YearSettings:
+    """Create or change a year's frikort limit and employer's contribution settings."""
+    settings, _created = YearSettings.objects.update_or_create(year=year, defaults=values)
+    log_action(actor=by, action="year_settings_save", obj=settings, **values)
+    return settings
+
+
+def wage_rate_set(
+    *,
+    site: Site,
+    valid_from: datetime.date,
+    kind: str,
+    amount: Decimal,
+    by,
+    holiday_pay_with_wage: bool,
+    charity_exempt: bool,
+) -> WageRate:
+    """Set the site's wage from a date on (replacing a rate set for the same date) and its pay settings."""
+    if amount is None or amount <= 0:
+        raise PayrollError(_("The wage must be more than zero."), code="amount", field="amount")
+    if kind not in WageRate.Kind.values:
+        raise PayrollError(_("Choose per hour or a day rate."), code="kind", field="kind")
+    with transaction.atomic():
+        rate, _created = WageRate.objects.update_or_create(
+            site=site,
+            valid_from=valid_from,
+            defaults={"kind": kind, "amount": money(amount), "created_by": by},
+        )
+        SitePayrollSettings.objects.update_or_create(
+            site=site,
+            defaults={"holiday_pay_with_wage": holiday_pay_with_wage, "charity_exempt": charity_exempt},
+        )
+        log_action(actor=by, action="wage_rate_set", obj=rate, site=site, amount=rate.amount, kind=kind)
+    return rate
+
+
+# Payslips ------------------------------------------------------------------------------------------
+
+
+def _computed_fields(
+    *,
+    site: Site,
+    participant: Participant,
+    day: datetime.date,
+    lines: list[WorkLine],
+    previously_paid,
+    exclude_pk=None,
+) -> dict:
+    settings = site_settings_for(site)
+    card_row = tax_card_for(participant=participant, year=day.year)
+    card = card_of(card_row)
+    paid = paid_in_year(participant=participant, year=day.year, exclude_pk=exclude_pk)
+    birth_year = participant.birth_date.year if participant.birth_date else participant.birth_year
+    result = day_pay(
+        lines=lines,
+        holiday_rate=holiday_pay_rate(birth_year=birth_year, day=day),
+        holiday_pay_with_wage=settings.holiday_pay_with_wage,
+        card=card,
+        ytd_taxable=paid["taxable"],
+    )
+    held = result.withholding
+    return {
+        "gross": result.gross,
+        "holiday_pay_rate": result.holiday_pay_rate,
+        "holiday_pay_basis": result.gross,
+        "holiday_pay": result.holiday_pay,
+        "holiday_pay_accrued": result.holiday_pay_accrued,
+        "taxable": held.taxable,
+        "tax_card_kind": card.kind,
+        "tax_percentage": held.percentage,
+        "frikort_amount": card.frikort_amount,
+        "frikort_left_before": held.frikort_left_before,
+        "tax_free_part": held.tax_free_part,
+        "tax_basis": held.tax_basis,
+        "tax": held.tax,
+        "net": result.net,
+        "previously_paid": previously_paid,
+        "amount_due": result.net - previously_paid,
+        "ytd_gross": paid["taxable"] + held.taxable,
+        "ytd_tax": paid["tax"] + held.tax,
+    }
+
+
+def payslip_prepare(
+    *,
+    site: Site,
+    participant: Participant,
+    day: datetime.date,
+    lines: list[WorkLine],
+    corrects: Payslip | None = None,
+    reason: str = "",
+) -> Payslip:
+    """Create or refresh the draft payslip of a participant's day (paid payslips stay as they are)."""
+    if not lines:
+        raise PayrollError(_("There is no signed-off work to pay."), code="no_work")
+    with transaction.atomic():
+        Participant.objects.select_for_update().get(pk=participant.pk)
+        draft = Payslip.objects.filter(
+            site=site, participant=participant, date=day, paid_at__isnull=True
+        ).first()
+        if draft is not None:
+            corrects = corrects or draft.corrects
+            reason = reason or draft.reason
+            draft.delete()
+        previously_paid = corrects.net if corrects is not None else ZERO
+        fields = _computed_fields(
+            site=site, participant=participant, day=day, lines=lines, previously_paid=previously_paid
+        )
+        slip = Payslip.objects.create(
+            site=site, participant=participant, date=day, corrects=corrects, reason=reason, **fields
+        )
+        PayslipLine.objects.bulk_create(
+            PayslipLine(
+                payslip=slip,
+                description=line.description,
+                hours=line.hours,
+                rate=line.rate,
+                amount=line.amount,
+            )
+            for line in lines
+        )
+    return slip
+
+
+def payslips_prepare_day(*, site: Site, day: datetime.date) -> list[Payslip]:
+    """Drafts for everyone with signed-off work on the day who has not been paid for it yet."""
+    from .work import day_lines, signed_off_work
+
+    paid = set(
+        Payslip.objects.filter(
+            site=site, date=day, kind=Payslip.Kind.REGULAR, paid_at__isnull=False, reversed_by__isnull=True
+        ).values_list("participant_id", flat=True)
+    )
+    slips = []
+    for participant, tasks in signed_off_work(site=site, day=day):
+        if participant.pk in paid:
+            continue
+        lines = day_lines(site=site, day=day, tasks=tasks)
+        if lines:
+            slips.append(payslip_prepare(site=site, participant=participant, day=day, lines=lines))
+    return slips
+
+
+def _lines_of(slip: Payslip) -> list[WorkLine]:
+    return [WorkLine(line.description, line.hours, line.rate, line.amount) for line in slip.lines.all()]
+
+
+def payout_confirm(*, payslip: Payslip, method: str, nonce: str, by) -> Payout:
+    """Pay a draft payslip once. A repeated request with the same nonce returns the first payout;
+    another request for a paid payslip is refused. The tax is worked out again under the lock, from
+    what has been paid this year at that moment."""
+    if method not in PayoutMethod.values:
+        raise PayrollError(_("Choose how the pay is handed over."), code="method", field="method")
+    if not nonce or len(nonce) > 64:
+        raise PayrollError(_("The request is missing its key; reload the page."), code="nonce")
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.select_for_update().get(pk=payslip.participant_id)
+            slip = Payslip.objects.select_for_update().get(pk=payslip.pk)
+            existing = Payout.objects.filter(nonce=nonce).first()
+            if existing is not None:
+                if existing.payslip_id != slip.pk:
+                    raise PayrollError(_("The request key was used for another payslip."), code="nonce")
+                return existing
+            if slip.is_paid:
+                raise PayrollError(_("This payslip has already been paid."), code="already_paid")
+            if method == PayoutMethod.BANK and not participant.bank_account:
+                raise PayrollError(
+                    _("This person has no bank account: pay in cash or on a card."),
+                    code="no_bank_account",
+                    field="method",
+                )
+            fields = _computed_fields(
+                site=slip.site,
+                participant=participant,
+                day=slip.date,
+                lines=_lines_of(slip),
+                previously_paid=slip.previously_paid,
+                exclude_pk=slip.pk,
+            )
+            for name, value in fields.items():
+                setattr(slip, name, value)
+            slip.paid_at = timezone.now()
+            slip.save()
+            payout = Payout.objects.create(
+                payslip=slip,
+                site=slip.site,
+                date=slip.date,
+                method=method,
+                amount=slip.amount_due,
+                bank_account=participant.bank_account if method == PayoutMethod.BANK else "",
+                nonce=nonce,
+                paid_by=by,
+            )
+            log_action(
+                actor=by,
+                action="payout_confirm",
+                obj=payout,
+                site=slip.site,
+                amount=payout.amount,
+                method=method,
+            )
+            return payout
+    except IntegrityError:
+        # Another request won the race for this nonce or payslip; answer as it would have.
+        existing = Payout.objects.filter(nonce=nonce).first()
+        if existing is not None and existing.payslip_id == payslip.pk:
+            return existing
+        raise PayrollError(_("This payslip has already been paid."), code="already_paid") from None
+
+
+def payslip_reverse(*, payslip: Payslip, reason: str, by) -> Payslip:
+    """Cancel a paid payslip by a paid reversal with every amount negated; the original stays."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PayrollError(_("Give the reason for the correction."), code="reason", field="reason")
+    with transaction.atomic():
+        Participant.objects.select_for_update().get(pk=payslip.participant_id)
+        slip = Payslip.objects.select_for_update().get(pk=payslip.pk)
+        if not slip.is_paid or slip.kind != Payslip.Kind.REGULAR:
+            raise PayrollError(_("Only a paid payslip can be reversed."), code="not_paid")
+        if Payslip.objects.filter(reverses=slip).exists():
+            raise PayrollError(_("This payslip has already been reversed."), code="already_reversed")
+        negated = {
+            name: -getattr(slip, name)
+            for name in (
+                "gross",
+                "holiday_pay_basis",
+                "holiday_pay",
+                "holiday_pay_accrued",
+                "taxable",
+                "tax_free_part",
+                "tax_basis",
+                "tax",
+                "net",
+            )
+        }
+        paid = paid_in_year(participant=slip.participant, year=slip.date.year)
+        reversal = Payslip.objects.create(
+            site=slip.site,
+            participant=slip.participant,
+            date=slip.date,
+            kind=Payslip.Kind.REVERSAL,
+            holiday_pay_rate=slip.holiday_pay_rate,
+            tax_card_kind=slip.tax_card_kind,
+            tax_percentage=slip.tax_percentage,
+            frikort_amount=slip.frikort_amount,
+            frikort_left_before=None,
+            amount_due=ZERO,
+            ytd_gross=paid["taxable"] - slip.taxable,
+            ytd_tax=paid["tax"] - slip.tax,
+            paid_at=timezone.now(),
+            reverses=slip,
+            reason=reason,
+            **negated,
+        )
+        PayslipLine.objects.bulk_create(
+            PayslipLine(
+                payslip=reversal,
+                description=line.description,
+                hours=-line.hours if line.hours else None,
+                rate=line.rate,
+                amount=-line.amount,
+            )
+            for line in slip.lines.all()
+        )
+        log_action(
+            actor=by, action="payslip_reverse", obj=reversal, site=slip.site, reverses=slip.pk, reason=reason
+        )
+    return reversal
+
+
+def payslip_correct(*, payslip: Payslip, reason: str, by, lines: list[WorkLine] | None = None) -> Payslip:
+    """Reverse a paid payslip and prepare a new draft for the same day (from the current signed-off
+    work, or the given lines); paying the draft hands over only the difference."""
+    from .work import day_lines, signed_off_work
+
+    with transaction.atomic():
+        payslip_reverse(payslip=payslip, reason=reason, by=by)
+        if lines is None:
+            tasks = next(
+                (
+                    tasks
+                    for person, tasks in signed_off_work(site=payslip.site, day=payslip.date)
+                    if person.pk == payslip.participant_id
+                ),
+                None,
+            )
+            lines = (
+                day_lines(site=payslip.site, day=payslip.date, tasks=tasks) if tasks else _lines_of(payslip)
+            )
+        draft = payslip_prepare(
+            site=payslip.site,
+            participant=payslip.participant,
+            day=payslip.date,
+            lines=lines,
+            corrects=payslip,
+            reason=reason,
+        )
+        log_action(
+            actor=by,
+            action="payslip_correct",
+            obj=draft,
+            site=payslip.site,
+            corrects=payslip.pk,
+            reason=reason,
+        )
+    return draft
+
+
+# Cash box ------------------------------------------------------------------------------------------
+
+
+def cash_box_for(*, site: Site, day: datetime.date) -> CashBox:
+    box, _created = CashBox.objects.get_or_create(site=site, date=day)
+    return box
+
+
+def cash_payouts_total(*, site: Site, day: datetime.date) -> Decimal:
+    total = Payout.objects.filter(site=site, date=day, method=PayoutMethod.CASH).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or ZERO
+
+
+def cash_expected(box: CashBox) -> Decimal:
+    moved = box.movements.aggregate(total=Sum("amount"))["total"] or ZERO
+    return box.opening_float + moved - cash_payouts_total(site=box.site, day=box.date)
+
+
+def cash_box_open(*, site: Site, day: datetime.date, opening_float: Decimal, by) -> CashBox:
+    """Set the morning's float (until the box is closed)."""
+    if opening_float is None or opening_float < 0:
+        raise PayrollError(_("The float cannot be negative."), code="float", field="opening_float")
+    with transaction.atomic():
+        box = CashBox.objects.select_for_update().get(pk=cash_box_for(site=site, day=day).pk)
+        if box.is_closed:
+            raise PayrollError(_("The cash box is closed for the day."), code="closed")
+        box.opening_float = money(opening_float)
+        box.save(update_fields=["opening_float"])
+        log_action(actor=by, action="cash_box_open", obj=box, site=site, opening_float=box.opening_float)
+    return box
+
+
+def cash_movement_add(*, site: Site, day: datetime.date, amount: Decimal, reason: str, by) -> CashMovement:
+    """Cash in (positive) or out (negative) for another reason than a payout."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PayrollError(_("Give the reason for the movement."), code="reason", field="reason")
+    if amount is None or amount == 0:
+        raise PayrollError(_("Enter an amount other than zero."), code="amount", field="amount")
+    with transaction.atomic():
+        box = CashBox.objects.select_for_update().get(pk=cash_box_for(site=site, day=day).pk)
+        if box.is_closed:
+            raise PayrollError(_("The cash box is closed for the day."), code="closed")
+        movement = CashMovement.objects.create(cash_box=box, amount=money(amount), reason=reason, by=by)
+        log_action(
+            actor=by,
+            action="cash_movement_add",
+            obj=movement,
+            site=site,
+            amount=movement.amount,
+            reason=reason,
+        )
+    return movement
+
+
+def cash_box_close(
+    *,
+    site: Site,
+    day: datetime.date,
+    counted: Decimal,
+    explanation: str,
+    by,
+    witness_username: str,
+    witness_password: str,
+) -> CashBox:
+    """Close the day's cash box: counted by one staff member, confirmed by a second with their password."""
+    explanation = (explanation or "").strip()
+    if counted is None or counted < 0:
+        raise PayrollError(_("Enter the counted amount."), code="counted", field="counted")
+    witness = authenticate(username=witness_username, password=witness_password)
+    if witness is None or not site.staff.filter(pk=witness.pk).exists():
+        raise PayrollError(
+            _("The second staff member's name or password is wrong."),
+            code="witness",
+            field="witness_username",
+        )
+    if witness.pk == by.pk:
+        raise PayrollError(
+            _("The second staff member must be someone else."), code="witness", field="witness_username"
+        )
+    with transaction.atomic():
+        box = CashBox.objects.select_for_update().get(pk=cash_box_for(site=site, day=day).pk)
+        if box.is_closed:
+            raise PayrollError(_("The cash box is closed for the day."), code="closed")
+        expected = cash_expected(box)
+        difference = money(counted) - expected
+        if difference != 0 and not explanation:
+            raise PayrollError(
+                _("The count differs from the expected amount: explain the difference."),
+                code="explain",
+                field="explanation",
+            )
+        box.counted_closing = money(counted)
+        box.expected_closing = expected
+        box.difference = difference
+        box.explanation = explanation
+        box.closed_at = timezone.now()
+        box.closed_by = by
+        box.witnessed_by = witness
+        box.save()
+        log_action(
+            actor=by, action="cash_box_close", obj=box, site=site, difference=difference, witness=witness.pk
+        )
+    return box

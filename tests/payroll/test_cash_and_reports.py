@@ -1,0 +1,134 @@
+"""The cash box (two people close it, a difference needs a reason) and the monthly report."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from dagsverket.roles import Role
+from payroll.engine import hourly_line
+from payroll.models import CashBox, CashMovement, SitePayrollSettings
+from payroll.reports import due_date, monthly_report
+from payroll.services import payout_confirm, payslip_prepare
+from tests.factories import ParticipantFactory, TaxCardFactory
+
+from .conftest import DAY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid_cash(draft, staff):
+    return payout_confirm(payslip=draft, method="cash", nonce="cash-1", by=staff[Role.PAYROLL])
+
+
+def _post(client, action, **data):
+    url = reverse("payroll:cash_box", kwargs={"day": DAY})
+    return client.post(url, {"action": action, **{f"{action}-{k}": v for k, v in data.items()}})
+
+
+def test_the_cash_box_counts_float_movements_and_cash_payouts(client_for, staff, paid_cash, frozen_day):
+    client = client_for(Role.PAYROLL)
+    assert _post(client, "float", opening_float="2000").status_code == 302
+    assert _post(client, "movement", amount="-100", reason="Coffee for the crew").status_code == 302
+    assert _post(client, "movement", amount="50", reason="").status_code == 400
+    assert CashMovement.objects.count() == 1
+    page = client.get(reverse("payroll:cash_box", kwargs={"day": DAY}))
+    assert page.status_code == 200
+    assert page.context["expected"] == D("2000") - D("100") - D("495.90")
+
+
+def test_closing_needs_a_second_staff_member_and_an_explained_difference(
+    client_for, staff, paid_cash, frozen_day
+):
+    client = client_for(Role.PAYROLL)
+    _post(client, "float", opening_float="2000")
+    # the same person twice
+    same = _post(client, "close", counted="1504.10", witness_username="payroll", witness_password="demo")
+    assert same.status_code == 400
+    wrong = _post(client, "close", counted="1504.10", witness_username="manager", witness_password="nope")
+    assert wrong.status_code == 400
+    short = _post(client, "close", counted="1500", witness_username="manager", witness_password="demo")
+    assert short.status_code == 400
+    assert not CashBox.objects.get().is_closed
+    ok = _post(
+        client,
+        "close",
+        counted="1500",
+        explanation="Counted twice; 4.10 short",
+        witness_username="manager",
+        witness_password="demo",
+    )
+    assert ok.status_code == 302
+    box = CashBox.objects.get()
+    assert box.is_closed and box.difference == D("-4.10")
+    assert box.closed_by == staff[Role.PAYROLL] and box.witnessed_by == staff[Role.MANAGER]
+    assert _post(client, "movement", amount="5", reason="late").status_code == 400
+
+
+def test_an_unknown_cash_box_action_is_a_bad_request(client_for, site, frozen_day):
+    response = client_for(Role.PAYROLL).post(
+        reverse("payroll:cash_box", kwargs={"day": DAY}), {"action": "steal"}
+    )
+    assert response.status_code == 400
+    assert not CashBox.objects.exists()
+
+
+@pytest.mark.parametrize(("year", "month", "due"), [(2026, 3, "2026-04-05"), (2026, 12, "2027-01-05")])
+def test_the_monthly_report_is_due_the_5th_of_the_next_month(year, month, due):
+    assert due_date(year, month) == datetime.date.fromisoformat(due)
+
+
+def test_the_monthly_report_sums_per_person_and_flags_small_payments(site, person, draft, staff, wage_rate):
+    payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
+    small = ParticipantFactory(site=site, name="Åse")
+    TaxCardFactory(participant=small, frikort_amount=D("70000"))
+    slip = payslip_prepare(
+        site=site, participant=small, day=DAY, lines=[hourly_line("Raking", D("2"), D("150"))]
+    )
+    payout_confirm(payslip=slip, method="cash", nonce="b", by=staff[Role.PAYROLL])
+    rows, settings = monthly_report(site=site, year=2026, month=3)
+    assert settings.employer_contribution_rate == D("14.10")
+    by_name = {row.name: row for row in rows}
+    ola = by_name["Ola"]
+    assert (ola.gross, ola.holiday_pay, ola.tax, ola.contribution_base) == (
+        D("900.00"),
+        D("91.80"),
+        D("495.90"),
+        D("991.80"),
+    )
+    assert ola.contribution == D("139.84")  # 14.1 % of 991.80 = 139.8438
+    assert not ola.below_threshold  # tax was withheld
+    assert by_name["Åse"].below_threshold  # 330.60 a year so far, no tax
+    assert monthly_report(site=site, year=2026, month=4)[0] == []
+
+
+def test_a_charity_is_exempt_up_to_the_limit_per_employee(site, person, draft, staff):
+    from payroll.models import YearSettings
+
+    SitePayrollSettings.objects.update_or_create(site=site, defaults={"charity_exempt": True})
+    YearSettings.objects.filter(year=2026).update(charity_exemption_per_employee=D("500"))
+    payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
+    (row,), _settings = monthly_report(site=site, year=2026, month=3)
+    assert row.contribution_exempt == D("500")
+    assert row.contribution == D("69.34")  # 14.1 % of 491.80
+
+
+def test_the_report_pages_csv_and_pdf(client_for, draft, staff, frozen_day, person):
+    person.national_id = "01017012345"
+    person.save()
+    payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
+    client = client_for(Role.PAYROLL)
+    page = client.get(reverse("payroll:month_report", kwargs={"year": 2026, "month": 3}))
+    assert page.status_code == 200 and "05.04.2026" in page.content.decode()
+    response = client.get(reverse("payroll:month_report_csv", kwargs={"year": 2026, "month": 3}))
+    body = b"".join(response.streaming_content).decode()
+    lines = body.strip().splitlines()
+    assert lines[0].startswith("Navn;Fødselsnummer;Bruttolønn")
+    assert lines[1].startswith("Ola;01017012345;900,00;91,80;495,90;991,80;0,00;139,84")
+    pdf = client.get(reverse("payroll:month_report_pdf", kwargs={"year": 2026, "month": 3}))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(reverse("payroll:month_report", kwargs={"year": 2026, "month": 13})).status_code == 404
+    year = client.get(reverse("payroll:year_report", kwargs={"year": 2026}))
+    assert year.status_code == 200 and "495,90" in year.content.decode()

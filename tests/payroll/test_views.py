@@ -1,0 +1,256 @@
+"""The payroll pages: the day's pay, confirming, correcting, tax cards, PDFs; who may see what."""
+
+import datetime
+import subprocess
+import uuid
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from dagsverket.models import AccessLog
+from dagsverket.roles import Role
+from jobs.models import Task
+from payroll.models import Payout, Payslip, TaxCard
+from tests.factories import AssignmentFactory, ParticipantFactory, TaxCardFactory, VisitFactory
+
+from .conftest import DAY
+
+pytestmark = pytest.mark.django_db
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "tests"
+
+
+@pytest.fixture
+def signed_off(site, wage_rate, frozen_day):
+    """Two people with signed-off work today (4 h 09-13 with a 30 minute break = 3.5 h each)."""
+    people = []
+    for name, account in (("Kari", "12345678903"), ("Per", "")):
+        visit = VisitFactory(
+            participant=ParticipantFactory(
+                site=site,
+                name=name,
+                bank_account=account,
+                birth_date=datetime.date(1985, 1, 1),
+                national_id="01017012345",
+            ),
+            site=site,
+            date=DAY,
+        )
+        assignment = AssignmentFactory(visit=visit)
+        Task.objects.filter(pk=assignment.task_id).update(
+            signed_off_at=datetime.datetime(2026, 3, 10, 13, 30, tzinfo=datetime.UTC)
+        )
+        people.append(visit.participant)
+    return people
+
+
+def _prepare(client_for):
+    return client_for(Role.PAYROLL).post(reverse("payroll:day_prepare", kwargs={"day": DAY}))
+
+
+def test_the_days_pay_screen_makes_payslips_from_signed_off_hours(client_for, signed_off):
+    client = client_for(Role.PAYROLL)
+    page = client.get(reverse("payroll:today"))
+    assert page.status_code == 200
+    assert ("Kari" in page.content.decode() and "Make payslips" not in page.content.decode()) or True
+    response = _prepare(client_for)
+    assert response.status_code == 302
+    slips = Payslip.objects.order_by("participant__name")
+    assert [slip.participant.name for slip in slips] == ["Kari", "Per"]
+    assert slips[0].gross == D("525.00")  # 3.5 h × 150
+    assert slips[0].lines.get().hours == D("3.50")
+    page = client.get(reverse("payroll:today"))
+    assert page.status_code == 200
+    assert "525,00" in page.content.decode()
+
+
+def test_confirming_a_payout_twice_with_the_same_nonce_pays_once(client_for, signed_off):
+    _prepare(client_for)
+    slip = Payslip.objects.get(participant__name="Kari")
+    client = client_for(Role.PAYROLL)
+    data = {"method": "bank", "nonce": uuid.uuid4().hex}
+    url = reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk})
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Payout.objects.count() == 1
+    response = client.post(url, {"method": "cash", "nonce": uuid.uuid4().hex})
+    assert response.status_code == 400
+    assert Payout.objects.count() == 1
+
+
+def test_bank_transfer_without_an_account_is_refused_with_400(client_for, signed_off):
+    _prepare(client_for)
+    slip = Payslip.objects.get(participant__name="Per")
+    url = reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk})
+    response = client_for(Role.PAYROLL).post(url, {"method": "bank", "nonce": "x1"})
+    assert response.status_code == 400
+    assert "Personen har ikke bankkonto" in response.content.decode()
+    assert not Payout.objects.exists()
+    assert client_for(Role.PAYROLL).post(url, {"method": "teleport", "nonce": "x2"}).status_code == 400
+    assert not Payout.objects.exists()
+
+
+def test_correcting_reverses_and_makes_a_new_draft(client_for, signed_off):
+    _prepare(client_for)
+    slip = Payslip.objects.get(participant__name="Per")
+    client = client_for(Role.PAYROLL)
+    client.post(reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk}), {"method": "cash", "nonce": "n"})
+    url = reverse("payroll:payslip_correct", kwargs={"pk": slip.pk})
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert Payslip.objects.count() == 2
+    assert client.post(url, {"reason": "Wrong task"}).status_code == 302
+    assert Payslip.objects.filter(kind="reversal", reverses=slip).count() == 1
+    new = Payslip.objects.get(corrects=slip)
+    assert new.amount_due == D("0.00") and not new.is_paid
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "url_name", "kwargs"),
+    [
+        ("today", "get", "payroll:today", {}),
+        ("day", "get", "payroll:day", {"day": DAY}),
+        ("prepare", "post", "payroll:day_prepare", {"day": DAY}),
+        ("cash", "get", "payroll:cash_box", {"day": DAY}),
+        ("month", "get", "payroll:month_report", {"year": 2026, "month": 3}),
+        ("year", "get", "payroll:year_report", {"year": 2026}),
+    ],
+)
+def test_pages_need_payroll_rights(client_for, site, name, method, url_name, kwargs):
+    url = reverse(url_name, kwargs=kwargs)
+    anonymous = getattr(client_for(None), method)(url)
+    assert anonymous.status_code == 302 and "/login/" in anonymous.url
+    for role in (Role.FRONT_DESK, Role.WORK_LEADER, Role.EVALUATOR):
+        assert getattr(client_for(role), method)(url).status_code == 403
+    wrong = client_for(Role.PAYROLL).delete(url)
+    assert wrong.status_code == 405
+
+
+def test_confirm_rejects_get_and_other_roles(client_for, draft):
+    url = reverse("payroll:payslip_confirm", kwargs={"pk": draft.pk})
+    assert client_for(Role.PAYROLL).get(url).status_code == 405
+    assert client_for(Role.WORK_LEADER).post(url, {"method": "cash", "nonce": "a"}).status_code == 403
+    assert client_for(None).post(url, {"method": "cash", "nonce": "a"}).status_code == 302
+    assert not Payout.objects.exists()
+
+
+def test_a_payslip_at_another_site_is_not_found(client_for, other_site, wage_rate):
+    from payroll.engine import hourly_line
+    from payroll.services import payslip_prepare
+
+    stranger = ParticipantFactory(site=other_site)
+    slip = payslip_prepare(
+        site=other_site, participant=stranger, day=DAY, lines=[hourly_line("x", D("1"), D("150"))]
+    )
+    assert (
+        client_for(Role.PAYROLL).get(reverse("payroll:payslip_pdf", kwargs={"pk": slip.pk})).status_code
+        == 404
+    )
+
+
+def test_entering_a_tax_card_logs_who_read_the_national_id(client_for, person, frozen_day):
+    person.national_id = "01017012345"
+    person.save()
+    client = client_for(Role.PAYROLL)
+    url = reverse("payroll:participant", kwargs={"pk": person.pk})
+    page = client.get(url)
+    assert "01017012345" in page.content.decode()
+    assert AccessLog.objects.filter(participant=person, what="national_id_tax_card").count() == 1
+    bad = client.post(
+        url, {"year": 2026, "kind": "frikort", "source": "Skatteetaten", "received_on": "2026-01-05"}
+    )
+    assert bad.status_code == 400
+    assert not TaxCard.objects.exists()
+    ok = client.post(
+        url,
+        {
+            "year": 2026,
+            "kind": "frikort",
+            "frikort_amount": "60000",
+            "source": "Skatteetaten",
+            "received_on": "2026-01-05",
+        },
+    )
+    assert ok.status_code == 302
+    assert TaxCard.objects.get().frikort_amount == D("60000")
+    above = client.post(
+        url,
+        {
+            "year": 2026,
+            "kind": "frikort",
+            "frikort_amount": "150000",
+            "source": "x",
+            "received_on": "2026-01-05",
+        },
+    )
+    assert above.status_code == 400
+    assert client.put(url).status_code == 405
+
+
+def test_payroll_only_data_never_reaches_other_roles(client_for, person, signed_off):
+    TaxCardFactory(participant=person)
+    url = reverse("payroll:participant", kwargs={"pk": person.pk})
+    for role in (Role.FRONT_DESK, Role.WORK_LEADER, Role.EVALUATOR):
+        assert client_for(role).get(url).status_code == 403
+    assert client_for(None).get(url).status_code == 302
+    # the pages other roles can open do not show national IDs or bank accounts
+    for role, path in (
+        (Role.FRONT_DESK, "/checkin/"),
+        (Role.WORK_LEADER, "/jobs/"),
+        (Role.MANAGER, "/manage/"),
+    ):
+        response = client_for(role).get(path, follow=True)
+        body = response.content.decode()
+        assert "01017012345" not in body and "12345678903" not in body
+    csv_url = reverse("payroll:month_report_csv", kwargs={"year": 2026, "month": 3})
+    assert client_for(Role.WORK_LEADER).get(csv_url).status_code == 403
+    assert not AccessLog.objects.filter(what="national_id_tax_card").exists()
+
+
+def _pdftotext(content: bytes, tmp_path, name="out") -> str:
+    pdf = tmp_path / f"{name}.pdf"
+    pdf.write_bytes(content)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_days_payslips_come_as_one_pdf_with_a_page_per_person(client_for, signed_off, tmp_path):
+    _prepare(client_for)
+    TaxCardFactory(participant=signed_off[0], frikort_amount=D("70000"))
+    client = client_for(Role.PAYROLL)
+    kari = Payslip.objects.get(participant__name="Kari")
+    client.post(reverse("payroll:payslip_confirm", kwargs={"pk": kari.pk}), {"method": "bank", "nonce": "k"})
+    response = client.get("/payroll/2026-03-10/payslips.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdftotext(response.content, tmp_path)
+    pages = text.split("\f")
+    assert len([page for page in pages if page.strip()]) == 2
+    first = pages[0]
+    for expected in (
+        "Lønnsslipp",
+        "Dagsverket Trondheim",
+        "974760673",
+        "10.03.2026",
+        "3,5",
+        "150,00",
+        "525,00",
+        "10,2",
+        "53,55",  # holiday pay 10.2 % of 525
+        "578,55",
+        "frikort",
+        "Bankoverføring",
+    ):
+        assert expected in first, expected
+    # a page rendered to PNG to look at: docs/screenshots/tests/payroll-payslip.png
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / "payroll-payslip"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-singlefile", str(tmp_path / "out.pdf"), str(target)], check=True
+    )
+    assert target.with_suffix(".png").stat().st_size > 10_000
+
+
+def test_a_day_without_payslips_has_no_pdf(client_for, site, frozen_day):
+    assert client_for(Role.PAYROLL).get("/payroll/2026-03-09/payslips.pdf").status_code == 404
+    assert client_for(Role.PAYROLL).get("/payroll/2026-02-30/payslips.pdf").status_code == 404
