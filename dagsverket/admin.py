@@ -51,4 +51,5 @@ class AccessLogAdmin(ReadOnlyLogAdmin):
     list_select_related = ["user", "participant"]
 
 
+from . import referral_admin  # noqa: E402, F401  (registers the referral models)
 from .evaluation import admin as evaluation_admin  # noqa: E402, F401

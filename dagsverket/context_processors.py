@@ -6,6 +6,7 @@ from .access import has_perm
 # (permission, URL name, label): the main menu, filtered by what the user may use.
 MENU = [
     ("use_checkin", "checkin", _("Check-in")),
+    ("view_health_data", "referrals:follow_up", _("Referrals")),
     ("manage_jobs", "jobs:today", _("Jobs")),
     ("manage_jobs", "jobs:customer_list", _("Customers")),
     ("use_checkin", "jobs:lottery", _("Lottery")),

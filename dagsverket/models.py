@@ -353,3 +353,4 @@ class AccessLog(models.Model):
 
 
 from .evaluation.models import EvaluationProject, ExportLog, ProjectPseudonym  # noqa: E402, F401
+from .referral_models import *  # noqa: E402,F403

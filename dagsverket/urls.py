@@ -16,6 +16,7 @@ urlpatterns = [
     path("evaluation/", include(evaluation_urls.evaluation_urlpatterns)),
     path("exports/", include(evaluation_urls.export_urlpatterns)),
     path("checkin/", include("dagsverket.checkin_urls")),
+    path("referrals/", include("dagsverket.referral_urls")),
     path("jobs/", include("jobs.urls")),
     path("payroll/", include("payroll.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

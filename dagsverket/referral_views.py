@@ -1,0 +1,491 @@
+"""Screens for consent, referrals, the follow-up list, the participant's blocks and the
+subject-access export.
+
+Referrals and consents are health-related data: they need `view_health_data`, and reading them
+writes an access-log entry. Overrides of the consent gate are for `manage_site` only.
+"""
+
+import datetime
+import json
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import referral_services as services
+from . import subject_access
+from .access import has_perm, permission_required
+from .models import AccessLog, Exclusion, Participant, ReadinessEntry, Visit
+from .referral_forms import (
+    AgencyForm,
+    CancelForm,
+    CompleteForm,
+    ConsentForm,
+    DeclineForm,
+    FollowUpFilter,
+    FollowUpForm,
+    ReferralForm,
+    SendForm,
+)
+from .referral_models import Agency, Consent, Referral, ReferralStatus
+from .services import DagsverketError, log_access
+
+HEALTH = "view_health_data"
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _get_participant_for_user(request: HttpRequest, participant_id: int) -> Participant:
+    """A participant at one of the user's sites; 404 for anybody else's."""
+    participant = get_object_or_404(Participant.objects.select_related("site"), pk=participant_id)
+    if participant.site_id not in {site.pk for site in request.staff_sites}:
+        raise Http404
+    return participant
+
+
+def _get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
+    referral = get_object_or_404(
+        Referral.objects.select_related("participant", "agency", "reason", "staff", "consent", "site"), pk=pk
+    )
+    if referral.site_id not in {site.pk for site in request.staff_sites}:
+        raise Http404
+    return referral
+
+
+def _form_error(form, error: DagsverketError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def render_pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
+    """One HTML document rendered to PDF by WeasyPrint, in the active language and Oslo time."""
+    from weasyprint import HTML  # imported here: WeasyPrint loads Pango, slow for every other view
+
+    with timezone.override("Europe/Oslo"):
+        html = render_to_string(template, context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- the participant's blocks -------------------------------------------------------------------------
+
+
+def participant_blocks(request: HttpRequest, participant: Participant) -> list[tuple[str, dict]]:
+    """The blocks of the participant's page this user may see, as (template, context) pairs.
+
+    Applies the role rules and writes one access-log entry for each block of health-related data
+    or national ID that is shown. The access block comes last so it includes these reads.
+    """
+    user = request.user
+    blocks: list[tuple[str, dict]] = []
+    base = {"participant": participant}
+
+    def read(what: str) -> None:
+        log_access(user=user, participant=participant, what=what, path=request.path)
+
+    if has_perm(user, "view_participants"):
+        visits = list(
+            Visit.objects.filter(participant=participant).select_related("site").order_by("-date")[:30]
+        )
+        blocks.append(("dagsverket/referrals/_participant_visits.html", {**base, "visits": visits}))
+    if has_perm(user, "view_national_id"):
+        read("national_id")
+        blocks.append(("dagsverket/referrals/_participant_identity.html", base))
+    if has_perm(user, HEALTH):
+        read("readiness")
+        entries = list(
+            ReadinessEntry.objects.filter(visit__participant=participant)
+            .select_related("visit", "reason")
+            .order_by("-recorded_at", "-pk")[:30]
+        )
+        blocks.append(("dagsverket/referrals/_participant_readiness.html", {**base, "entries": entries}))
+        read("referrals")
+        referrals = list(
+            Referral.objects.filter(participant=participant)
+            .select_related("agency", "staff")
+            .order_by("-date", "-pk")
+        )
+        blocks.append(("dagsverket/referrals/_participant_referrals.html", {**base, "referrals": referrals}))
+        read("consents")
+        today = timezone.localdate()
+        consents = list(Consent.objects.filter(participant=participant).prefetch_related("agencies"))
+        for consent in consents:
+            consent.in_force = consent.is_valid_on(today)
+        blocks.append(("dagsverket/referrals/_participant_consents.html", {**base, "consents": consents}))
+        read("exclusions")
+        exclusions = list(Exclusion.objects.filter(participant=participant).select_related("reason"))
+        blocks.append(
+            ("dagsverket/referrals/_participant_exclusions.html", {**base, "exclusions": exclusions})
+        )
+    if has_perm(user, "manage_site"):
+        entries = list(AccessLog.objects.filter(participant=participant).select_related("user")[:10])
+        blocks.append(("dagsverket/referrals/_participant_access.html", {**base, "access_entries": entries}))
+    return blocks
+
+
+@require_GET
+@permission_required("view_participants")
+def participant_page(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = _get_participant_for_user(request, participant_id)
+    blocks = [
+        render_to_string(template, context, request=request)
+        for template, context in participant_blocks(request, participant)
+    ]
+    return render(
+        request, "dagsverket/referrals/participant.html", {"participant": participant, "blocks": blocks}
+    )
+
+
+@require_GET
+@permission_required("manage_site")
+def participant_access_log(request: HttpRequest, participant_id: int) -> HttpResponse:
+    """Every access entry for one participant: who read what, when."""
+    participant = _get_participant_for_user(request, participant_id)
+    entries = AccessLog.objects.filter(participant=participant).select_related("user").order_by("-at", "-pk")
+    return render(
+        request, "dagsverket/referrals/access_log.html", {"participant": participant, "entries": entries}
+    )
+
+
+# --- consent ----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(HEALTH)
+def consent_new(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = _get_participant_for_user(request, participant_id)
+    referral = None
+    if referral_id := request.GET.get("referral", ""):
+        referral = Referral.objects.filter(
+            pk=referral_id if referral_id.isdigit() else 0, participant=participant
+        ).first()
+    form_kwargs = {"site": participant.site, "initial_agency": referral.agency if referral else None}
+    form = ConsentForm(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(participant=participant, by=request.user, **form.cleaned_data)
+        except DagsverketError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            if referral is not None:
+                return redirect("referrals:detail", pk=referral.pk)
+            return redirect("referrals:participant", participant_id=participant.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "dagsverket/referrals/consent_form.html",
+        {"participant": participant, "form": form, "referral": referral},
+        status=status,
+    )
+
+
+@require_POST
+@permission_required(HEALTH)
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_object_or_404(Consent.objects.select_related("participant"), pk=pk)
+    participant = _get_participant_for_user(request, consent.participant_id)
+    try:
+        services.consent_withdraw(consent=consent, by=request.user)
+    except DagsverketError as error:
+        return render(
+            request,
+            "dagsverket/referrals/error.html",
+            {"participant": participant, "message": error.message},
+            status=400,
+        )
+    messages.success(request, _("The consent is withdrawn. Nothing more is shared from today."))
+    return redirect("referrals:participant", participant_id=participant.pk)
+
+
+# --- referrals --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(HEALTH)
+def referral_new(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = _get_participant_for_user(request, participant_id)
+    form = ReferralForm(request.POST or None, site=participant.site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(participant=participant, by=request.user, **form.cleaned_data)
+        except DagsverketError as error:
+            _form_error(form, error)
+        else:
+            return redirect("referrals:detail", pk=referral.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "dagsverket/referrals/referral_form.html",
+        {"participant": participant, "form": form},
+        status=status,
+    )
+
+
+def _detail(request: HttpRequest, referral: Referral, *, status: int = 200, **forms) -> HttpResponse:
+    log_access(user=request.user, participant=referral.participant, what="referral", path=request.path)
+    covering = None
+    if referral.status == ReferralStatus.DRAFT and referral.shares_information:
+        covering = services.consent_covering(
+            participant=referral.participant, agency=referral.agency, day=timezone.localdate()
+        )
+    context = {
+        "referral": referral,
+        "participant": referral.participant,
+        "events": referral.events.select_related("by"),
+        "covering_consent": covering,
+        "can_override": has_perm(request.user, "manage_site"),
+        "allowed": services.TRANSITIONS[referral.status],
+        "send_form": forms.get("send_form") or SendForm(),
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "complete_form": forms.get("complete_form") or CompleteForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "follow_up_form": forms.get("follow_up_form")
+        or FollowUpForm(initial={"follow_up_on": referral.follow_up_on}),
+        "no_consent": forms.get("no_consent", False),
+        "S": ReferralStatus,
+    }
+    return render(request, "dagsverket/referrals/referral_detail.html", context, status=status)
+
+
+@require_GET
+@permission_required(HEALTH)
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _get_referral_for_user(request, pk))
+
+
+@require_POST
+@permission_required(HEALTH)
+def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a referral through the consent gate; a manager may override it with a reason."""
+    referral = _get_referral_for_user(request, pk)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_send(
+                referral=referral,
+                by=request.user,
+                override_reason=form.cleaned_data["override_reason"],
+                can_override=has_perm(request.user, "manage_site"),
+            )
+        except DagsverketError as error:
+            _form_error(form, error)
+            return _detail(
+                request, referral, status=400, send_form=form, no_consent=error.code == "no_consent"
+            )
+        messages.success(request, _("The referral is sent."))
+        return redirect("referrals:detail", pk=referral.pk)
+    return _detail(request, referral, status=400, send_form=form)
+
+
+CHANGES = {
+    "accept": (None, lambda r, by, data: services.referral_accept(referral=r, by=by)),
+    "decline": (
+        DeclineForm,
+        lambda r, by, data: services.referral_decline(referral=r, by=by, reason=data["decline_reason"]),
+    ),
+    "complete": (
+        CompleteForm,
+        lambda r, by, data: services.referral_complete(
+            referral=r, by=by, outcome=data["outcome"], note=data["note"]
+        ),
+    ),
+    "cancel": (
+        CancelForm,
+        lambda r, by, data: services.referral_cancel(referral=r, by=by, note=data["note"]),
+    ),
+    "follow-up": (
+        FollowUpForm,
+        lambda r, by, data: services.referral_set_follow_up(
+            referral=r, by=by, follow_up_on=data["follow_up_on"]
+        ),
+    ),
+}
+
+
+@require_POST
+@permission_required(HEALTH)
+def referral_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Accept, decline, complete or cancel a referral, or move its follow-up date."""
+    if action not in CHANGES:
+        raise Http404
+    referral = _get_referral_for_user(request, pk)
+    form_class, apply = CHANGES[action]
+    form = form_class(request.POST) if form_class else None
+    form_name = f"{action.replace('-', '_')}_form"
+    if form is not None and not form.is_valid():
+        return _detail(request, referral, status=400, **{form_name: form})
+    try:
+        apply(referral, request.user, form.cleaned_data if form else {})
+    except DagsverketError as error:
+        if form is None:
+            messages.error(request, error.message)
+            return _detail(request, referral, status=400)
+        _form_error(form, error)
+        return _detail(request, referral, status=400, **{form_name: form})
+    messages.success(request, _("The referral is updated."))
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@require_GET
+@permission_required(HEALTH)
+def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """A referral letter for an agency that does not use Dagsverket, with only what the consent covers."""
+    referral = _get_referral_for_user(request, pk)
+    if referral.status in (ReferralStatus.DRAFT, ReferralStatus.CANCELLED):
+        return render(
+            request,
+            "dagsverket/referrals/error.html",
+            {
+                "participant": referral.participant,
+                "message": _("Send the referral before printing the letter."),
+            },
+            status=400,
+        )
+    log_access(user=request.user, participant=referral.participant, what="referral letter", path=request.path)
+    consent = referral.consent
+    attendance = None
+    if consent is not None and consent.share_attendance:
+        since = referral.date - datetime.timedelta(days=90)
+        attendance = Visit.objects.filter(
+            participant=referral.participant, date__gte=since, date__lte=referral.date, undone_at__isnull=True
+        ).count()
+    context = {
+        "referral": referral,
+        "participant": referral.participant,
+        "consent": consent,
+        "attendance": attendance,
+    }
+    return render_pdf(request, "dagsverket/referrals/letter.html", context, f"referral-{referral.pk}.pdf")
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+
+class FollowUpTable(tables.Table):
+    follow_up_on = tables.DateColumn(verbose_name=_("Follow up on"), format="j.n.Y")
+    participant = tables.Column(
+        verbose_name=_("Participant"), linkify=lambda record: reverse("referrals:detail", args=[record.pk])
+    )
+    agency = tables.Column(verbose_name=_("Agency"))
+    area = tables.Column(verbose_name=_("Area"))
+    status = tables.Column(verbose_name=_("Status"))
+    staff = tables.Column(verbose_name=_("Staff member"), accessor="staff__username")
+
+    class Meta:
+        model = Referral
+        fields = ["follow_up_on", "participant", "agency", "area", "status", "staff"]
+        attrs = {"class": "table"}
+        orderable = False
+        empty_text = _("No referrals to follow up.")
+
+
+@require_GET
+@permission_required(HEALTH)
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    """Referrals due today and overdue at the current site, optionally for one staff member."""
+    today = timezone.localdate()
+    filterset = FollowUpFilter(
+        request.GET or None, queryset=services.referrals_due(site=request.site, day=today), site=request.site
+    )
+    table = FollowUpTable(filterset.qs)
+    # RequestConfig shows the first or last page for a bad page number instead of failing.
+    tables.RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "dagsverket/referrals/follow_up.html",
+        {"filter": filterset, "table": table, "today": today},
+        status=400 if filterset.is_bound and not filterset.is_valid() else 200,
+    )
+
+
+@require_GET
+@permission_required("manage_site")
+def override_list(request: HttpRequest) -> HttpResponse:
+    """Referrals sent without a covering consent, for a manager to review."""
+    referrals = services.overrides_for_review(site=request.site)
+    return render(request, "dagsverket/referrals/overrides.html", {"referrals": referrals})
+
+
+@require_POST
+@permission_required("manage_site")
+def override_review(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get_referral_for_user(request, pk)
+    try:
+        services.referral_override_review(referral=referral, by=request.user)
+    except DagsverketError as error:
+        return render(
+            request,
+            "dagsverket/referrals/error.html",
+            {"participant": referral.participant, "message": error.message},
+            status=400,
+        )
+    messages.success(request, _("Marked as reviewed."))
+    return redirect("referrals:overrides")
+
+
+# --- agencies ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("manage_site")
+def agency_list(request: HttpRequest) -> HttpResponse:
+    agencies = Agency.objects.select_related("site").order_by("-active", "name")
+    return render(request, "dagsverket/referrals/agencies.html", {"agencies": agencies})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_site")
+def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    agency = get_object_or_404(Agency, pk=pk) if pk else None
+    form = AgencyForm(request.POST or None, instance=agency, sites=request.staff_sites)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in AgencyForm.Meta.fields}
+        try:
+            services.agency_save(by=request.user, agency=agency, **fields)
+        except DagsverketError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The agency is saved."))
+            return redirect("referrals:agencies")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "dagsverket/referrals/agency_form.html", {"form": form, "agency": agency}, status=status
+    )
+
+
+# --- subject-access export ----------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("manage_site")
+def subject_access_export(request: HttpRequest, participant_id: int, fmt: str) -> HttpResponse:
+    """Everything stored about one participant, as JSON or PDF, for the person who asked."""
+    participant = _get_participant_for_user(request, participant_id)
+    if fmt not in ("json", "pdf"):
+        raise Http404
+    log_access(
+        user=request.user, participant=participant, what=f"subject-access export ({fmt})", path=request.path
+    )
+    if fmt == "json":
+        with timezone.override("Europe/Oslo"):
+            data = subject_access.as_json(participant)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="participant-{participant.pk}.json"'
+        return response
+    with translation.override(translation.get_language()), timezone.override("Europe/Oslo"):
+        sections = subject_access.collect(participant)
+    context = {"participant": participant, "sections": sections, "generated_at": timezone.now()}
+    return render_pdf(
+        request, "dagsverket/referrals/subject_access.html", context, f"participant-{participant.pk}.pdf"
+    )
