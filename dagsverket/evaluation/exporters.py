@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,10 +83,6 @@ def _postgres_safe(expression: str) -> str:
     return f"CASE WHEN {expression} ~ E'^[-=+@\\t\\r]' THEN '''' || {expression} ELSE {expression} END"
 
 
-def _number_text(value: Any) -> Any:
-    return value if value is None else str(value)
-
-
 @dataclass(frozen=True)
 class Column:
     """One exported column: its name, its SQL for each path, and how a raw value is formatted."""
@@ -135,23 +131,6 @@ class CoreVisitColumns(ColumnProvider):
         ]
 
 
-class PendingColumns(ColumnProvider):
-    """Columns whose source is not in this code base yet: always empty, never a made-up value."""
-
-    def __init__(self, *names: str):
-        self.names = names
-
-    def columns(self, exporter):
-        return [Column(name, "NULL", "NULL") for name in self.names]
-
-
-# TODO(jobs, payroll): replaced by providers joining the lottery, assignments and payslips once
-# those models are merged; see docs/CODEBOOK.md for the codes they will use.
-JOBS_COLUMNS = PendingColumns("lottery_outcome", "job_category", "customer_sector", "hours")
-PAYROLL_COLUMNS = PendingColumns("gross_pay", "tax_withheld", "payout_method")
-VISIT_COLUMN_PROVIDERS: list[ColumnProvider] = [CoreVisitColumns(), JOBS_COLUMNS, PAYROLL_COLUMNS]
-
-
 def income_band(gross) -> str:
     """Gross pay in a month, in the bands of the codebook."""
     for limit, band in ((0, "0"), (999, "1-999"), (2999, "1000-2999"), (5999, "3000-5999")):
@@ -160,10 +139,142 @@ def income_band(gross) -> str:
     return "6000-"
 
 
+def _money(value: Any) -> str:
+    """Hours and kroner with two decimals, the same text on every database."""
+    return str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+def _period_literals(exporter: "Exporter") -> tuple[str, str]:
+    # ISO dates from date objects only: safe to write into the SQL text.
+    return f"'{exporter.start.isoformat()}'", f"'{exporter.end.isoformat()}'"
+
+
+NOT_DRAWN_OUTCOMES = ("not_drawn", "waiting")
+
+
+class JobsVisitColumns(ColumnProvider):
+    """Lottery outcome, job category, customer sector and hours from the jobs app: two LEFT JOINs
+    on subqueries grouped by visit, so the export stays one query however many rows it has."""
+
+    def columns(self, exporter):
+        return [
+            Column("lottery_outcome", "lo.outcome", "lo.outcome"),
+            Column("job_category", "wk.category", "wk.category"),
+            Column("customer_sector", "wk.sector", "wk.sector"),
+            Column("hours", "wk.hours", "wk.hours", _money),
+        ]
+
+    def joins(self, exporter):
+        from jobs.models import Assignment, Customer, LotteryDraw, LotteryEntry, Task
+
+        start, end = _period_literals(exporter)
+        # The current draw's entry is the visit's outcome; several tasks in a day (a move) add their
+        # hours, and the first category and sector in code order stand for the day.
+        return [
+            # Table names come from the models and dates from date objects: nothing a user typed.
+            f"LEFT JOIN (SELECT e.visit_id, MIN(e.outcome) AS outcome FROM {LotteryEntry._meta.db_table} e"  # noqa: S608
+            f" JOIN {LotteryDraw._meta.db_table} d ON d.id = e.draw_id"
+            f" WHERE d.current AND d.date >= {start} AND d.date <= {end} GROUP BY e.visit_id) lo"
+            " ON lo.visit_id = v.id",
+            "LEFT JOIN (SELECT a.visit_id, SUM(a.hours) AS hours, MIN(t.category) AS category,"  # noqa: S608
+            f" MIN(c.sector) AS sector FROM {Assignment._meta.db_table} a"
+            f" JOIN {Task._meta.db_table} t ON t.id = a.task_id"
+            f" LEFT JOIN {Customer._meta.db_table} c ON c.id = t.customer_id"
+            f" WHERE a.removed_at IS NULL AND a.date >= {start} AND a.date <= {end} GROUP BY a.visit_id) wk"
+            " ON wk.visit_id = v.id",
+        ]
+
+
+class PayrollVisitColumns(ColumnProvider):
+    """Gross pay, tax withheld and payout method of the day's paid payslips (reversals included, so
+    a reversed day adds up to 0), one LEFT JOIN on a subquery grouped by site, person and day."""
+
+    def columns(self, exporter):
+        return [
+            Column("gross_pay", "pay.gross", "pay.gross", _money),
+            Column("tax_withheld", "pay.tax", "pay.tax", _money),
+            Column("payout_method", "pay.method", "pay.method"),
+        ]
+
+    def joins(self, exporter):
+        from payroll.models import Payout, Payslip
+
+        start, end = _period_literals(exporter)
+        return [
+            "LEFT JOIN (SELECT ps.site_id, ps.participant_id, ps.date, SUM(ps.gross) AS gross,"  # noqa: S608
+            f" SUM(ps.tax) AS tax, MAX(po.method) AS method FROM {Payslip._meta.db_table} ps"
+            f" LEFT JOIN {Payout._meta.db_table} po ON po.payslip_id = ps.id"
+            f" WHERE ps.paid_at IS NOT NULL AND ps.date >= {start} AND ps.date <= {end}"
+            " GROUP BY ps.site_id, ps.participant_id, ps.date) pay"
+            " ON pay.participant_id = v.participant_id AND pay.site_id = v.site_id"
+            " AND pay.date = v.date",
+        ]
+
+
+def jobs_person_months(exporter: "Exporter", participant_ids: list[int]) -> dict:
+    """Days worked, hours and days not drawn per person and month: two grouped queries."""
+    from jobs.models import Assignment, LotteryEntry
+
+    found: dict = defaultdict(dict)
+    worked = (
+        Assignment.objects.filter(
+            removed_at__isnull=True,
+            date__gte=exporter.start,
+            date__lte=exporter.end,
+            participant_id__in=participant_ids,
+        )
+        .annotate(month=TruncMonth("date"))
+        .values("participant_id", "month")
+        .annotate(days=Count("date", distinct=True), hours=Sum("hours"))
+        .order_by()
+    )
+    for row in worked:
+        found[(row["participant_id"], f"{row['month']:%Y-%m}")].update(
+            days_worked=row["days"], hours=_money(row["hours"] or 0)
+        )
+    not_drawn = (
+        LotteryEntry.objects.filter(
+            draw__current=True,
+            draw__date__gte=exporter.start,
+            draw__date__lte=exporter.end,
+            participant_id__in=participant_ids,
+            outcome__in=NOT_DRAWN_OUTCOMES,
+        )
+        .annotate(month=TruncMonth("draw__date"))
+        .values("participant_id", "month")
+        .annotate(days=Count("draw__date", distinct=True))
+        .order_by()
+    )
+    for row in not_drawn:
+        found[(row["participant_id"], f"{row['month']:%Y-%m}")]["days_not_drawn"] = row["days"]
+    return found
+
+
+def payroll_person_months(exporter: "Exporter", participant_ids: list[int]) -> dict:
+    """Gross pay per person and month (paid payslips, reversals included): one grouped query."""
+    from payroll.models import Payslip
+
+    rows = (
+        Payslip.objects.filter(
+            paid_at__isnull=False,
+            date__gte=exporter.start,
+            date__lte=exporter.end,
+            participant_id__in=participant_ids,
+        )
+        .annotate(month=TruncMonth("date"))
+        .values("participant_id", "month")
+        .annotate(gross=Sum("gross"))
+        .order_by()
+    )
+    return {(row["participant_id"], f"{row['month']:%Y-%m}"): {"gross": row["gross"]} for row in rows}
+
+
 # Each takes (exporter, participant IDs) and returns {(participant_id, "YYYY-MM"): {measure: value}}
-# in a fixed number of queries: days_worked, days_not_drawn, hours (jobs), gross (payroll).
-# TODO(jobs, payroll): added once those models are merged.
-PERSON_PERIOD_MEASURES: list[Callable] = []
+# in a fixed number of queries.
+PERSON_PERIOD_MEASURES: list[Callable] = [jobs_person_months, payroll_person_months]
+
+
+VISIT_COLUMN_PROVIDERS: list[ColumnProvider] = [CoreVisitColumns(), JobsVisitColumns(), PayrollVisitColumns()]
 
 
 class Exporter:
@@ -238,7 +349,7 @@ class Exporter:
     def _consented(self) -> set[int] | None:
         if not self.project.requires_research_consent:
             return None
-        return research_consent_participant_ids(timezone.localdate())
+        return research_consent_participant_ids(timezone.localdate(), self.project.name)
 
 
 class AttendanceExporter(Exporter):
@@ -511,11 +622,11 @@ class PersonPeriodExporter(Exporter):
                     month_text,
                     *quasi,
                     item["days_came"],
-                    more.get("days_worked"),
-                    more.get("days_not_drawn"),
+                    more.get("days_worked", 0),
+                    more.get("days_not_drawn", 0),
                     item["days_not_fit"],
-                    more.get("hours"),
-                    None if gross is None else income_band(gross),
+                    more.get("hours", "0.00"),
+                    income_band(gross or 0),
                     1 if item["days_came"] >= self.core_group_days else 0,
                 ]
             )

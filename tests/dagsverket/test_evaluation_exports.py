@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from dagsverket.evaluation import exporters
@@ -199,7 +200,7 @@ def test_rows_inside_a_coarsened_week_do_not_reveal_the_order_of_days(site, crow
 
 def test_a_project_that_needs_research_consent_exports_only_consenting_people(site, crowd, monkeypatch):
     consenting = {person.pk for person in crowd[:6]}
-    monkeypatch.setattr(exporters, "research_consent_participant_ids", lambda day: consenting)
+    monkeypatch.setattr(exporters, "research_consent_participant_ids", lambda day, name="": consenting)
     project = EvaluationProjectFactory(requires_research_consent=True)
     rows = _csv(AttendanceExporter(project=project, start=START, end=END).prepare())[1:]
     assert {row[0] for row in rows} == {pseudonym_for(project, pk) for pk in consenting}
@@ -210,7 +211,7 @@ def test_a_project_that_needs_research_consent_exports_only_consenting_people(si
 
 
 def test_without_any_research_consent_a_project_that_needs_it_exports_nobody(site, crowd, monkeypatch):
-    monkeypatch.setattr(exporters, "research_consent_participant_ids", lambda day: set())
+    monkeypatch.setattr(exporters, "research_consent_participant_ids", lambda day, name="": set())
     project = EvaluationProjectFactory(requires_research_consent=True)
     assert AttendanceExporter(project=project, start=START, end=END).prepare().row_count == 0
 
@@ -373,24 +374,27 @@ def test_the_command_can_bundle_the_codebook(site, crowd, tmp_path):
         assert "pseudonym" in bundle.read("CODEBOOK.md").decode()
 
 
-def test_research_consent_is_asked_of_the_referrals_selector_for_the_research_purpose(
-    site, crowd, monkeypatch
-):
-    import sys
-    import types
-
+def test_research_consent_counts_when_in_force_and_for_this_project_or_none(site, crowd):
     from dagsverket.evaluation.consent import research_consent_participant_ids
-    from dagsverket.models import Participant
+    from tests.factories import ConsentFactory
 
-    asked = []
-
-    def participants_with_valid_consent(purpose, day):
-        asked.append((purpose, day))
-        return Participant.objects.filter(pk__in=[crowd[0].pk, crowd[1].pk])
-
-    fake = types.ModuleType("dagsverket.referral_services")
-    fake.participants_with_valid_consent = participants_with_valid_consent
-    monkeypatch.setitem(sys.modules, "dagsverket.referral_services", fake)
     day = datetime.date(2026, 5, 1)
-    assert research_consent_participant_ids(day) == {crowd[0].pk, crowd[1].pk}
-    assert asked == [("research", day)]
+    research = {"purpose": "research", "given_on": datetime.date(2026, 1, 1)}
+    ConsentFactory(participant=crowd[0], **research)
+    ConsentFactory(participant=crowd[1], project="NTNU-evaluering", **research)
+    ConsentFactory(participant=crowd[2], project="Et annet prosjekt", **research)
+    ConsentFactory(participant=crowd[3], withdrawn_on=datetime.date(2026, 4, 1), **research)
+    ConsentFactory(participant=crowd[4], purpose="sharing", given_on=datetime.date(2026, 1, 1))
+    ConsentFactory(participant=crowd[5], purpose="research", given_on=datetime.date(2026, 6, 1))
+    assert research_consent_participant_ids(day, "NTNU-evaluering") == {crowd[0].pk, crowd[1].pk}
+
+
+@time_machine.travel(datetime.datetime(2026, 5, 1, 10, tzinfo=datetime.UTC))
+def test_the_export_keeps_only_people_with_research_consent_recorded_in_the_referrals_module(site, crowd):
+    from tests.factories import ConsentFactory
+
+    project = EvaluationProjectFactory(requires_research_consent=True, name="NTNU-evaluering")
+    for person in crowd[:5]:
+        ConsentFactory(participant=person, purpose="research", given_on=datetime.date(2026, 1, 1))
+    rows = _csv(AttendanceExporter(project=project, start=START, end=END).prepare())[1:]
+    assert {row[0] for row in rows} == {pseudonym_for(project, person.pk) for person in crowd[:5]}
