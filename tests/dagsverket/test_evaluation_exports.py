@@ -398,3 +398,73 @@ def test_the_export_keeps_only_people_with_research_consent_recorded_in_the_refe
         ConsentFactory(participant=person, purpose="research", given_on=datetime.date(2026, 1, 1))
     rows = _csv(AttendanceExporter(project=project, start=START, end=END).prepare())[1:]
     assert {row[0] for row in rows} == {pseudonym_for(project, person.pk) for person in crowd[:5]}
+
+
+@pytest.fixture
+def worked_day(site, crowd, staff):
+    """crowd[0] drawn, worked 3.5 h on a garden task for a housing co-op and was paid in cash on 2 March;
+    crowd[1] was not drawn that day."""
+    from decimal import Decimal
+
+    from dagsverket.models import Visit
+    from dagsverket.roles import Role
+    from payroll.engine import hourly_line
+    from payroll.services import payout_confirm, payslip_prepare
+    from tests.factories import AssignmentFactory, LotteryDrawFactory, LotteryEntryFactory, WageRateFactory
+
+    visits = {v.participant_id: v for v in Visit.objects.filter(date=MARCH)}
+    draw = LotteryDrawFactory(site=site, date=MARCH)
+    LotteryEntryFactory(draw=draw, visit=visits[crowd[0].pk], participant=crowd[0], outcome="drawn")
+    LotteryEntryFactory(draw=draw, visit=visits[crowd[1].pk], participant=crowd[1], outcome="not_drawn")
+    AssignmentFactory(visit=visits[crowd[0].pk], task__customer__sector="housing", task__category="garden")
+    WageRateFactory(site=site)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 13, tzinfo=datetime.UTC)):
+        slip = payslip_prepare(
+            site=site,
+            participant=crowd[0],
+            day=MARCH,
+            lines=[hourly_line("Hagearbeid", Decimal("3.5"), Decimal("150"))],
+        )
+        payout_confirm(payslip=slip, method="cash", nonce="n-1", by=staff[Role.PAYROLL])
+    slip.refresh_from_db()
+    return slip
+
+
+def test_the_visit_export_carries_lottery_work_and_pay_on_every_path(site, crowd, worked_day):
+    project = EvaluationProjectFactory()
+    copy_rows = _csv(AttendanceExporter(project=project, start=START, end=END).prepare())
+    header = copy_rows[0]
+    python_rows = [
+        ["" if value is None else str(value) for value in row]
+        for row in AttendanceExporter(project=project, start=START, end=END).prepare().iter_rows()
+    ]
+    assert copy_rows == python_rows
+    by_person = {
+        row[0]: dict(zip(header, row, strict=True)) for row in copy_rows[1:] if row[1] == "2026-03-02"
+    }
+    worker = by_person[pseudonym_for(project, crowd[0].pk)]
+    assert worker["lottery_outcome"] == "drawn"
+    assert (worker["job_category"], worker["customer_sector"], worker["hours"]) == (
+        "garden",
+        "housing",
+        "3.50",
+    )
+    assert worker["gross_pay"] == str(worked_day.gross)
+    assert worker["tax_withheld"] == str(worked_day.tax)
+    assert worker["payout_method"] == "cash"
+    unlucky = by_person[pseudonym_for(project, crowd[1].pk)]
+    assert unlucky["lottery_outcome"] == "not_drawn"
+    assert unlucky["hours"] == unlucky["gross_pay"] == unlucky["payout_method"] == ""
+    assert len(copy_rows) == 81
+
+
+def test_person_period_counts_work_not_drawn_hours_and_income_band(site, crowd, worked_day):
+    project = EvaluationProjectFactory()
+    rows = list(PersonPeriodExporter(project=project, start=START, end=END).prepare().iter_rows())
+    header = rows[0]
+    by_person = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    worker = by_person[pseudonym_for(project, crowd[0].pk)]
+    assert (worker["days_worked"], worker["hours"], worker["days_not_drawn"]) == (1, "3.50", 0)
+    assert worker["income_band"] == "1-999"
+    unlucky = by_person[pseudonym_for(project, crowd[1].pk)]
+    assert (unlucky["days_worked"], unlucky["days_not_drawn"], unlucky["income_band"]) == (0, 1, "0")
