@@ -35,6 +35,7 @@ class Dashboard:
     suppressed: bool
     series: list = field(default_factory=list)
     totals: dict = field(default_factory=dict)
+    referrals: dict | None = None
 
 
 def _months(start: datetime.date, end: datetime.date) -> list[str]:
@@ -119,13 +120,8 @@ def dashboard_figures(
         ),
         series("not_fit_month", _("Not fit today, per month"), not_fit_month, months),
     ]
-    for key, title, source in [
-        ("not_drawn_month", _("Not drawn in the lottery (unmet demand), per month"), "jobs"),
-        ("hours_month", _("Hours worked per month"), "jobs"),
-        ("wages_month", _("Wages paid per month (NOK)"), "payroll"),
-        ("referrals", _("Referrals by agency type and outcome"), "referrals"),
-    ]:
-        board.series.append(Series(key, title, [], None, pending=source))
+    board.series += _jobs_and_pay(start, end, site, months, suppressed)
+    board.referrals = _referrals(start, end, site, suppressed)
     total_visits = sum(count for count, _not_fit in per_day.values())
     if suppressed:
         board.totals = {
@@ -135,3 +131,121 @@ def dashboard_figures(
     else:
         board.totals = {"visits": total_visits, "participants": unique_total}
     return board
+
+
+def _per_month(rows, value_key: str) -> tuple[dict, dict]:
+    values, people = defaultdict(int), defaultdict(int)
+    for row in rows:
+        month = f"{row['month']:%Y-%m}"
+        values[month] += round(float(row[value_key] or 0))
+        people[month] += row["people"]
+    return values, people
+
+
+def _sum_series(key, title, values, people, months, suppressed) -> Series:
+    """Sums (hours, kroner) are shown for evaluators only where enough people stand behind them."""
+    if not suppressed:
+        return Series(key, title, [(m, values.get(m, 0)) for m in months], sum(values.values()))
+    shown_people = suppress_series(people, months)
+    points = [(m, None if shown_people[m] is None else values.get(m, 0)) for m in months]
+    total = None if shown_people["total"] is None else sum(values.values())
+    return Series(key, title, points, total)
+
+
+def _jobs_and_pay(start, end, site, months, suppressed) -> list[Series]:
+    """Not drawn, hours and wages per month: three grouped queries."""
+    from django.db.models import Sum
+    from django.utils.translation import gettext as _
+
+    from jobs.models import Assignment, LotteryEntry
+    from payroll.models import Payslip
+
+    def scoped(queryset, date_field):
+        queryset = queryset.filter(**{f"{date_field}__gte": start, f"{date_field}__lte": end})
+        return queryset.filter(site=site) if site is not None and date_field == "date" else queryset
+
+    not_drawn = LotteryEntry.objects.filter(
+        draw__current=True, draw__date__gte=start, draw__date__lte=end, outcome__in=["not_drawn", "waiting"]
+    )
+    if site is not None:
+        not_drawn = not_drawn.filter(draw__site=site)
+    not_drawn_month = defaultdict(int)
+    for row in (
+        not_drawn.annotate(month=TruncMonth("draw__date")).values("month").annotate(n=Count("id")).order_by()
+    ):
+        not_drawn_month[f"{row['month']:%Y-%m}"] = row["n"]
+
+    hours = Assignment.objects.filter(removed_at__isnull=True, date__gte=start, date__lte=end)
+    if site is not None:
+        hours = hours.filter(task__site=site)
+    hours_rows = (
+        hours.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(total=Sum("hours"), people=Count("participant_id", distinct=True))
+        .order_by()
+    )
+    wages = scoped(Payslip.objects.filter(paid_at__isnull=False), "date")
+    wage_rows = (
+        wages.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(total=Sum("gross"), people=Count("participant_id", distinct=True))
+        .order_by()
+    )
+    hour_values, hour_people = _per_month(hours_rows, "total")
+    wage_values, wage_people = _per_month(wage_rows, "total")
+    if suppressed:
+        shown = suppress_series(not_drawn_month, months)
+        not_drawn_series = Series(
+            "not_drawn_month",
+            _("Not drawn in the lottery (unmet demand), per month"),
+            [(m, shown[m]) for m in months],
+            shown["total"],
+        )
+    else:
+        not_drawn_series = Series(
+            "not_drawn_month",
+            _("Not drawn in the lottery (unmet demand), per month"),
+            [(m, not_drawn_month.get(m, 0)) for m in months],
+            sum(not_drawn_month.values()),
+        )
+    return [
+        not_drawn_series,
+        _sum_series("hours_month", _("Hours worked per month"), hour_values, hour_people, months, suppressed),
+        _sum_series(
+            "wages_month", _("Wages paid per month (NOK)"), wage_values, wage_people, months, suppressed
+        ),
+    ]
+
+
+def _referrals(start, end, site, suppressed) -> dict:
+    """Referrals sent in the period by agency type (rows) and outcome (columns), one query."""
+    from dagsverket.referral_models import AgencyType, Referral, ReferralOutcome
+
+    from .suppression import ROW_TOTAL, suppress
+
+    referrals = Referral.objects.filter(date__gte=start, date__lte=end).exclude(status="draft")
+    if site is not None:
+        referrals = referrals.filter(site=site)
+    counts = {
+        (row["agency__type"], row["outcome"] or "open"): row["n"]
+        for row in referrals.values("agency__type", "outcome").annotate(n=Count("id")).order_by()
+    }
+    types = [value for value, _label in AgencyType.choices if any(key[0] == value for key in counts)]
+    outcomes = [*ReferralOutcome.values, "open"]
+    table = suppress(counts, rows=types, columns=outcomes, threshold=5 if suppressed else 0)
+    labels = dict(AgencyType.choices)
+    outcome_labels = {**dict(ReferralOutcome.choices), "open": _open_label()}
+    return {
+        "columns": [outcome_labels[o] for o in outcomes],
+        "rows": [
+            (labels[t], [table.shown(t, o) for o in outcomes], table.shown(t, ROW_TOTAL)) for t in types
+        ],
+        "totals": [table.column_total(o) for o in outcomes],
+        "grand_total": table.grand_total,
+    }
+
+
+def _open_label():
+    from django.utils.translation import gettext as _
+
+    return _("Open (no outcome yet)")

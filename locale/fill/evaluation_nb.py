@@ -90,3 +90,10 @@ T = {
     "Evaluation report": "Evalueringsrapport",
     "Made": "Laget",
 }
+T.update(
+    {
+        "Open (no outcome yet)": "Åpen (uten utfall ennå)",
+        "Agency type": "Type instans",
+        "No referrals in the period.": "Ingen henvisninger i perioden.",
+    }
+)

@@ -186,7 +186,7 @@ def test_the_dashboard_shows_managers_counts_and_evaluators_suppressed_counts(
         VisitFactory(participant=person, date=datetime.date(2026, 4, 1))
     url = f"/evaluation/dashboard/?site={site.pk}&start=2026-01-01&end=2026-05-31"
     manager = client_for(Role.MANAGER)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         page = manager.get(url)
     assert page.status_code == 200
     assert page.context["board"].totals == {"visits": 121, "participants": 7}
@@ -221,3 +221,46 @@ def test_the_report_is_a_pdf_in_the_chosen_language(client_for, data, tmp_path, 
     pdf.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert title in text
+
+
+def test_the_dashboard_shows_unmet_demand_hours_wages_and_referrals(client_for, site, staff):
+    from decimal import Decimal
+
+    from tests.factories import (
+        AgencyFactory,
+        AssignmentFactory,
+        LotteryDrawFactory,
+        LotteryEntryFactory,
+        ReferralFactory,
+    )
+
+    people = [ParticipantFactory(site=site) for _ in range(6)]
+    draw = LotteryDrawFactory(site=site, date=MARCH)
+    for index, person in enumerate(people):
+        visit = VisitFactory(participant=person, date=MARCH)
+        LotteryEntryFactory(
+            draw=draw, visit=visit, participant=person, outcome="drawn" if index < 3 else "not_drawn"
+        )
+        if index < 3:
+            AssignmentFactory(visit=visit, hours=Decimal("3.50"))
+    nav = AgencyFactory(type="nav")
+    for person in people:
+        ReferralFactory(
+            participant=person,
+            agency=nav,
+            date=MARCH,
+            status="completed",
+            outcome="helped",
+            shares_information=False,
+        )
+    url = f"/evaluation/dashboard/?site={site.pk}&start=2026-01-01&end=2026-06-30"
+    board = client_for(Role.MANAGER).get(url).context["board"]
+    series = {s.key: dict(s.points) for s in board.series}
+    assert series["not_drawn_month"]["2026-03"] == 3
+    assert series["hours_month"]["2026-03"] == 10  # 10.5 hours, drawn rounded to whole hours
+    assert board.referrals["rows"][0][1][0] == 6
+    evaluator = client_for(Role.EVALUATOR).get(url).context["board"]
+    hidden = {s.key: dict(s.points) for s in evaluator.series}
+    assert hidden["not_drawn_month"]["2026-03"] is None
+    assert hidden["hours_month"]["2026-03"] is None  # three people worked: too few to show their hours
+    assert evaluator.referrals["rows"][0][1][0] == 6
