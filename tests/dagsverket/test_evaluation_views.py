@@ -264,3 +264,28 @@ def test_the_dashboard_shows_unmet_demand_hours_wages_and_referrals(client_for, 
     assert hidden["not_drawn_month"]["2026-03"] is None
     assert hidden["hours_month"]["2026-03"] is None  # three people worked: too few to show their hours
     assert evaluator.referrals["rows"][0][1][0] == 6
+
+
+def _plain_urls(patterns, prefix=""):
+    from django.urls import URLPattern, URLResolver
+
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        if "<" in route or "(?P" in route or route.startswith("^"):
+            continue
+        if isinstance(pattern, URLResolver):
+            yield from _plain_urls(pattern.url_patterns, prefix + route)
+        elif isinstance(pattern, URLPattern):
+            yield "/" + prefix + route
+
+
+def test_every_page_outside_the_evaluation_area_refuses_the_evaluator(client_for):
+    from django.urls import get_resolver
+
+    allowed = ("/evaluation/", "/exports/", "/login/", "/logout/", "/i18n/", "/admin/", "/__bench__/")
+    urls = sorted({url for url in _plain_urls(get_resolver().url_patterns) if url != "/"})
+    checked = [url for url in urls if not url.startswith(allowed)]
+    assert len(checked) > 5
+    client = client_for(Role.EVALUATOR)
+    opened = {url: client.get(url).status_code for url in checked}
+    assert {url: status for url, status in opened.items() if status not in (403, 405)} == {}
