@@ -168,7 +168,8 @@ def _command_peak_rss_mb(project: EvaluationProject) -> float:
 
 
 def figures(context):
-    total = 20_000 if context.small else 1_000_000
+    # EVALUATION_BENCH_ROWS: a size in between, to try a change without the full run.
+    total = int(os.environ.get("EVALUATION_BENCH_ROWS") or (20_000 if context.small else 1_000_000))
     sites, project = _build(total, sys.stderr)
     if connection.vendor == "postgresql":
         repeat = 3 if context.small else 2

@@ -446,17 +446,25 @@ class AttendanceExporter(Exporter):
 
     def _order(self, postgres: bool) -> str:
         # Sorting on the coarsened date keeps the order of days inside a week or month hidden.
+        # On PostgreSQL the keys are integers and the pseudonym compares bytewise (it is ASCII):
+        # a locale-aware text sort of a million rows costs several times as much.
         how = self.project.date_coarsening
         if how == DateCoarsening.DAY:
             period = "v.date"
         elif postgres:
-            period = f"date_trunc('{'week' if how == DateCoarsening.WEEK else 'month'}', v.date)"
+            # 1900-01-01 was a Monday: whole weeks since then are ISO weeks.
+            period = (
+                "(v.date - DATE '1900-01-01') / 7"
+                if how == DateCoarsening.WEEK
+                else "(EXTRACT(YEAR FROM v.date)::int * 12 + EXTRACT(MONTH FROM v.date)::int)"
+            )
         elif how == DateCoarsening.WEEK:
             period = "date(v.date, 'weekday 0', '-6 days')"
         else:
             period = "substr(v.date, 1, 7)"
         site = "" if self.sites_merged else "v.site_id, "
-        return f"{period}, {site}p.code"
+        code = 'p.code COLLATE "C"' if postgres else "p.code"
+        return f"{period}, {site}{code}"
 
     def iter_rows(self) -> Iterator[list]:
         columns = self.columns()
@@ -488,7 +496,7 @@ class AttendanceExporter(Exporter):
         with connection.cursor() as cursor:
             # Sorting a million rows on disk costs more than the rest of the export: give the
             # server's sort room in memory (server memory; the client still streams).
-            cursor.execute("SET work_mem = '64MB'")
+            cursor.execute("SET work_mem = '256MB'")
             try:
                 with cursor.cursor.copy(copy_sql) as copy:
                     for data in copy:
