@@ -72,3 +72,4 @@ class AccessLogAdmin(ReadOnlyLogAdmin):
 
 
 from . import referral_admin  # noqa: E402, F401  (registers the referral models)
+from .evaluation import admin as evaluation_admin  # noqa: E402, F401

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import participant_views, views
+from .evaluation import urls as evaluation_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +13,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("site/", views.select_site, name="select_site"),
     path("manage/", views.manage_today, name="manage_today"),
-    path("evaluation/", views.evaluation_home, name="evaluation_home"),
+    path("evaluation/", include(evaluation_urls.evaluation_urlpatterns)),
+    path("exports/", include(evaluation_urls.export_urlpatterns)),
     path("checkin/", include("dagsverket.checkin_urls")),
     path("participants/", participant_views.participant_list, name="participant_list"),
     path("participants/new/", participant_views.participant_new, name="participant_new"),

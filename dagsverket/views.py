@@ -68,10 +68,3 @@ def manage_today(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
-
-
-@require_GET
-@permission_required("export_evaluation", site=False)
-def evaluation_home(request: HttpRequest) -> HttpResponse:
-    """The evaluator's start page: pseudonymised exports and statistics only, never names."""
-    return render(request, "dagsverket/evaluation_home.html")

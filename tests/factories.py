@@ -102,6 +102,99 @@ class ExclusionFactory(factory.django.DjangoModelFactory):
     reason = factory.LazyFunction(lambda: reason("exclusion", "intoxicated-at-work"))
 
 
+# --- referrals and consent (dagsverket/referral_models.py) ------------------------------------------
+
+from dagsverket.referral_models import (  # noqa: E402
+    Agency,
+    AgencyType,
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    Referral,
+    ReferralArea,
+    ReferralReason,
+)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"NAV Testby {n}")
+    type = AgencyType.NAV
+    contact_person = factory.Faker("name")
+    phone = factory.Faker("phone_number")
+    address = factory.Faker("street_address")
+
+
+class ReferralReasonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferralReason
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"reason-{n}")
+    label_nb = factory.LazyAttribute(lambda o: f"Grunn {o.code}")
+    label_en = factory.LazyAttribute(lambda o: f"Reason {o.code}")
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A sharing consent given today, valid for 180 days, naming no agency until told."""
+
+    class Meta:
+        model = Consent
+        skip_postgeneration_save = True
+
+    participant = factory.SubFactory(ParticipantFactory)
+    purpose = ConsentPurpose.SHARING
+    given_on = factory.LazyFunction(timezone.localdate)
+    valid_until = factory.LazyAttribute(lambda o: o.given_on + datetime.timedelta(days=180))
+    method = ConsentMethod.SPOKEN
+    recorded_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def agencies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.agencies.set(extracted)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A draft referral written today."""
+
+    class Meta:
+        model = Referral
+
+    participant = factory.SubFactory(ParticipantFactory)
+    site = factory.SelfAttribute("participant.site")
+    agency = factory.SubFactory(AgencyFactory)
+    area = ReferralArea.WORK
+    text = "Trenger hjelp med meldekort"
+    staff = factory.SubFactory(UserFactory)
+    date = factory.LazyFunction(timezone.localdate)
+
+
+# --- Evaluation (dagsverket/evaluation) ---
+from dagsverket.evaluation.models import EvaluationProject  # noqa: E402
+
+
+class EvaluationProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationProject
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Evaluering {n}")
+    purpose = "Does same-day paid work help?"
+    approval_reference = factory.Sequence(lambda n: f"REK 2026/{1000 + n}")
+    starts_on = datetime.date(2026, 1, 1)
+    ends_on = datetime.date(2026, 12, 31)
+    requires_research_consent = False
+    date_coarsening = "day"
+
+    @factory.post_generation
+    def evaluators(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.evaluators.set(extracted)
+
+
 # ---------------------------------------------------------------------------------------------------
 # jobs: customers, tasks, lottery, assignments
 

@@ -21,6 +21,7 @@ BENCH_MODULES = [
     "dagsverket.bench.referrals",
     "jobs.bench",
     "payroll.bench",
+    "dagsverket.evaluation.bench",
 ]
 
 

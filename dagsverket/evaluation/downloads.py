@@ -1,0 +1,83 @@
+"""Turn an exporter into a stream of bytes in the asked format, with the codebook if wanted."""
+
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+from .exporters import Exporter, json_default
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "json": ("application/json", "json"),
+}
+CODEBOOK = Path(settings.BASE_DIR) / "docs" / "CODEBOOK.md"
+FILE_CHUNK = 64 * 1024
+
+
+def iter_json(exporter: Exporter) -> Iterator[bytes]:
+    rows = exporter.iter_rows()
+    header = next(rows)
+    yield b'{"metadata": ' + json.dumps(exporter.metadata(), default=json_default).encode()
+    yield b', "columns": ' + json.dumps(header).encode() + b', "rows": ['
+    first = True
+    for row in rows:
+        yield (b"\n" if first else b",\n") + json.dumps(row, default=json_default).encode()
+        first = False
+    yield b"\n]}\n"
+
+
+def _xlsx_file(exporter: Exporter):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("data")
+    for row in exporter.iter_rows():
+        # openpyxl stores text as text, never as a formula, once the formula prefix is escaped.
+        sheet.append([_xlsx_value(value) for value in row])
+    about = workbook.create_sheet("metadata")
+    for key, value in exporter.metadata().items():
+        about.append([key, json.dumps(value, default=json_default) if not isinstance(value, str) else value])
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - _iter_file closes it
+    workbook.save(spool)
+    spool.seek(0)
+    return spool
+
+
+def _xlsx_value(value):
+    if isinstance(value, str) and value.startswith("="):
+        return "'" + value
+    return value
+
+
+def _iter_file(handle) -> Iterator[bytes]:
+    try:
+        while chunk := handle.read(FILE_CHUNK):
+            yield chunk
+    finally:
+        handle.close()
+
+
+def iter_export(exporter: Exporter, fmt: str) -> Iterator[bytes]:
+    if fmt == "csv":
+        return exporter.iter_csv()
+    if fmt == "json":
+        return iter_json(exporter)
+    return _iter_file(_xlsx_file(exporter))
+
+
+def iter_bundle(exporter: Exporter, fmt: str, filename: str) -> Iterator[bytes]:
+    """A zip with the data, its metadata and the codebook; spooled to disk past 8 MB."""
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - _iter_file closes it
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        with bundle.open(filename, "w", force_zip64=True) as member:
+            for chunk in iter_export(exporter, fmt):
+                member.write(chunk)
+        bundle.writestr("metadata.json", json.dumps(exporter.metadata(), default=json_default, indent=2))
+        bundle.writestr("CODEBOOK.md", CODEBOOK.read_text(encoding="utf-8"))
+    spool.seek(0)
+    return _iter_file(spool)

@@ -1,0 +1,69 @@
+"""Writes of the evaluation area: projects and the export log."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..services import DagsverketError, log_action
+from .models import DateCoarsening, EvaluationProject, ExportLog
+
+
+def evaluation_project_create(
+    *,
+    by,
+    name: str,
+    purpose: str,
+    approval_reference: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    requires_research_consent: bool,
+    date_coarsening: str,
+    evaluators=(),
+) -> EvaluationProject:
+    """Register an approved evaluation or research project; it gets its own pseudonym key."""
+    if not approval_reference.strip():
+        raise DagsverketError(
+            _("An approval reference (ethics committee or data-protection officer) is required."),
+            code="no_approval",
+            field="approval_reference",
+        )
+    if ends_on < starts_on:
+        raise DagsverketError(_("The period ends before it starts."), code="bad_period", field="ends_on")
+    if date_coarsening not in DateCoarsening.values:
+        raise DagsverketError(_("Unknown date coarsening."), code="bad_coarsening", field="date_coarsening")
+    if EvaluationProject.objects.filter(name=name).exists():
+        raise DagsverketError(_("A project with this name exists."), code="duplicate", field="name")
+    with transaction.atomic():
+        project = EvaluationProject.objects.create(
+            name=name,
+            purpose=purpose,
+            approval_reference=approval_reference,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            requires_research_consent=requires_research_consent,
+            date_coarsening=date_coarsening,
+            created_by=by,
+        )
+        project.evaluators.set(evaluators)
+        log_action(actor=by, action="evaluation_project_create", obj=project, name=name)
+    return project
+
+
+def export_log_record(
+    *, user, project: EvaluationProject, kind: str, parameters: dict, row_count: int
+) -> ExportLog:
+    """Append who exported what, for which project and how many rows, before the first byte goes out."""
+    return ExportLog.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        project=project,
+        kind=kind,
+        parameters=parameters,
+        row_count=row_count,
+        at=timezone.now(),
+    )
+
+
+def export_log_finish(*, entry: ExportLog) -> None:
+    ExportLog.objects.filter(pk=entry.pk).update(finished_at=timezone.now())

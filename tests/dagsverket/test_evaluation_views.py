@@ -1,0 +1,291 @@
+"""The evaluation area's pages: who may open them, what they answer, and what they log."""
+
+import datetime
+import subprocess
+
+import pytest
+import time_machine
+from django.http import StreamingHttpResponse
+
+from dagsverket.evaluation.models import EvaluationProject, ExportLog
+from dagsverket.roles import Role
+from tests.factories import EvaluationProjectFactory, ParticipantFactory, SiteFactory, VisitFactory
+
+MARCH = datetime.date(2026, 3, 2)
+QUERY = "start=2026-01-01&end=2026-12-31&format=csv"
+EXPORT_URLS = ["/exports/attendance/", "/exports/person-period/", "/exports/statistics/"]
+
+
+@pytest.fixture
+def data(site, staff):
+    people = [ParticipantFactory(site=site, phone=f"9{i:07d}") for i in range(7)]
+    for day in range(20):
+        for person in people[: 5 + day % 3]:
+            VisitFactory(participant=person, date=MARCH + datetime.timedelta(days=day))
+    project = EvaluationProjectFactory(evaluators=[staff[Role.EVALUATOR]])
+    return project, people
+
+
+@pytest.mark.parametrize("url", EXPORT_URLS)
+def test_a_named_evaluator_downloads_a_streamed_export_and_it_is_logged(client_for, data, staff, url):
+    project, _people = data
+    response = client_for(Role.EVALUATOR).get(f"{url}?project={project.pk}&{QUERY}")
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    body = b"".join(response.streaming_content).decode()
+    entry = ExportLog.objects.get()
+    assert entry.user == staff[Role.EVALUATOR]
+    assert entry.project == project
+    assert entry.parameters["start"] == "2026-01-01" and entry.parameters["format"] == "csv"
+    assert entry.row_count == len(body.strip().splitlines()) - 1
+    assert entry.finished_at is not None
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_every_format_downloads_with_and_without_the_codebook(client_for, data, fmt):
+    project, _people = data
+    for codebook in ("", "&codebook=1"):
+        response = client_for(Role.MANAGER).get(
+            f"/exports/attendance/?project={project.pk}&start=2026-01-01&end=2026-12-31&format={fmt}{codebook}"
+        )
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        assert content.startswith(b"PK") == (fmt == "xlsx" or bool(codebook))
+
+
+@pytest.mark.parametrize("url", EXPORT_URLS)
+@pytest.mark.parametrize(
+    "query",
+    [
+        "project=x&" + QUERY,
+        "start=2026-01-01&end=2026-12-31&format=csv",
+        "start=2026-13-01&end=2026-12-31&format=csv&project={pk}",
+        "start=2026-12-01&end=2026-01-31&format=csv&project={pk}",
+        "start=2025-01-01&end=2026-01-31&format=csv&project={pk}",
+        "start=2026-01-01&end=2026-12-31&format=exe&project={pk}",
+    ],
+)
+def test_bad_export_parameters_get_400_and_nothing_is_logged(client_for, data, url, query):
+    project, _people = data
+    response = client_for(Role.EVALUATOR).get(f"{url}?{query.format(pk=project.pk)}")
+    assert response.status_code == 400
+    assert ExportLog.objects.count() == 0
+
+
+def test_too_few_people_is_refused_with_the_reason_on_the_page(client_for, staff):
+    project = EvaluationProjectFactory(evaluators=[staff[Role.EVALUATOR]])
+    VisitFactory(participant=ParticipantFactory(site=SiteFactory(name="Liten")), date=MARCH)
+    response = client_for(Role.EVALUATOR).get(f"/exports/attendance/?project={project.pk}&{QUERY}")
+    assert response.status_code == 400
+    assert "1" in response.content.decode()
+    assert ExportLog.objects.count() == 0
+
+
+def test_an_evaluator_not_named_on_the_project_gets_404(client_for, data):
+    other = EvaluationProjectFactory()
+    response = client_for(Role.EVALUATOR).get(f"/exports/attendance/?project={other.pk}&{QUERY}")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.WORK_LEADER, Role.PAYROLL])
+@pytest.mark.parametrize(
+    "url",
+    [
+        *EXPORT_URLS,
+        "/evaluation/",
+        "/evaluation/dashboard/",
+        "/evaluation/report.pdf",
+        "/evaluation/projects/new/",
+    ],
+)
+def test_roles_without_the_export_permission_get_403(client_for, data, role, url):
+    assert client_for(role).get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url", [*EXPORT_URLS, "/evaluation/", "/evaluation/dashboard/", "/evaluation/report.pdf"]
+)
+def test_anonymous_visitors_are_sent_to_the_login_page(client_for, url):
+    response = client_for(None).get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+@pytest.mark.parametrize(
+    "url", [*EXPORT_URLS, "/evaluation/", "/evaluation/dashboard/", "/evaluation/report.pdf"]
+)
+def test_the_pages_reject_post(client_for, url):
+    assert client_for(Role.MANAGER).post(url).status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/checkin/", "/jobs/", "/payroll/", "/manage/", "/evaluation/projects/new/"])
+def test_the_evaluator_reaches_nothing_outside_the_evaluation_area(client_for, url):
+    assert client_for(Role.EVALUATOR).get(url).status_code == 403
+
+
+def test_the_evaluator_cannot_use_the_admin(client_for):
+    response = client_for(Role.EVALUATOR).get("/admin/dagsverket/participant/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
+
+
+def test_the_evaluator_start_page_lists_only_their_projects_and_no_names(client_for, data):
+    project, people = data
+    EvaluationProjectFactory(name="Hemmelig prosjekt")
+    page = client_for(Role.EVALUATOR).get("/evaluation/").content.decode()
+    assert project.name in page
+    assert "Hemmelig prosjekt" not in page
+    for person in people:
+        assert person.name not in page and person.full_name not in page
+
+
+def test_a_manager_registers_a_project(client_for, staff):
+    response = client_for(Role.MANAGER).post(
+        "/evaluation/projects/new/",
+        {
+            "name": "NTNU-evaluering",
+            "purpose": "Virker dagsverket?",
+            "approval_reference": "REK 2026/77",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "requires_research_consent": "on",
+            "date_coarsening": "month",
+            "evaluators": [staff[Role.EVALUATOR].pk],
+        },
+    )
+    assert response.status_code == 302
+    project = EvaluationProject.objects.get()
+    assert project.requires_research_consent and project.date_coarsening == "month"
+    assert list(project.evaluators.all()) == [staff[Role.EVALUATOR]]
+    assert len(project.secret) == 64
+
+
+def test_a_project_without_approval_or_with_a_backwards_period_is_not_registered(client_for):
+    for data in (
+        {"approval_reference": "  ", "starts_on": "2026-01-01", "ends_on": "2026-12-31"},
+        {"approval_reference": "REK 1", "starts_on": "2026-12-01", "ends_on": "2026-01-01"},
+    ):
+        response = client_for(Role.MANAGER).post(
+            "/evaluation/projects/new/", {"name": "X", "purpose": "Y", "date_coarsening": "week", **data}
+        )
+        assert response.status_code == 400
+    assert EvaluationProject.objects.count() == 0
+
+
+def test_an_evaluator_cannot_register_a_project(client_for):
+    assert client_for(Role.EVALUATOR).post("/evaluation/projects/new/", {"name": "X"}).status_code == 403
+    assert EvaluationProject.objects.count() == 0
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC))
+def test_the_dashboard_shows_managers_counts_and_evaluators_suppressed_counts(
+    client_for, data, site, django_assert_max_num_queries
+):
+    _project, people = data
+    for person in people[:2]:
+        VisitFactory(participant=person, date=datetime.date(2026, 4, 1))
+    url = f"/evaluation/dashboard/?site={site.pk}&start=2026-01-01&end=2026-05-31"
+    manager = client_for(Role.MANAGER)
+    with django_assert_max_num_queries(17):
+        page = manager.get(url)
+    assert page.status_code == 200
+    assert page.context["board"].totals == {"visits": 121, "participants": 7}
+    assert "<svg" in page.content.decode()
+    evaluator_board = client_for(Role.EVALUATOR).get(url).context["board"]
+    assert evaluator_board.suppressed
+    days = dict(evaluator_board.series[0].points)
+    assert days["2026-04-01"] is None
+    # One more day is hidden so the published total does not give 1 April away.
+    assert sum(value is None for value in days.values()) == 2
+    assert days["2026-03-03"] == 6
+    months = dict(evaluator_board.series[2].points)
+    # April (2 people) is hidden, and March with it, or the total would give April away.
+    assert months["2026-04"] is None and months["2026-03"] is None and months["2026-01"] == 0
+
+
+def test_the_dashboard_rejects_a_backwards_period(client_for):
+    assert (
+        client_for(Role.MANAGER).get("/evaluation/dashboard/?start=2026-05-01&end=2026-01-01").status_code
+        == 400
+    )
+
+
+@pytest.mark.parametrize(("lang", "title"), [("nb", "Evalueringsrapport"), ("en", "Evaluation report")])
+def test_the_report_is_a_pdf_in_the_chosen_language(client_for, data, tmp_path, lang, title):
+    response = client_for(Role.EVALUATOR).get(
+        f"/evaluation/report.pdf?start=2026-01-01&end=2026-06-30&lang={lang}"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert title in text
+
+
+def test_the_dashboard_shows_unmet_demand_hours_wages_and_referrals(client_for, site, staff):
+    from decimal import Decimal
+
+    from tests.factories import (
+        AgencyFactory,
+        AssignmentFactory,
+        LotteryDrawFactory,
+        LotteryEntryFactory,
+        ReferralFactory,
+    )
+
+    people = [ParticipantFactory(site=site) for _ in range(6)]
+    draw = LotteryDrawFactory(site=site, date=MARCH)
+    for index, person in enumerate(people):
+        visit = VisitFactory(participant=person, date=MARCH)
+        LotteryEntryFactory(
+            draw=draw, visit=visit, participant=person, outcome="drawn" if index < 3 else "not_drawn"
+        )
+        if index < 3:
+            AssignmentFactory(visit=visit, hours=Decimal("3.50"))
+    nav = AgencyFactory(type="nav")
+    for person in people:
+        ReferralFactory(
+            participant=person,
+            agency=nav,
+            date=MARCH,
+            status="completed",
+            outcome="helped",
+            shares_information=False,
+        )
+    url = f"/evaluation/dashboard/?site={site.pk}&start=2026-01-01&end=2026-06-30"
+    board = client_for(Role.MANAGER).get(url).context["board"]
+    series = {s.key: dict(s.points) for s in board.series}
+    assert series["not_drawn_month"]["2026-03"] == 3
+    assert series["hours_month"]["2026-03"] == 10  # 10.5 hours, drawn rounded to whole hours
+    assert board.referrals["rows"][0][1][0] == 6
+    evaluator = client_for(Role.EVALUATOR).get(url).context["board"]
+    hidden = {s.key: dict(s.points) for s in evaluator.series}
+    assert hidden["not_drawn_month"]["2026-03"] is None
+    assert hidden["hours_month"]["2026-03"] is None  # three people worked: too few to show their hours
+    assert evaluator.referrals["rows"][0][1][0] == 6
+
+
+def _plain_urls(patterns, prefix=""):
+    from django.urls import URLPattern, URLResolver
+
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        if "<" in route or "(?P" in route or route.startswith("^"):
+            continue
+        if isinstance(pattern, URLResolver):
+            yield from _plain_urls(pattern.url_patterns, prefix + route)
+        elif isinstance(pattern, URLPattern):
+            yield "/" + prefix + route
+
+
+def test_every_page_outside_the_evaluation_area_refuses_the_evaluator(client_for):
+    from django.urls import get_resolver
+
+    allowed = ("/evaluation/", "/exports/", "/login/", "/logout/", "/i18n/", "/admin/", "/__bench__/")
+    urls = sorted({url for url in _plain_urls(get_resolver().url_patterns) if url != "/"})
+    checked = [url for url in urls if not url.startswith(allowed)]
+    assert len(checked) > 5
+    client = client_for(Role.EVALUATOR)
+    opened = {url: client.get(url).status_code for url in checked}
+    assert {url: status for url, status in opened.items() if status not in (403, 405)} == {}
