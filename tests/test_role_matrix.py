@@ -130,6 +130,12 @@ MATRIX = {
     "payroll:rules": ("get", MANAGER, LOGIN),
     # evaluation
     "evaluation_home": ("get", EVALUATION, LOGIN),
+    "evaluation_project_create": ("get", MANAGER, LOGIN),
+    "evaluation_dashboard": ("get", EVALUATION, LOGIN),
+    "evaluation_report": ("get", EVALUATION, LOGIN),
+    "export_attendance": ("get", EVALUATION, LOGIN),
+    "export_person_period": ("get", EVALUATION, LOGIN),
+    "export_statistics": ("get", EVALUATION, LOGIN),
 }
 
 
