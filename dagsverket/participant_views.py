@@ -291,6 +291,11 @@ def attendance(request: HttpRequest) -> HttpResponse:
         data["site"] = str(request.site.pk)
     filterset = AttendanceFilter(data, queryset=queryset, sites=sites)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
-    table = AttendanceTable(rows, show_reasons=has_perm(request.user, "view_health_data"))
+    table = AttendanceTable(
+        rows,
+        show_reasons=has_perm(request.user, "view_health_data"),
+        show_pay=has_perm(request.user, "manage_payroll"),
+    )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    table.load_outcomes()
     return render(request, "dagsverket/attendance.html", {"filter": filterset, "table": table})

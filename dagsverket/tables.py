@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .models import Visit
@@ -21,19 +22,64 @@ class AttendanceTable(tables.Table):
     reason = tables.Column(
         accessor="readiness_reason", verbose_name=_("Reason"), orderable=False, empty_values=()
     )
+    lottery = tables.Column(verbose_name=_("Lottery"), accessor="pk", orderable=False)
+    tasks = tables.Column(verbose_name=_("Task"), accessor="pk", orderable=False)
+    hours = tables.Column(
+        verbose_name=_("Hours"), accessor="pk", orderable=False, attrs={"td": {"class": "num"}}
+    )
+    gross = tables.Column(
+        verbose_name=_("Gross pay"), accessor="pk", orderable=False, attrs={"td": {"class": "num"}}
+    )
     checked_in_by = tables.Column(accessor="checked_in_by__username", verbose_name=_("Checked in by"))
 
     class Meta:
         model = Visit
-        fields = ["date", "arrived_at", "participant", "site", "outcome", "reason", "checked_in_by"]
+        fields = [
+            "date",
+            "arrived_at",
+            "participant",
+            "site",
+            "outcome",
+            "reason",
+            "lottery",
+            "tasks",
+            "hours",
+            "gross",
+        ]
         order_by = ("-date", "arrived_at")
         attrs = {"class": "table"}
         template_name = "django_tables2/table.html"
 
-    def __init__(self, *args, show_reasons: bool = False, **kwargs):
+    def __init__(self, *args, show_reasons: bool = False, show_pay: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.outcomes: dict[int, dict] = {}
         if not show_reasons:
             self.columns.hide("reason")
+        if not show_pay:
+            self.columns.hide("gross")
+
+    def load_outcomes(self) -> None:
+        """After pagination: what came of the visits on this page (a fixed number of queries)."""
+        from .selectors import attendance_outcomes
+
+        self.outcomes = attendance_outcomes(row.record for row in self.page.object_list)
+
+    def _outcome(self, record, key):
+        return self.outcomes.get(record.pk, {}).get(key) or "—"
+
+    def render_lottery(self, record):
+        return self._outcome(record, "lottery")
+
+    def render_tasks(self, record):
+        return self._outcome(record, "tasks")
+
+    def render_hours(self, record):
+        value = self.outcomes.get(record.pk, {}).get("hours")
+        return formats.number_format(value, 2) if value is not None else "—"
+
+    def render_gross(self, record):
+        value = self.outcomes.get(record.pk, {}).get("gross")
+        return formats.number_format(value, 2, force_grouping=True) if value is not None else "—"
 
     def render_outcome(self, record):
         if record.undone_at:

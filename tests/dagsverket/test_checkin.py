@@ -235,6 +235,25 @@ def test_reading_readiness_notes_is_logged_and_hidden_from_work_leaders(client_f
 # --- the board ---
 
 
+def test_the_board_shows_the_lottery_outcome_and_the_task(desk, site):
+    from jobs.models import Outcome
+    from tests.factories import AssignmentFactory, LotteryDrawFactory, LotteryEntryFactory
+
+    drawn = VisitFactory(participant=ParticipantFactory(site=site, name="Drawn"), arrived_at=MORNING)
+    unlucky = VisitFactory(participant=ParticipantFactory(site=site, name="Unlucky"), arrived_at=MORNING)
+    draw = LotteryDrawFactory(site=site, date=drawn.date)
+    LotteryEntryFactory(draw=draw, visit=drawn, outcome=Outcome.DRAWN)
+    LotteryEntryFactory(draw=draw, visit=unlucky, outcome=Outcome.NOT_DRAWN)
+    AssignmentFactory(
+        visit=drawn, task__customer__site=site, task__date=drawn.date, task__description="Vedhogst"
+    )
+    body = desk.get("/checkin/").content.decode()
+    drawn_row = body[body.index(f'id="visit-{drawn.pk}"') :][:3000]
+    unlucky_row = body[body.index(f'id="visit-{unlucky.pk}"') :][:3000]
+    assert "Trukket" in drawn_row and "Vedhogst" in drawn_row
+    assert "Ikke trukket" in unlucky_row
+
+
 def test_the_board_lists_todays_arrivals_in_order_in_a_fixed_number_of_queries(
     desk, site, django_assert_num_queries
 ):
@@ -245,15 +264,16 @@ def test_the_board_lists_todays_arrivals_in_order_in_a_fixed_number_of_queries(
         )
     VisitFactory(participant=ParticipantFactory(site=site, name="Yesterday"), date=datetime.date(2026, 3, 1))
     desk.get("/checkin/")  # warm the session
-    # session, user, sites, 2 permissions, visits, exclusions, reasons, session save (3)
-    with django_assert_num_queries(11):
+    # session, user, sites, 2 permissions, visits, exclusions, lottery entries, tasks, reasons,
+    # session save (3)
+    with django_assert_num_queries(13):
         response = desk.get("/checkin/")
     body = response.content.decode()
     assert body.index("P10") < body.index("P20") < body.index("P30")
     assert "Yesterday" not in body
     ParticipantFactory(site=site)
     VisitFactory(participant=ParticipantFactory(site=site), arrived_at=MORNING.replace(minute=40))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         desk.get("/checkin/")
 
 

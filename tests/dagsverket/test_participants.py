@@ -257,8 +257,9 @@ def test_the_attendance_log_filters_and_runs_a_fixed_number_of_queries(
         )
     VisitFactory(participant=ParticipantFactory(site=other_site, name="Elsewhere"))
     client.get("/attendance/")
-    # session, user, sites, 2 permissions, site choices, count, page, session save (3)
-    with django_assert_num_queries(12):
+    # session, user, sites, 2 permissions, site choices, count, page, session save (3),
+    # and the page's outcomes: lottery entries, tasks, hours, pay (4)
+    with django_assert_num_queries(16):
         response = client.get("/attendance/?date_from=2026-02-02&outcome=ready&sort=-participant")
     assert len(response.context["table"].rows) == 4
     assert "Elsewhere" not in response.content.decode()
@@ -266,9 +267,34 @@ def test_the_attendance_log_filters_and_runs_a_fixed_number_of_queries(
         VisitFactory(
             participant=ParticipantFactory(site=site), date=datetime.date(2026, 2, 3), readiness="ready"
         )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(16):
         client.get("/attendance/?date_from=2026-02-02&outcome=ready&sort=-participant")
     assert client.get("/attendance/?date_from=nonsense").status_code == 200
+
+
+def test_the_attendance_log_shows_lottery_task_hours_and_pay_to_payroll_only(client_for, site, staff):
+    from decimal import Decimal
+
+    from jobs.models import Outcome
+    from payroll.engine import hourly_line
+    from payroll.services import payout_confirm, payslip_prepare
+    from tests.factories import AssignmentFactory, LotteryDrawFactory, LotteryEntryFactory, WageRateFactory
+
+    day = datetime.date(2026, 2, 3)
+    person = ParticipantFactory(site=site, name="Kari", bank_account="")
+    visit = VisitFactory(participant=person, date=day, readiness="ready")
+    draw = LotteryDrawFactory(site=site, date=day)
+    LotteryEntryFactory(draw=draw, visit=visit, outcome=Outcome.DRAWN)
+    AssignmentFactory(visit=visit, task__customer__site=site, task__date=day, task__description="Snømåking")
+    WageRateFactory(site=site, amount=Decimal("150.00"))
+    slip = payslip_prepare(
+        site=site, participant=person, day=day, lines=[hourly_line("Snømåking", Decimal("4"), Decimal("150"))]
+    )
+    payout_confirm(payslip=slip, method="cash", nonce="n1", by=staff[Role.PAYROLL])
+    page = client_for(Role.PAYROLL).get("/attendance/?date_from=2026-02-01").content.decode()
+    assert "Trukket" in page and "Snømåking" in page and "600,00" in page
+    front = client_for(Role.FRONT_DESK).get("/attendance/?date_from=2026-02-01").content.decode()
+    assert "Snømåking" in front and "600,00" not in front
 
 
 def test_the_attendance_log_needs_a_role_that_sees_participants(client_for):
@@ -329,3 +355,22 @@ def test_a_manager_lifts_an_exclusion_early_and_it_is_logged(client_for, site):
     assert exclusion.lifted_at is not None
     assert ActivityLog.objects.filter(action="exclusion_lift").exists()
     assert client_for(Role.MANAGER).post(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "referrals", "pay", "access"),
+    [
+        (Role.FRONT_DESK, True, False, False),
+        (Role.WORK_LEADER, False, False, False),
+        (Role.PAYROLL, False, True, False),
+        (Role.MANAGER, True, True, True),
+    ],
+)
+def test_the_participant_page_links_each_role_only_to_the_blocks_it_may_see(
+    client_for, site, role, referrals, pay, access
+):
+    person = ParticipantFactory(site=site)
+    page = client_for(role).get(f"/participants/{person.pk}/").content.decode()
+    assert (f'/referrals/participant/{person.pk}/"' in page) is referrals
+    assert (f"/payroll/participant/{person.pk}/" in page) is pay
+    assert (f"/referrals/participant/{person.pk}/access/" in page) is access
