@@ -31,8 +31,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"staff{n}")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Staff names are plain and fixed, so they never collide with the fake participants a test
+    # searches for in a page.
+    first_name = "Ansatt"
+    last_name = factory.LazyAttribute(lambda o: o.username.capitalize())
     password = factory.PostGenerationMethodCall("set_password", "demo")
 
     @factory.post_generation

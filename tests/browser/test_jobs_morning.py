@@ -43,8 +43,9 @@ def test_a_morning_runs_from_check_in_through_lottery_and_assignment_to_sign_off
     assert tablet.url.endswith("/jobs/")
     drawn = list(draw.entries.filter(outcome=Outcome.DRAWN).select_related("participant"))
     for entry, task in zip(drawn, [garden, garden, litter]):
-        tablet.click(f"[data-testid=person-{entry.participant_id}]")
-        tablet.click(f"[data-testid=task-{task.pk}] button.button-primary")
+        with tablet.expect_navigation():
+            tablet.click(f"[data-testid=person-{entry.participant_id}]")
+        tablet.click(f"[data-testid=task-{task.pk}] button.button-primary", timeout=20_000)
         tablet.wait_for_load_state("networkidle")
     assert Assignment.objects.filter(removed_at__isnull=True).count() == 3
     assert "0 ledige plasser" in tablet.locator(f"[data-testid=task-{garden.pk}]").inner_text()

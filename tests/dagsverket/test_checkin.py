@@ -53,8 +53,8 @@ def test_search_finds_nicknames_and_surnames_and_puts_recent_people_first(site):
     recent = ParticipantFactory(
         site=site, name="Per", full_name="Per Hansen", last_seen=datetime.date(2026, 3, 1)
     )
-    nick = ParticipantFactory(site=site, name="Jon", nickname="Perry")
-    never = ParticipantFactory(site=site, name="Kasper")  # "per" inside a word: not a match
+    nick = ParticipantFactory(site=site, name="Jon", full_name="Jon Berg", nickname="Perry")
+    never = ParticipantFactory(site=site, name="Kasper", full_name="Kasper Lie")  # "per" inside a word
     results = participant_search(site=site, query="per")
     assert results[:2] == [recent, old]
     assert nick in results and never not in results
