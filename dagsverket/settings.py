@@ -158,7 +158,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Oslo")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every {{ id }} in a template renders as "1 234" in Norwegian, which broke
+# links and forms for ids of 1000 and more. Money is grouped where it is shown, by one filter
+# (payroll_tags.nok) or number_format(force_grouping=True).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -8,8 +8,11 @@ from decimal import Decimal
 import psycopg
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection, models
+
+from dagsverket.roles import sync_role_groups
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,6 +47,7 @@ def test_a_dump_restores_with_identical_counts_and_money_totals(on_postgres, set
     if not shutil.which("pg_dump"):
         pytest.skip("pg_dump is not installed")
     settings.DEBUG = True
+    sync_role_groups(Group, Permission)  # a transactional test starts from flushed tables
     call_command("seed_demo", participants=20, days=20)
     source = connection.settings_dict["NAME"]
     copy = f"{source}_restore"
