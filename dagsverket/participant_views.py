@@ -15,7 +15,7 @@ from .filters import AttendanceFilter
 from .forms import ExclusionForm, ImportForm, ParticipantForm
 from .models import Exclusion, Participant, ReadinessEntry, Visit
 from .resources import ParticipantResource
-from .selectors import participant_is_excluded, participant_search, similar_participants
+from .selectors import attendance_outcomes, participant_is_excluded, participant_search, similar_participants
 from .services import (
     DagsverketError,
     exclusion_create,
@@ -126,6 +126,9 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("readiness_reason", "site", "checked_in_by")
         .order_by("-date", "-arrived_at")[:200]
     )
+    work = attendance_outcomes(visits)
+    for visit in visits:
+        visit.work = work[visit.pk]
     notes = []
     if show_health:
         notes = list(
@@ -148,6 +151,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": notes,
             "show_ids": show_ids,
             "show_health": show_health,
+            "show_pay": has_perm(request.user, "manage_payroll"),
             "can_manage": has_perm(request.user, "manage_site"),
             "exclusion_form": ExclusionForm(site=request.site),
             "similar": similar_participants(

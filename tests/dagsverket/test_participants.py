@@ -374,3 +374,25 @@ def test_the_participant_page_links_each_role_only_to_the_blocks_it_may_see(
     assert (f'/referrals/participant/{person.pk}/"' in page) is referrals
     assert (f"/payroll/participant/{person.pk}/" in page) is pay
     assert (f"/referrals/participant/{person.pk}/access/" in page) is access
+
+
+def test_the_participant_page_shows_work_done_and_pay_only_to_payroll(client_for, site, staff):
+    from decimal import Decimal
+
+    from payroll.engine import hourly_line
+    from payroll.services import payout_confirm, payslip_prepare
+    from tests.factories import AssignmentFactory, WageRateFactory
+
+    day = datetime.date(2026, 2, 3)
+    person = ParticipantFactory(site=site, name="Kari", bank_account="")
+    visit = VisitFactory(participant=person, date=day, readiness="ready")
+    AssignmentFactory(visit=visit, task__customer__site=site, task__date=day, task__description="Vedkløyving")
+    WageRateFactory(site=site, amount=Decimal("150.00"))
+    slip = payslip_prepare(
+        site=site, participant=person, day=day, lines=[hourly_line("Ved", Decimal("8"), Decimal("150"))]
+    )
+    payout_confirm(payslip=slip, method="cash", nonce="n2", by=staff[Role.PAYROLL])
+    payroll_page = client_for(Role.PAYROLL).get(f"/participants/{person.pk}/").content.decode()
+    assert "Vedkløyving" in payroll_page and "1\u00a0200,00" in payroll_page
+    leader_page = client_for(Role.WORK_LEADER).get(f"/participants/{person.pk}/").content.decode()
+    assert "Vedkløyving" in leader_page and "1\u00a0200,00" not in leader_page
