@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLog, Exclusion, Participant, ReadinessEntry, Visit
 from .referral_models import Consent, Referral, ReferralEvent
+from .services import PARTICIPANT_FIELDS as EDITABLE_PARTICIPANT_FIELDS
 
 
 @dataclass
@@ -88,28 +89,8 @@ def _model_section(key, title, queryset, names: list[str], extra: dict | None = 
     return Section(key, str(title), names, headers, rows)
 
 
-PARTICIPANT_FIELDS = [
-    "name",
-    "full_name",
-    "nickname",
-    "birth_date",
-    "birth_year",
-    "sex",
-    "phone",
-    "national_id",
-    "bank_account",
-    "address",
-    "emergency_contact",
-    "languages",
-    "skills",
-    "restrictions",
-    "hms_card_number",
-    "hms_card_expires",
-    "driving_licence",
-    "site",
-    "created_at",
-    "last_seen",
-]
+# Everything a staff member can write about a person, plus when and where they were registered.
+PARTICIPANT_FIELDS = [*EDITABLE_PARTICIPANT_FIELDS, "site", "created_at", "last_seen"]
 
 
 @subject_access_section
