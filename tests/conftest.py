@@ -63,3 +63,22 @@ def on_postgres():
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: row locks and triggers do nothing on SQLite")
+
+
+@pytest.fixture
+def migration_data(db):
+    """Put back what the data migrations seed (roles, reason codes, tax years).
+
+    Transactional tests flush every table after they run, so a later transactional test that needs
+    these rows calls this first. Each seeding function is idempotent.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    sync_role_groups(Group, Permission)
+    for module, function in [
+        ("dagsverket.migrations.0006_default_reason_codes", "seed"),
+        ("payroll.migrations.0002_seed_years_and_paid_row_triggers", "seed_years"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -8,11 +8,8 @@ from decimal import Decimal
 import psycopg
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection, models
-
-from dagsverket.roles import sync_role_groups
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,11 +40,12 @@ def _figures(dsn: str) -> dict[str, object]:
     return figures
 
 
-def test_a_dump_restores_with_identical_counts_and_money_totals(on_postgres, settings, tmp_path):
+def test_a_dump_restores_with_identical_counts_and_money_totals(
+    on_postgres, migration_data, settings, tmp_path
+):
     if not shutil.which("pg_dump"):
         pytest.skip("pg_dump is not installed")
     settings.DEBUG = True
-    sync_role_groups(Group, Permission)  # a transactional test starts from flushed tables
     call_command("seed_demo", participants=20, days=20)
     source = connection.settings_dict["NAME"]
     copy = f"{source}_restore"
