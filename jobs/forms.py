@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import Customer, LotteryRules, Task
+from .services import TASK_FIELDS
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,25 +98,7 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = [
-            "customer",
-            "description",
-            "address",
-            "date",
-            "starts_at",
-            "ends_at",
-            "workers_min",
-            "workers_max",
-            "work_leader",
-            "category",
-            "light_duty",
-            "needs_hms_card",
-            "needs_driving_licence",
-            "needs_skill",
-            "price_kind",
-            "price",
-            "status",
-        ]
+        fields = list(TASK_FIELDS)  # the fields task_create and task_update accept
         widgets = {"date": DATE, "starts_at": TIME, "ends_at": TIME}
 
     def __init__(self, *args, site, **kwargs):
