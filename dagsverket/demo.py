@@ -24,6 +24,7 @@ DEMO_USERS = [
     ("payroll", Role.PAYROLL, "Pål", "Lønn"),
     ("manager", Role.MANAGER, "Marte", "Leder"),
     ("evaluator", Role.EVALUATOR, "Eva", "Evaluering"),
+    ("study", Role.STUDY, "Stian", "Studie"),
 ]
 
 

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     PAYROLL = "payroll", _("Payroll")
     MANAGER = "manager", _("Manager")
     EVALUATOR = "evaluator", _("Evaluator")
+    STUDY = "study", _("Study staff")
 
 
 # Permission codenames live on dagsverket.Site (see its Meta); a role is the set it holds.
@@ -26,6 +27,7 @@ PERMISSIONS = {
     "manage_payroll": _("Can handle pay, payslips, the cash box and reports"),
     "manage_site": _("Can configure sites, codes and staff"),
     "export_evaluation": _("Can export pseudonymised data and statistics"),
+    "manage_study": _("Can enrol study participants, follow them up and keep the job-specialist log"),
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -34,6 +36,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.PAYROLL: {"manage_payroll", "view_participants", "view_national_id"},
     Role.MANAGER: set(PERMISSIONS),
     Role.EVALUATOR: {"export_evaluation"},
+    # Trial staff and IPS job specialists: questionnaires hold health-related answers.
+    Role.STUDY: {"manage_study", "view_participants", "view_health_data"},
 }
 
 # Where each role starts its day, in the order used when a person holds several roles.
@@ -43,6 +47,7 @@ START_PAGES = [
     (Role.WORK_LEADER, "jobs:today"),
     (Role.PAYROLL, "payroll:today"),
     (Role.EVALUATOR, "evaluation_home"),
+    (Role.STUDY, "participant_list"),
 ]
 
 

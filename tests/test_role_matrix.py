@@ -30,10 +30,11 @@ from tests.factories import (
 )
 from tests.urlwalk import all_routes
 
-F, L, P, M, E = Role.FRONT_DESK, Role.WORK_LEADER, Role.PAYROLL, Role.MANAGER, Role.EVALUATOR
-EVERYONE = {F, L, P, M, E}
-STAFF_WITH_NAMES = {F, L, P, M}  # everyone who may see participants by name
-FRONT = {F, M}  # check-in, readiness, health-related data
+F, L, P, M, E, S = Role.FRONT_DESK, Role.WORK_LEADER, Role.PAYROLL, Role.MANAGER, Role.EVALUATOR, Role.STUDY
+EVERYONE = {F, L, P, M, E, S}
+STAFF_WITH_NAMES = {F, L, P, M, S}  # everyone who may see participants by name
+FRONT = {F, M}  # check-in and readiness
+HEALTH = {F, M, S}  # health-related data: referrals and consents
 JOBS = {L, M}
 BOARD = {F, L, M}  # the day board and the lottery page: front desk and work leaders
 PAY = {P, M}
@@ -70,16 +71,16 @@ MATRIX = {
     "participant_import": ("get", MANAGER, LOGIN),
     "attendance": ("get", STAFF_WITH_NAMES, LOGIN),
     # referrals and consent (health-related)
-    "referrals:follow_up": ("get", FRONT, LOGIN),
+    "referrals:follow_up": ("get", HEALTH, LOGIN),
     "referrals:participant": ("get", STAFF_WITH_NAMES, LOGIN),
     "referrals:access_log": ("get", MANAGER, LOGIN),
-    "referrals:consent_new": ("get", FRONT, LOGIN),
-    "referrals:consent_withdraw": ("post", FRONT, LOGIN),
-    "referrals:new": ("get", FRONT, LOGIN),
-    "referrals:detail": ("get", FRONT, LOGIN),
-    "referrals:send": ("post", FRONT, LOGIN),
-    "referrals:change": ("post", FRONT, LOGIN),
-    "referrals:letter": ("get", FRONT, LOGIN),
+    "referrals:consent_new": ("get", HEALTH, LOGIN),
+    "referrals:consent_withdraw": ("post", HEALTH, LOGIN),
+    "referrals:new": ("get", HEALTH, LOGIN),
+    "referrals:detail": ("get", HEALTH, LOGIN),
+    "referrals:send": ("post", HEALTH, LOGIN),
+    "referrals:change": ("post", HEALTH, LOGIN),
+    "referrals:letter": ("get", HEALTH, LOGIN),
     "referrals:overrides": ("get", MANAGER, LOGIN),
     "referrals:override_review": ("post", MANAGER, LOGIN),
     "referrals:agencies": ("get", MANAGER, LOGIN),

@@ -35,14 +35,20 @@ def test_the_evaluator_role_cannot_see_names_or_national_ids(db):
     assert "view_national_id" not in ROLE_PERMISSIONS[Role.WORK_LEADER]
 
 
-@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("role", list(START))
 def test_each_role_lands_on_its_own_start_page(client_for, role):
     response = client_for(role).get("/")
     assert response.status_code == 302
     assert response.url == START[role]
 
 
-@pytest.mark.parametrize("role", list(Role))
+def test_study_staff_start_at_the_participant_list(client_for):
+    response = client_for(Role.STUDY).get("/")
+    assert response.status_code == 302
+    assert response.url == "/participants/"
+
+
+@pytest.mark.parametrize("role", list(START))
 @pytest.mark.parametrize("url", list(START.values()))
 def test_each_role_gets_403_on_the_start_pages_of_other_roles(client_for, role, url):
     response = client_for(role).get(url)
