@@ -270,7 +270,7 @@ def locked(request: HttpRequest) -> HttpResponse:
             error = exc.message
         else:
             if user.pk != request.user.pk:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="dagsverket.auth.OneQueryPermissionBackend")
                 request.session[SESSION_KEY] = site.pk
             request.session.pop(LOCK_KEY, None)
             messages.success(

@@ -1,3 +1,7 @@
+import time
+
+from django.conf import settings
+
 from .sites import current_site
 
 
@@ -13,3 +17,27 @@ class CurrentSiteMiddleware:
     def __call__(self, request):
         request.staff_sites, request.site = current_site(request)
         return self.get_response(request)
+
+
+class SessionRefreshMiddleware:
+    """Keeps a logged-in session alive while it is used, writing it at most every few minutes.
+
+    Django's SESSION_SAVE_EVERY_REQUEST writes the session row on every request; at the front desk's
+    pace that is a write per tap. Here a session is saved (which moves its expiry forward) only when
+    its last refresh is older than SESSION_REFRESH_SECONDS, so an idle session still ends
+    SESSION_COOKIE_AGE after its last use, give or take those few minutes.
+    """
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.get("_auth_user_id") and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it
+        return response

@@ -266,14 +266,14 @@ def test_the_board_lists_todays_arrivals_in_order_in_a_fixed_number_of_queries(
     desk.get("/checkin/")  # warm the session
     # session, user, sites, 2 permissions, visits, exclusions, lottery entries, tasks, reasons,
     # session save (3)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(9):
         response = desk.get("/checkin/")
     body = response.content.decode()
     assert body.index("P10") < body.index("P20") < body.index("P30")
     assert "Yesterday" not in body
     ParticipantFactory(site=site)
     VisitFactory(participant=ParticipantFactory(site=site), arrived_at=MORNING.replace(minute=40))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(9):
         desk.get("/checkin/")
 
 

@@ -177,7 +177,7 @@ def test_the_participants_page_runs_the_same_queries_however_much_is_recorded(
 ):
     client = client_for(Role.MANAGER)
     client.get(f"/referrals/participant/{person.pk}/")  # warm the session and site
-    with django_assert_num_queries(21) as few:
+    with django_assert_num_queries(17) as few:
         client.get(f"/referrals/participant/{person.pk}/")
     nav = person.referrals.get().agency
     for index in range(3):

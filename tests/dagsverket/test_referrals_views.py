@@ -321,7 +321,7 @@ def test_the_follow_up_list_shows_due_and_overdue_referrals_of_the_site(
     )
     client = client_for(Role.FRONT_DESK)
     client.get("/referrals/")  # warm the session and site
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(7):
         page = client.get("/referrals/").content.decode()
     assert "Overdue Olsen" in page
     assert "Today Toresen" in page
