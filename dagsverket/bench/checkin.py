@@ -19,7 +19,7 @@ from dagsverket.models import Participant, Site, Visit, normalise_name
 from dagsverket.progress import Progress
 from dagsverket.roles import Role
 
-from . import median_ms
+from . import get_ok, median_ms
 
 FIRST = [
     "Anne",
@@ -137,6 +137,7 @@ def _visits(site: Site, ids: list[int], start: int, stop: int, label: str) -> No
 
 def figures(context):
     people, early, late = (1_000, 10_000, 100_000) if context.small else (10_000, 100_000, 1_000_000)
+    people, early, late = getattr(context, "checkin_sizes", None) or (people, early, late)
     rng = random.Random(3)
     site = Site.objects.create(name="Bench")
     user = User.objects.create(username="bench-desk")
@@ -172,6 +173,9 @@ def figures(context):
             raise AssertionError(f"check-in answered {response.status_code}")
 
     post = median_ms(check_in, repeat=100)
+    # A second baseline: the empty view as this logged-in front-desk user (session, user, sites and
+    # permissions read), so the ratios below also show what search and check-in add themselves.
+    staff_baseline = median_ms(get_ok(client, "/__bench__/empty-staff/"), repeat=200)
     baseline = context.baseline_ms
     yield "checkin_build_s", round(build_seconds, 1)
     yield "checkin_search_ms", round(search_late, 3)
@@ -179,3 +183,6 @@ def figures(context):
     yield "checkin_post_ms", round(post, 3)
     yield "checkin_post_ratio", round(post / baseline, 2)
     yield "checkin_growth", round(search_late / search_early, 2)
+    yield "empty_staff_view_ms", round(staff_baseline, 3)
+    yield "checkin_search_staff_ratio", round(search_late / staff_baseline, 2)
+    yield "checkin_post_staff_ratio", round(post / staff_baseline, 2)
