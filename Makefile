@@ -7,12 +7,13 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/dagsverket)
 
-.PHONY: help install install-dev run test lint format messages bench clean
+.PHONY: help install install-dev run test lint format messages bench load clean
 
 help:
 	@echo "make run       install, migrate, load demo data and serve on http://$(HOST)"
 	@echo "make test      install dev tools, lint and run the whole test suite"
 	@echo "make bench     measure speed figures (PostgreSQL by default)"
+	@echo "make load      a 60-second morning rush against gunicorn (PostgreSQL)"
 	@echo "make messages  refresh and compile the translations"
 
 $(PY):
@@ -60,6 +61,9 @@ messages: install
 
 bench: install compile-messages
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench $(BENCH_ARGS)
+
+load: install compile-messages
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) load_test $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 docs/screenshots/tests

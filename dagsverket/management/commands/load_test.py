@@ -1,0 +1,499 @@
+"""A morning rush against gunicorn on 127.0.0.1: tablets checking in and assigning, payroll paying out,
+an evaluator exporting, all at once.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dagsverket manage.py load_test --duration 60
+
+It builds its own database beside the one in DATABASE_URL (`<name>_load`, dropped afterwards),
+migrates it and loads demo data, prepares the day (tasks with places, draft payslips), starts
+gunicorn as production would run it (DEBUG off, collected static files, behind a TLS proxy as far as
+Django can tell), then plays the users as threads over keep-alive HTTP connections. It reports the
+requests, errors and latency per action, and checks afterwards that nothing happened twice.
+
+An error is a server error, a failed connection or an answer the action never gives (a check-in
+that answers 404, say); a refusal the action is designed to give (a place already taken, a payslip
+already paid by the other payroll user) is counted apart as "refused".
+"""
+
+import contextlib
+import datetime
+import http.client
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - the demo data's published password
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
+    samples: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, action: str, seconds: float, outcome: str, detail: str = "") -> None:
+        with self.lock:
+            self.latencies.setdefault(action, []).append(seconds * 1000)
+            if outcome == "error":
+                self.errors[action] = self.errors.get(action, 0) + 1
+                if len(self.samples) < 10:
+                    self.samples.append(f"{action}: {detail}")
+            elif outcome == "refused":
+                self.refused[action] = self.refused.get(action, 0) + 1
+
+
+def p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+class Browser:
+    """One staff member's browser: its own cookies and one keep-alive connection."""
+
+    def __init__(self, port: int, stats: Stats):
+        self.port = port
+        self.stats = stats
+        self.cookies: dict[str, str] = {}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(self, action, method, path, *, data=None, htmx=False, ok=(200,), refused=()):
+        headers = {
+            # gunicorn sits behind a TLS proxy in production: Django sees HTTPS, as it would there.
+            "X-Forwarded-Proto": "https",
+            "Host": f"127.0.0.1:{self.port}",
+            "Referer": f"https://127.0.0.1:{self.port}{path}",
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            data = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urllib.parse.urlencode(data)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if htmx:
+            headers["HX-Request"] = "true"
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.stats.record(action, time.perf_counter() - started, "error", repr(error))
+            return None, b""
+        elapsed = time.perf_counter() - started
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        status = response.status
+        if status in ok:
+            self.stats.record(action, elapsed, "ok")
+        elif status in refused:
+            self.stats.record(action, elapsed, "refused")
+        else:
+            self.stats.record(action, elapsed, "error", f"{method} {path} answered {status}")
+        return status, content
+
+    def login(self, username: str) -> None:
+        self.request("login", "GET", "/login/")
+        status, _ = self.request(
+            "login", "POST", "/login/", data={"username": username, "password": DEMO_PASSWORD}, ok=(302,)
+        )
+        if status != 302:
+            raise CommandError(f"{username} could not log in ({status})")
+
+
+class Command(BaseCommand):
+    help = "Play a morning rush against gunicorn and report requests, errors and p95 latency."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--duration", type=float, default=60, help="seconds of load (default 60)")
+        parser.add_argument("--tablets", type=int, default=3)
+        parser.add_argument("--payroll", type=int, default=2)
+        parser.add_argument("--evaluators", type=int, default=1)
+        parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+        parser.add_argument("--think", type=float, default=0.3, help="mean pause between a user's taps, s")
+        parser.add_argument("--participants", type=int, default=120, help="demo participants at the site")
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, **options):
+        base = connections["default"].settings_dict
+        if connections["default"].vendor != "postgresql":
+            raise CommandError("The load test runs on PostgreSQL: set DATABASE_URL.")
+        name = f"{base['NAME']}_load"
+        url = f"postgres://{base['USER']}@{base['HOST'] or '127.0.0.1'}:{base['PORT'] or 5432}/{name}"
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DAGSVERKET_TESTING": "",
+            "LOG_LEVEL": "ERROR",  # a refused form is logged as a warning: not news here
+        }
+        env.pop("DAGSVERKET_TESTING")
+        self._recreate_database(name)
+        server = None
+        try:
+            self._step("Migrating", [*self._manage(), "migrate", "--no-input", "-v", "0"], env)
+            self._step(
+                "Loading demo data",
+                [
+                    *self._manage(),
+                    "seed_demo",
+                    "--participants",
+                    str(options["participants"]),
+                    "--days",
+                    "21",
+                    "--allow-production",
+                ],
+                env,
+            )
+            self._step(
+                "Collecting static files", [*self._manage(), "collectstatic", "--no-input", "-v", "0"], env
+            )
+            connections["default"].close()
+            connections["default"].settings_dict["NAME"] = name
+            plan = self._prepare_day(options)
+            port = _free_port()
+            server = self._start_gunicorn(port, options["workers"], env)
+            stats = self._run(port, plan, options)
+            self._report(stats, options)
+            self._check_nothing_twice(plan)
+            if sum(stats.errors.values()):
+                raise CommandError(f"{sum(stats.errors.values())} errors under load")
+        finally:
+            if server is not None:
+                server.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    server.wait(timeout=10)
+                if server.poll() is None:
+                    server.kill()
+            connections["default"].close()
+            connections["default"].settings_dict["NAME"] = base["NAME"]
+            self._drop_database(name)
+
+    # --- setting up ---------------------------------------------------------------------------
+
+    def _manage(self) -> list[str]:
+        return [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+
+    def _step(self, label: str, command: list[str], env: dict) -> None:
+        self.stdout.write(f"{label}…")
+        started = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        if done.returncode:
+            raise CommandError(f"{label} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        self.stdout.write(f"{label}: done in {time.perf_counter() - started:.1f} s")
+
+    def _admin(self):
+        """A connection to the server's maintenance database, to create and drop the load database."""
+        import psycopg
+
+        db = connections["default"].settings_dict
+        return psycopg.connect(
+            dbname="postgres",
+            user=db["USER"],
+            host=db["HOST"] or "127.0.0.1",
+            port=db["PORT"] or 5432,
+            password=db["PASSWORD"] or None,
+            autocommit=True,
+        )
+
+    def _recreate_database(self, name: str) -> None:
+        self._drop_database(name)
+        with self._admin() as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+    def _drop_database(self, name: str) -> None:
+        with self._admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _prepare_day(self, options) -> dict:
+        """Today's work at the main site: tasks with places for everyone, draft payslips to pay."""
+        from dagsverket.evaluation.models import EvaluationProject
+        from dagsverket.models import Participant, Site
+        from jobs.models import Customer, Task
+        from payroll.engine import hourly_line
+        from payroll.services import payslip_prepare
+
+        site = Site.objects.get(name="Trondheim")
+        today = timezone.localdate()
+        people = list(
+            Participant.objects.filter(site=site, merged_into__isnull=True).values_list("pk", "name")
+        )
+        customer = Customer.objects.filter(site=site).first()
+        tasks = [
+            Task.objects.create(
+                site=site, customer=customer, date=today, description=f"Rush job {number}", workers_max=10
+            ).pk
+            for number in range(3)
+        ]
+        rng = random.Random(options["seed"])  # noqa: S311 - a repeatable test plan, not a secret
+        to_pay = rng.sample([pk for pk, _name in people], k=min(60, len(people)))
+        payslips = []
+        for pk in to_pay:
+            participant = Participant.objects.get(pk=pk)
+            with contextlib.suppress(Exception):
+                payslips.append(
+                    payslip_prepare(
+                        site=site,
+                        participant=participant,
+                        day=today,
+                        lines=[hourly_line("Rush", Decimal("4"), Decimal("150"))],
+                    ).pk
+                )
+        project = EvaluationProject.objects.order_by("pk").first()
+        return {
+            "site": site,
+            "today": today,
+            "people": people,
+            "tasks": tasks,
+            "payslips": payslips,
+            "project": project,
+        }
+
+    def _start_gunicorn(self, port: int, workers: int, env: dict) -> subprocess.Popen:
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        server = subprocess.Popen(  # noqa: S603
+            [
+                gunicorn,
+                "dagsverket.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", "/login/", headers={"X-Forwarded-Proto": "https"})
+                if connection.getresponse().status == 200:
+                    self.stdout.write(f"gunicorn: {workers} workers on 127.0.0.1:{port}")
+                    return server
+            if server.poll() is not None:
+                raise CommandError("gunicorn did not start")
+            time.sleep(0.3)
+        server.kill()
+        raise CommandError("gunicorn did not answer within 30 s")
+
+    # --- the rush -----------------------------------------------------------------------------
+
+    def _run(self, port: int, plan: dict, options) -> Stats:
+        stats = Stats()
+        stop = threading.Event()
+        think = options["think"]
+        users = (
+            [(self._tablet, "frontdesk", n) for n in range(options["tablets"])]
+            + [(self._payroll, "payroll", n) for n in range(options["payroll"])]
+            + [(self._evaluator, "manager", n) for n in range(options["evaluators"])]
+        )
+        browsers = []
+        for _play, username, _n in users:
+            browser = Browser(port, stats)
+            browser.login(username)
+            browsers.append(browser)
+        stats.latencies.pop("login", None)  # logging in is not part of the rush
+        threads = [
+            threading.Thread(
+                target=play,
+                args=(browser, plan, stop, random.Random(options["seed"] + n * 97 + i), think),  # noqa: S311
+            )
+            for i, ((play, _username, n), browser) in enumerate(zip(users, browsers, strict=True))
+        ]
+        self.stdout.write(
+            f"Rush: {options['tablets']} tablets, {options['payroll']} payroll, "
+            f"{options['evaluators']} evaluator for {options['duration']:.0f} s"
+        )
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        while (left := options["duration"] - (time.monotonic() - started)) > 0:
+            time.sleep(min(5.0, left))
+            done = sum(len(v) for v in stats.latencies.values())
+            elapsed = time.monotonic() - started
+            self.stdout.write(f"  {elapsed:5.0f} s: {done} requests, {sum(stats.errors.values())} errors")
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        stats.seconds = time.monotonic() - started
+        return stats
+
+    @staticmethod
+    def _pause(rng, think):
+        time.sleep(rng.expovariate(1 / think) if think > 0 else 0)
+
+    def _tablet(self, browser: Browser, plan, stop, rng, think):
+        from dagsverket.models import Visit
+
+        try:
+            while not stop.is_set():
+                pk, name = rng.choice(plan["people"])
+                browser.request(
+                    "checkin_search", "GET", "/checkin/search/?q=" + urllib.parse.quote(name[:3]), htmx=True
+                )
+                self._pause(rng, think)
+                browser.request(
+                    "checkin_post",
+                    "POST",
+                    "/checkin/in/",
+                    data={"participant": pk, "nonce": uuid.uuid4().hex},
+                    htmx=True,
+                )
+                self._pause(rng, think)
+                visit = (
+                    Visit.objects.filter(participant_id=pk, date=plan["today"])
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                if visit is not None:
+                    browser.request(
+                        "readiness",
+                        "POST",
+                        f"/checkin/visit/{visit}/readiness/",
+                        data={"choice": "ready", "safety_briefing": "on", "work_clothes_ok": "on"},
+                        htmx=True,
+                    )
+                    self._pause(rng, think)
+                    # A full task, or a person already on a task at those hours, is refused (400).
+                    browser.request(
+                        "assign",
+                        "POST",
+                        "/jobs/assign/",
+                        data={"visit": visit, "task": rng.choice(plan["tasks"])},
+                        htmx=True,
+                        ok=(200, 302),
+                        refused=(400,),
+                    )
+                self._pause(rng, think)
+        finally:
+            connections.close_all()
+
+    def _payroll(self, browser: Browser, plan, stop, rng, think):
+        day = plan["today"].isoformat()
+        try:
+            while not stop.is_set():
+                browser.request("payroll_day", "GET", f"/payroll/{day}/")
+                self._pause(rng, think)
+                slip = rng.choice(plan["payslips"])
+                # Both payroll users pick from the same list: the second one to confirm a payslip is
+                # told it is paid already (400), and it must never be paid twice.
+                browser.request(
+                    "payout_confirm",
+                    "POST",
+                    f"/payroll/payslip/{slip}/confirm/",
+                    data={"method": "cash", "nonce": uuid.uuid4().hex},
+                    ok=(302,),
+                    refused=(400,),
+                )
+                self._pause(rng, think)
+        finally:
+            connections.close_all()
+
+    def _evaluator(self, browser: Browser, plan, stop, rng, think):
+        project = plan["project"]
+        query = urllib.parse.urlencode(
+            {
+                "project": project.pk,
+                "start": (plan["today"] - datetime.timedelta(days=30)).isoformat(),
+                "end": plan["today"].isoformat(),
+                "format": "csv",
+            }
+        )
+        while not stop.is_set():
+            browser.request("export_csv", "GET", f"/exports/attendance/?{query}")
+            self._pause(rng, think * 5)
+
+    # --- what came out ------------------------------------------------------------------------
+
+    def _report(self, stats: Stats, options) -> None:
+        everything = [ms for values in stats.latencies.values() for ms in values]
+        total = len(everything)
+        errors = sum(stats.errors.values())
+        refused = sum(stats.refused.values())
+        self.stdout.write("")
+        self.stdout.write(
+            f"{'action':<16}{'requests':>9}{'errors':>8}{'refused':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
+        )
+        for action in sorted(stats.latencies):
+            values = stats.latencies[action]
+            self.stdout.write(
+                f"{action:<16}{len(values):>9}{stats.errors.get(action, 0):>8}"
+                f"{stats.refused.get(action, 0):>9}{statistics.median(values):>9.1f}"
+                f"{p95(values):>9.1f}{max(values):>9.1f}"
+            )
+        self.stdout.write(f"load_requests: {total}")
+        self.stdout.write(f"load_requests_per_s: {total / stats.seconds:.1f}")
+        self.stdout.write(f"load_errors: {errors}")
+        self.stdout.write(f"load_refused: {refused}")
+        self.stdout.write(f"load_p95_ms: {p95(everything):.1f}")
+        for sample in stats.samples:
+            self.stdout.write(f"  error: {sample}")
+
+    def _check_nothing_twice(self, plan: dict) -> None:
+        from dagsverket.models import Visit
+        from jobs.models import Assignment, Task
+        from payroll.models import Payout
+
+        twice_in = (
+            Visit.objects.values("participant", "site", "date")
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+            .count()
+        )
+        twice_paid = Payout.objects.values("payslip").annotate(n=Count("id")).filter(n__gt=1).count()
+        active = Assignment.objects.filter(date=plan["today"], removed_at__isnull=True)
+        twice_assigned = active.values("task", "participant").annotate(n=Count("id")).filter(n__gt=1).count()
+        over_capacity = (
+            Task.objects.filter(pk__in=plan["tasks"])
+            .annotate(n=Count("assignments", filter=Q(assignments__removed_at__isnull=True)))
+            .filter(n__gt=F("workers_max"))
+            .count()
+        )
+        checked_in = Visit.objects.filter(site=plan["site"], date=plan["today"]).count()
+        paid = Payout.objects.filter(payslip_id__in=plan["payslips"]).count()
+        self.stdout.write(f"load_checked_in: {checked_in}")
+        self.stdout.write(f"load_paid: {paid} of {len(plan['payslips'])}")
+        self.stdout.write(f"load_double_visits: {twice_in}")
+        self.stdout.write(f"load_double_payouts: {twice_paid}")
+        self.stdout.write(f"load_double_assignments: {twice_assigned}")
+        self.stdout.write(f"load_tasks_over_capacity: {over_capacity}")
+        self.stdout.write(f"load_assigned: {active.filter(task_id__in=plan['tasks']).count()}")
+        if twice_in or twice_paid or twice_assigned or over_capacity:
+            raise CommandError("Something happened twice under load.")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
