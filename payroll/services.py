@@ -259,6 +259,18 @@ def payout_confirm(*, payslip: Payslip, method: str, nonce: str, by) -> Payout:
                     code="no_bank_account",
                     field="method",
                 )
+            if method == PayoutMethod.CASH:
+                # Cash leaves the day's box: wait for a closing in progress, and once the box is
+                # counted and closed, no more cash goes out of it (the count would be wrong).
+                box = CashBox.objects.select_for_update().get(
+                    pk=cash_box_for(site=slip.site, day=slip.date).pk
+                )
+                if box.is_closed:
+                    raise PayrollError(
+                        _("The cash box is closed for the day: pay by bank transfer or on a card."),
+                        code="cash_box_closed",
+                        field="method",
+                    )
             fields = _computed_fields(
                 site=slip.site,
                 participant=participant,
