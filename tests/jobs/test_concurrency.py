@@ -1,12 +1,10 @@
 """Two tablets at once: places on a task are never exceeded (PostgreSQL row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from jobs.models import Assignment
 from jobs.services import JobsError, assignment_create, day_places_set
+from tests.concurrency import run_at_once
 from tests.factories import ParticipantFactory, SiteFactory, TaskFactory, VisitFactory
 
 
@@ -19,24 +17,16 @@ def test_ten_simultaneous_assignments_to_a_task_with_three_places_give_exactly_t
         VisitFactory(participant=ParticipantFactory(site=site), date=task.date, readiness="ready")
         for _ in range(10)
     ]
-    barrier = threading.Barrier(10)
     results = []
 
     def assign(visit):
         try:
-            barrier.wait()
             assignment_create(task=task, visit=visit, by=None)
             results.append("ok")
         except JobsError as error:
             results.append(error.code)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=assign, args=(v,)) for v in visits]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once([lambda visit=visit: assign(visit) for visit in visits])
 
     assert results.count("ok") == 3
     assert results.count("task_full") == 7
@@ -53,23 +43,15 @@ def test_six_tablets_drawing_the_lottery_at_once_make_exactly_one_draw(on_postgr
     day_places_set(site=site, day=task.date, places=4, light_places=0, by=None)
     for _ in range(9):
         VisitFactory(participant=ParticipantFactory(site=site), date=task.date, readiness="ready")
-    barrier = threading.Barrier(6)
     results = []
 
     def draw():
         try:
-            barrier.wait()
             results.append(lottery_draw(site=site, day=task.date, by=None).pk)
         except JobsError as error:
             results.append(error.code)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=draw) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once([draw] * 6)
 
     draws = LotteryDraw.objects.filter(site=site, date=task.date)
     assert draws.count() == 1

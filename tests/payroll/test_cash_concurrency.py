@@ -4,11 +4,9 @@ The invariant: every cash payout of the day is either counted in the closing's e
 refused because the box was already closed; no cash leaves a closed box unseen.
 """
 
-import threading
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -22,6 +20,7 @@ from payroll.services import (
     payout_confirm,
     payslip_prepare,
 )
+from tests.concurrency import run_at_once
 from tests.factories import ParticipantFactory, SiteFactory, UserFactory, WageRateFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,25 +44,6 @@ def _draft(site, day):
         day=day,
         lines=[hourly_line("Ved", D("2"), D("150"))],
     )
-
-
-def _run(workers):
-    barrier = threading.Barrier(len(workers))
-    threads = []
-    for work in workers:
-
-        def run(work=work):
-            try:
-                barrier.wait()
-                work()
-            finally:
-                connection.close()
-
-        threads.append(threading.Thread(target=run))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
 
 def test_a_cash_payout_after_closing_is_refused_but_a_bank_payout_is_not(cash_day):
@@ -116,7 +96,7 @@ def test_closing_while_ten_cash_payouts_are_confirmed_counts_every_one_that_went
         )
         outcomes.append("closed")
 
-    _run([pay(slip) for slip in slips] + [close])
+    run_at_once([pay(slip) for slip in slips] + [close])
 
     box = CashBox.objects.get(site=site, date=day)
     assert box.is_closed
@@ -153,7 +133,7 @@ def test_two_simultaneous_closings_close_the_box_once(on_postgres, cash_day):
 
     amounts = [D("5000.00"), D("4999.00"), D("5001.00"), D("4990.00")]
     users = [(first, "kasse2"), (second, "kasse1")] * 2
-    _run([close(by, witness, counted) for (by, witness), counted in zip(users, amounts, strict=True)])
+    run_at_once([close(by, witness, counted) for (by, witness), counted in zip(users, amounts, strict=True)])
 
     done = [counted for code, counted in outcomes if code == "done"]
     assert len(done) == 1
