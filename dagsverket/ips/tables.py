@@ -20,14 +20,14 @@ class CaseloadTable(tables.Table):
     specialist = tables.Column(verbose_name=_("employment specialist"), order_by=("specialist__first_name",))
     started_on = tables.DateColumn(verbose_name=_("IPS start"), format="j.n.Y")
     first_contact = tables.Column(
-        verbose_name=_("days to first employer contact"),
+        verbose_name=_("first contact (days)"),
         accessor="first_contact_on",
         attrs={"td": {"class": "num"}},
     )
     first_job = tables.Column(
-        verbose_name=_("days to first job"), accessor="first_job_on", attrs={"td": {"class": "num"}}
+        verbose_name=_("first job (days)"), accessor="first_job_on", attrs={"td": {"class": "num"}}
     )
-    working_now = tables.BooleanColumn(verbose_name=_("working today"), yesno=(_("yes"), _("no")))
+    working_now = tables.BooleanColumn(verbose_name=_("working"), yesno=(_("yes"), _("no")))
     ended_on = tables.DateColumn(verbose_name=_("left IPS"), format="j.n.Y")
 
     class Meta:
