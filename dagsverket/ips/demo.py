@@ -100,7 +100,9 @@ def seed(context) -> None:
             if rng.random() < 0.35 and ended <= today:
                 job_end(job=job, ended_on=ended, reason=rng.choice(JobEndReason.values), by=specialist)
         if rng.random() < 0.12:
-            left = min(today, started + datetime.timedelta(days=rng.randint(60, 200)))
+            left = min(
+                today - datetime.timedelta(days=1), started + datetime.timedelta(days=rng.randint(60, 200))
+            )
             caseload_entry_end(entry=entry, ended_on=left, reason="declined", by=specialist)
         progress(index + 1, len(chosen))
     for _ in range(12):  # job development without one person in mind

@@ -69,6 +69,11 @@ class QuarterReport:
     rows: list[Figures]
     total: Figures
 
+    @property
+    def columns(self) -> list[Figures]:
+        """The specialists, then the site: one column each in the report's table."""
+        return [*self.rows, self.total]
+
 
 def _figures(name, clients, contacts, face_to_face, first, reference) -> Figures:
     in_quarter = [
