@@ -316,3 +316,15 @@ def test_the_quarterly_report_page_and_pdf(study, entry, specialist):
         words = " ".join(text.decode().split())
         assert "Kvartalsrapport for veileder: Trondheim" in words and "2. kvartal 2026" in words
         assert "1/1 (100 %)" in words
+
+
+def test_the_subject_access_export_holds_the_ips_log(client_for, entry):
+    CareerProfile.objects.create(entry=entry, goals="Jobb i barnehage")
+    EmployerContactFactory(entry=entry, employer_name="Barnehagen i bakken", date=D(2026, 6, 2))
+    JobStartFactory(entry=entry, employer_name="Barnehagen i bakken", started_on=D(2026, 6, 20))
+    response = client_for(Role.MANAGER).get(f"/referrals/participant/{entry.participant_id}/export.json")
+    sections = response.json()["sections"]
+    assert sections["ips_caseload"]["rows"][0]["goals"] == "Jobb i barnehage"
+    assert sections["ips_caseload"]["rows"][0]["started_on"] == "2026-06-01"
+    assert sections["ips_employer_contacts"]["rows"][0]["employer_name"] == "Barnehagen i bakken"
+    assert sections["ips_jobs"]["rows"][0]["hourly_wage"] == "210.00"
