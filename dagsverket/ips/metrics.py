@@ -119,12 +119,13 @@ def caseload_too_large(size: int) -> bool:
     return size > CASELOAD_LIMIT
 
 
-def per_week(count: int, first: datetime.date, last: datetime.date) -> Decimal:
-    """A count over the days from `first` to `last` (both included) as a rate per 7 days."""
+def per_week(count: int, first: datetime.date, last: datetime.date, per: int = 1) -> Decimal:
+    """A count over the days from `first` to `last` (both included) as a rate per 7 days, shared
+    among `per` people (the site's contacts per specialist)."""
     days = (last - first).days + 1
-    if days <= 0:
+    if days <= 0 or per <= 0:
         return Decimal("0.0")
-    return (Decimal(count) * 7 / Decimal(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (Decimal(count) * 7 / Decimal(days) / per).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def median_days(values: Iterable[int | None]) -> Decimal | None:

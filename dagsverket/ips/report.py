@@ -3,7 +3,7 @@
 Figures for a quarter (first day F, last day L, reference day R = L, or today while the quarter
 runs):
 - caseload: people on the caseload on R (warning above 20);
-- employer contacts from F to R, per week, and the face-to-face share;
+- employer contacts from F to R, per week (for the site: per specialist), and the face-to-face share;
 - job starts: counted jobs (4 paid hours) that started from F to R;
 - working share on R;
 - median days to first employer contact and to first job, over the people on the caseload at any
@@ -75,7 +75,7 @@ class QuarterReport:
         return [*self.rows, self.total]
 
 
-def _figures(name, clients, contacts, face_to_face, first, reference) -> Figures:
+def _figures(name, clients, contacts, face_to_face, first, reference, specialists=1) -> Figures:
     in_quarter = [
         client
         for client in clients
@@ -90,8 +90,8 @@ def _figures(name, clients, contacts, face_to_face, first, reference) -> Figures
         caseload=metrics.caseload_size(clients, reference),
         contacts=contacts,
         face_to_face=face_to_face,
-        contacts_per_week=metrics.per_week(contacts, first, reference),
-        face_to_face_per_week=metrics.per_week(face_to_face, first, reference),
+        contacts_per_week=metrics.per_week(contacts, first, reference, per=specialists),
+        face_to_face_per_week=metrics.per_week(face_to_face, first, reference, per=specialists),
         job_starts=sum(1 for job in jobs if job.counts and first <= job.started_on <= reference),
         working=metrics.working_share(clients, reference),
         median_days_to_contact=metrics.median_days(metrics.days_to_first_contact(c) for c in in_quarter),
@@ -131,5 +131,6 @@ def quarter_report(*, site: Site, year: int, quarter: int, today: datetime.date)
         sum(row["face"] for row in contact_counts.values()),
         first,
         reference,
+        specialists=max(len(rows), 1),
     )
     return QuarterReport(site, year, quarter, first, last, reference, rows, total)

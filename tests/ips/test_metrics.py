@@ -106,3 +106,5 @@ def test_shares_and_rates_never_divide_by_zero():
     assert metrics.retention([], R).share is None
     assert metrics.per_week(13, d(1, 4), d(30, 6)) == Decimal("1.0")  # 13 in 91 days
     assert metrics.per_week(6, d(1, 6), d(7, 6)) == Decimal("6.0")
+    assert metrics.per_week(26, d(1, 4), d(30, 6), per=2) == Decimal("1.0")  # two specialists
+    assert metrics.per_week(5, d(1, 4), d(30, 6), per=0) == Decimal("0.0")

@@ -14,7 +14,8 @@ Worked by hand for the specialist (see test_metrics.py for each person's dates):
   IPS but his job still reaches day 90 in the quarter); kept: Anna twice and Eirik = 3 of 4.
 
 A second specialist has 21 people from 1.6, no contacts, no jobs: caseload 21, over the limit.
-The site: caseload 26, working 2 of 26, contacts 2, the same medians and retention.
+The site: caseload 26, working 2 of 26, contacts 2 (per week per specialist: 2 × 7 / 91 / 2 = 0.1),
+the same medians and retention.
 """
 
 import datetime
@@ -131,6 +132,8 @@ def test_the_quarterly_report_gives_the_hand_worked_figures(
     assert site_row.caseload == 26
     assert site_row.working == Ratio(2, 26)
     assert site_row.contacts == 2
+    # Per specialist: 2 × 7 / 91 / 2 = 0.077 → 0.1; face to face 1 × 7 / 91 / 2 = 0.038 → 0.0.
+    assert (site_row.contacts_per_week, site_row.face_to_face_per_week) == (Decimal("0.1"), Decimal("0.0"))
     assert site_row.median_days_to_job == Decimal("27.0")
     assert site_row.retention == Ratio(3, 4)
 
