@@ -22,10 +22,12 @@ class CaseloadTable(tables.Table):
     first_contact = tables.Column(
         verbose_name=_("first contact (days)"),
         accessor="first_contact_on",
-        attrs={"td": {"class": "num"}},
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
     first_job = tables.Column(
-        verbose_name=_("first job (days)"), accessor="first_job_on", attrs={"td": {"class": "num"}}
+        verbose_name=_("first job (days)"),
+        accessor="first_job_on",
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
     working_now = tables.BooleanColumn(verbose_name=_("working"), yesno=(_("yes"), _("no")))
     ended_on = tables.DateColumn(verbose_name=_("left IPS"), format="j.n.Y")
