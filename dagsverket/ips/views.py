@@ -68,6 +68,14 @@ def _apply(form, action):
         return None
 
 
+def _default_to_own(request: HttpRequest, data) -> None:
+    """A job specialist's lists start with their own people; a manager's with everyone at the site."""
+    if "specialist" in data or has_perm(request.user, "manage_site"):
+        return
+    if specialists_for(request.site).filter(pk=request.user.pk).exists():
+        data["specialist"] = str(request.user.pk)
+
+
 # --- the caseload -----------------------------------------------------------------------------------
 
 
@@ -77,8 +85,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     """People on IPS at the site: one's own caseload first, any specialist's by the filter."""
     today = timezone.localdate()
     data = request.GET.copy()
-    if "specialist" not in data and specialists_for(request.site).filter(pk=request.user.pk).exists():
-        data["specialist"] = str(request.user.pk)
+    _default_to_own(request, data)
     data.setdefault("status", "open")
     filterset = CaseloadFilter(data, queryset=caseload_rows(site=request.site, day=today), site=request.site)
     rows = filterset.qs if filterset.is_valid() else CaseloadEntry.objects.none()
@@ -268,8 +275,7 @@ def job_end(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(STUDY)
 def contact_list(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
-    if "specialist" not in data and specialists_for(request.site).filter(pk=request.user.pk).exists():
-        data["specialist"] = str(request.user.pk)
+    _default_to_own(request, data)
     queryset = EmployerContact.objects.filter(site=request.site).select_related(
         "specialist", "entry__participant"
     )
