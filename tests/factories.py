@@ -312,3 +312,61 @@ class TaxCardFactory(factory.django.DjangoModelFactory):
     frikort_amount = Decimal("100000.00")
     source = "Skatteetaten"
     received_on = datetime.date(2026, 1, 5)
+
+
+# --- IPS job-specialist log (issue 9) ---
+
+
+class CaseloadEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ips.CaseloadEntry"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    site = factory.SelfAttribute("participant.site")
+    specialist = factory.SubFactory(UserFactory)
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+
+
+class EmployerContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ips.EmployerContact"
+
+    entry = factory.SubFactory(CaseloadEntryFactory)
+    site = factory.SelfAttribute("entry.site")
+    specialist = factory.SelfAttribute("entry.specialist")
+    date = factory.LazyAttribute(lambda o: o.entry.started_on + datetime.timedelta(days=7))
+    employer_name = factory.Faker("company")
+    face_to_face = True
+
+
+class JobStartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ips.JobStart"
+
+    entry = factory.SubFactory(CaseloadEntryFactory)
+    employer_name = factory.Faker("company")
+    started_on = factory.LazyAttribute(lambda o: o.entry.started_on + datetime.timedelta(days=20))
+    hours_per_week = Decimal("20.00")
+    hourly_wage = Decimal("210.00")
+
+
+class FidelityReviewFactory(factory.django.DjangoModelFactory):
+    """A review with every item scored 4 (total 100, good fidelity)."""
+
+    class Meta:
+        model = "ips.FidelityReview"
+        skip_postgeneration_save = True
+
+    site = factory.SubFactory(SiteFactory)
+    reviewed_on = factory.LazyFunction(timezone.localdate)
+    reviewers = "Ekstern gjennomgang"
+    total = 100
+
+    @factory.post_generation
+    def scores(self, create, extracted, **kwargs):
+        if create:
+            from dagsverket.ips.models import FidelityScore
+
+            FidelityScore.objects.bulk_create(
+                FidelityScore(review=self, item=item, score=4) for item in range(1, 26)
+            )

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dagsverket.roles import Role
-from tests.factories import ParticipantFactory, VisitFactory
+from tests.factories import CaseloadEntryFactory, JobStartFactory, ParticipantFactory, VisitFactory
 from tests.urlwalk import all_routes
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
@@ -89,7 +89,7 @@ def _row_counts() -> dict[str, int]:
     counts = {}
     for model in apps.get_models():
         if (
-            model._meta.app_label in {"dagsverket", "jobs", "payroll"}
+            model._meta.app_label in {"dagsverket", "jobs", "payroll", "ips"}
             and model._meta.db_table not in LOG_TABLES
         ):
             counts[model._meta.db_table] = model._default_manager.count()
@@ -113,6 +113,7 @@ class World:
 def world(staff, site):
     people = ParticipantFactory.create_batch(3, site=site)
     VisitFactory(participant=people[0])
+    JobStartFactory(entry=CaseloadEntryFactory(participant=people[1], specialist=staff[Role.STUDY]))
     return World(staff)
 
 

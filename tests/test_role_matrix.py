@@ -18,9 +18,12 @@ from payroll.services import payslip_prepare
 from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
+    CaseloadEntryFactory,
     ConsentFactory,
     CustomerFactory,
     ExclusionFactory,
+    FidelityReviewFactory,
+    JobStartFactory,
     LotteryDrawFactory,
     ParticipantFactory,
     ReferralFactory,
@@ -40,6 +43,7 @@ BOARD = {F, L, M}  # the day board and the lottery page: front desk and work lea
 PAY = {P, M}
 MANAGER = {M}
 EVALUATION = {E, M}
+STUDY = {S, M}  # study staff (IPS job specialists) and managers
 LOGIN = "login"  # anonymous is sent to the login page
 OPEN = "open"  # anonymous may use it too
 
@@ -137,6 +141,23 @@ MATRIX = {
     "export_attendance": ("get", EVALUATION, LOGIN),
     "export_person_period": ("get", EVALUATION, LOGIN),
     "export_statistics": ("get", EVALUATION, LOGIN),
+    # IPS job-specialist log
+    "ips:caseload": ("get", STUDY, LOGIN),
+    "ips:caseload_new": ("get", STUDY, LOGIN),
+    "ips:caseload_detail": ("get", STUDY, LOGIN),
+    "ips:caseload_end": ("post", STUDY, LOGIN),
+    "ips:caseload_profile": ("get", STUDY, LOGIN),
+    "ips:caseload_job_new": ("get", STUDY, LOGIN),
+    "ips:participant": ("get", STUDY, LOGIN),
+    "ips:job_count": ("post", STUDY, LOGIN),
+    "ips:job_end": ("post", STUDY, LOGIN),
+    "ips:contact_list": ("get", STUDY, LOGIN),
+    "ips:contact_new": ("get", STUDY, LOGIN),
+    "ips:fidelity_list": ("get", STUDY, LOGIN),
+    "ips:fidelity_new": ("get", STUDY, LOGIN),
+    "ips:fidelity_detail": ("get", STUDY, LOGIN),
+    "ips:report": ("get", STUDY, LOGIN),
+    "ips:report_pdf": ("get", STUDY, LOGIN),
 }
 
 
@@ -154,6 +175,8 @@ def world(staff, site):
     agency = AgencyFactory()
     consent = ConsentFactory(participant=person)
     referral = ReferralFactory(participant=person, agency=agency)
+    entry = CaseloadEntryFactory(participant=person, specialist=staff[Role.STUDY])
+    job = JobStartFactory(entry=entry)
     return {
         "staff": staff,
         "kwargs": {
@@ -179,6 +202,9 @@ def world(staff, site):
             "jobs:draw_": LotteryDrawFactory(site=site, date=today).pk,
             "payroll:payslip_": payslip.pk,
             "payroll:participant": person.pk,
+            "ips:caseload_": entry.pk,
+            "ips:job_": job.pk,
+            "ips:fidelity_": FidelityReviewFactory(site=site).pk,
         },
     }
 
