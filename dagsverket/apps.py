@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DagsverketConfig(AppConfig):
     name = "dagsverket"
     verbose_name = _("Daily work")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import session_refreshed_at_login
+
+        user_logged_in.connect(session_refreshed_at_login, dispatch_uid="dagsverket_session_refresh")

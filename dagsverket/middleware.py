@@ -41,3 +41,9 @@ class SessionRefreshMiddleware:
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it
         return response
+
+
+def session_refreshed_at_login(sender, request, user, **kwargs):
+    """Logging in saves the session anyway: the next refresh is due a full interval later."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionRefreshMiddleware.KEY] = int(time.time())
