@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from dagsverket.models import Participant, Site
 
@@ -40,6 +41,8 @@ class YearSettings(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-year"]
         verbose_name = _("year settings")
@@ -57,6 +60,8 @@ class SitePayrollSettings(models.Model):
     charity_exempt = models.BooleanField(
         _("charity exempt from the employer's contribution up to the limits"), default=False
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("site pay settings")
@@ -82,6 +87,8 @@ class WageRate(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["site", "-valid_from"]
@@ -126,6 +133,8 @@ class TaxCard(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["participant", "-year", "-entered_at"]
@@ -228,6 +237,8 @@ class Payslip(models.Model):
 
     objects = PayslipQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["date", "participant__name", "pk"]
         verbose_name = _("payslip")
@@ -301,6 +312,8 @@ class PayslipLine(models.Model):
 
     objects = PayslipLineQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["payslip", "pk"]
         verbose_name = _("payslip line")
@@ -339,6 +352,8 @@ class Payout(models.Model):
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = PayoutQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["paid_at"]
@@ -382,6 +397,8 @@ class CashBox(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = _("cash box")
@@ -417,6 +434,8 @@ class CashMovement(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     at = models.DateTimeField(_("time"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["at"]

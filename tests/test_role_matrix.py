@@ -70,6 +70,7 @@ MATRIX = {
     "participant_merge": ("post", MANAGER, LOGIN),
     "participant_import": ("get", MANAGER, LOGIN),
     "attendance": ("get", STAFF_WITH_NAMES, LOGIN),
+    "record_history": ("get", MANAGER, LOGIN),
     # referrals and consent (health-related)
     "referrals:follow_up": ("get", HEALTH, LOGIN),
     "referrals:participant": ("get", STAFF_WITH_NAMES, LOGIN),
@@ -165,6 +166,8 @@ def world(staff, site):
             "month": today.month,
             "action": "cancel",
             "fmt": "json",
+            "app_label": "dagsverket",
+            "model": "participant",
         },
         "pk": {
             "checkin_": visit.pk,
@@ -179,6 +182,7 @@ def world(staff, site):
             "jobs:draw_": LotteryDrawFactory(site=site, date=today).pk,
             "payroll:payslip_": payslip.pk,
             "payroll:participant": person.pk,
+            "record_history": person.pk,
         },
     }
 
