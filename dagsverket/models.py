@@ -104,6 +104,8 @@ class Participant(models.Model):
     driving_licence = models.BooleanField(_("driving licence"), default=False)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     last_seen = models.DateField(_("last seen"), null=True, blank=True, db_index=True)
+    # Set by `manage.py apply_retention`: identity removed, visits kept for statistics.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
         null=True,

@@ -5,10 +5,12 @@ payout may be changed or deleted (the model layer refuses here; on PostgreSQL a 
 A mistake is corrected by a reversal (a paid payslip with the amounts negated) and a new payslip.
 """
 
+import contextlib
+import contextvars
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,6 +22,33 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 class PaidRowError(Exception):
     """Raised by the model layer when code tries to change or delete a paid row."""
+
+
+_retention = contextvars.ContextVar("payroll_retention_deletes", default=False)
+
+
+@contextlib.contextmanager
+def retention_deletes():
+    """The one sanctioned way to delete paid rows: records past the keeping period, removed by
+    `manage.py apply_retention` inside a transaction. Updates stay refused. On PostgreSQL it opens
+    the triggers' door for this transaction only (SET LOCAL) and closes it again at the end."""
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL dagsverket.retention = 'on'")
+    token = _retention.set(True)
+    try:
+        yield
+    finally:
+        _retention.reset(token)
+    # Reached only without an error (after one, the transaction is rolled back and the door with it).
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL dagsverket.retention = 'off'")
+
+
+def deleting_for_retention() -> bool:
+    return _retention.get()
 
 
 class YearSettings(models.Model):
@@ -174,7 +203,7 @@ class PaidRowQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
     def delete(self):
-        if self._paid_rows().exists():
+        if not deleting_for_retention() and self._paid_rows().exists():
             raise PaidRowError("paid rows are never deleted")
         return super().delete()
 
@@ -276,6 +305,8 @@ class Payslip(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
+        if deleting_for_retention():
+            return super().delete(*args, **kwargs)
         if self.paid_at is not None or type(self).objects.filter(pk=self.pk, paid_at__isnull=False).exists():
             raise PaidRowError("a paid payslip is never deleted")
         return super().delete(*args, **kwargs)
@@ -328,7 +359,10 @@ class PayslipLine(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if Payslip.objects.filter(pk=self.payslip_id, paid_at__isnull=False).exists():
+        if (
+            not deleting_for_retention()
+            and Payslip.objects.filter(pk=self.payslip_id, paid_at__isnull=False).exists()
+        ):
             raise PaidRowError("lines of a paid payslip are never deleted")
         return super().delete(*args, **kwargs)
 
@@ -376,6 +410,8 @@ class Payout(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
+        if deleting_for_retention():
+            return super().delete(*args, **kwargs)
         raise PaidRowError("a payout is never deleted")
 
 
