@@ -85,6 +85,9 @@ def test_creating_changing_and_deleting_a_participant_leaves_history_with_the_us
         manager,
         "registered twice",
     )
+    page = client.get(reverse("record_history", args=["dagsverket", "participant", pk]))
+    assert page.status_code == 200
+    assert "Slettet" in page.content.decode() and "historikken er tatt vare på" in page.content.decode()
 
 
 @pytest.fixture
