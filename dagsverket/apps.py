@@ -9,6 +9,7 @@ class DagsverketConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import history  # noqa: F401  (connects the history actor signal)
         from .middleware import session_refreshed_at_login
 
         user_logged_in.connect(session_refreshed_at_login, dispatch_uid="dagsverket_session_refresh")

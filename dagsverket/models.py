@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .identifiers import validate_bank_account, validate_national_id
 from .roles import PERMISSIONS
@@ -49,6 +50,8 @@ class Site(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="sites", blank=True, verbose_name=_("staff")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -101,6 +104,8 @@ class Participant(models.Model):
     driving_licence = models.BooleanField(_("driving licence"), default=False)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     last_seen = models.DateField(_("last seen"), null=True, blank=True, db_index=True)
+    # Set by `manage.py apply_retention`: identity removed, visits kept for statistics.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -109,6 +114,8 @@ class Participant(models.Model):
         related_name="merged_from",
         verbose_name=_("merged into"),
     )
+
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
         ordering = ["name"]
@@ -181,6 +188,8 @@ class Visit(models.Model):
         verbose_name=_("reason"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["arrived_at"]
         verbose_name = _("visit")
@@ -240,6 +249,8 @@ class ReasonCode(LocalisedLabelMixin):
     active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["kind", "sort_order", "code"]
         verbose_name = _("reason code")
@@ -266,6 +277,8 @@ class ReadinessEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["recorded_at", "pk"]
@@ -299,6 +312,8 @@ class Exclusion(models.Model):
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on"]

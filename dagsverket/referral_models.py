@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .models import LocalisedLabelMixin, Participant, Site
 
@@ -51,6 +52,8 @@ class Agency(models.Model):
         help_text=_("Agencies that do not use Dagsverket get a referral letter as PDF."),
     )
     active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -114,6 +117,8 @@ class Consent(models.Model):
         verbose_name=_("withdrawal recorded by"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-given_on", "-pk"]
         verbose_name = _("consent")
@@ -150,6 +155,8 @@ class ReferralReason(LocalisedLabelMixin):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -244,6 +251,8 @@ class Referral(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=ReferralOutcome.choices, blank=True)
     outcome_note = models.CharField(_("note on the outcome"), max_length=300, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    "simple_history",
     "dagsverket",
     "jobs",
     "payroll",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the logged-in user on every history row written during the request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -200,6 +203,16 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Audit trail (django-simple-history): history rows do not copy the tracked tables' triggers or
+# constraints; the per-record page is /history/<app>/<model>/<pk>/ (managers only).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Retention (manage.py apply_retention, see docs/SECURITY.md): participants not seen for this many
+# days are anonymised; payroll records are kept this many full years after the year they belong to
+# (Bookkeeping Act § 13), then removed.
+RETENTION_INACTIVE_DAYS = int(os.environ.get("RETENTION_INACTIVE_DAYS", str(3 * 365)))
+PAYROLL_RETENTION_YEARS = int(os.environ.get("PAYROLL_RETENTION_YEARS", "5"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import participant_views, views
+from . import history_views, participant_views, views
 from .evaluation import urls as evaluation_urls
 
 urlpatterns = [
@@ -28,6 +28,11 @@ urlpatterns = [
         name="participant_lift_exclusion",
     ),
     path("participants/<int:pk>/merge/", participant_views.participant_merge_view, name="participant_merge"),
+    path(
+        "history/<str:app_label>/<str:model>/<int:pk>/",
+        history_views.record_history,
+        name="record_history",
+    ),
     path("attendance/", participant_views.attendance, name="attendance"),
     path("referrals/", include("dagsverket.referral_urls")),
     path("jobs/", include("jobs.urls")),

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from dagsverket.models import Participant, Site, Visit
 
@@ -49,6 +50,8 @@ class Customer(models.Model):
     invoice_address = models.TextField(_("invoice address"), blank=True)
     price_terms = models.TextField(_("price terms"), blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -156,6 +159,8 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["date", "starts_at", "pk"]
         verbose_name = _("task")
@@ -203,6 +208,8 @@ class LotteryRules(models.Model):
     weighting_max_days = models.PositiveSmallIntegerField(_("count days since last worked up to"), default=14)
     earned_guarantee_enabled = models.BooleanField(_("guaranteed place earned earlier"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("lottery rules")
         verbose_name_plural = _("lottery rules")
@@ -234,6 +241,8 @@ class DayPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("day plan")
         verbose_name_plural = _("day plans")
@@ -263,6 +272,8 @@ class EarnedGuarantee(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["earned_on", "pk"]
@@ -298,6 +309,8 @@ class LotteryDraw(models.Model):
     )
     rerun_reason = models.CharField(_("reason for drawing again"), max_length=300, blank=True)
     current = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-ran_at"]
@@ -346,6 +359,8 @@ class LotteryEntry(models.Model):
     waiting_position = models.PositiveSmallIntegerField(null=True, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["draw", "position", "waiting_position", "pk"]
         verbose_name = _("lottery entry")
@@ -382,6 +397,8 @@ class Assignment(models.Model):
     moved_to = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "starts_at", "pk"]

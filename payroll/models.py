@@ -5,12 +5,15 @@ payout may be changed or deleted (the model layer refuses here; on PostgreSQL a 
 A mistake is corrected by a reversal (a paid payslip with the amounts negated) and a new payslip.
 """
 
+import contextlib
+import contextvars
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from dagsverket.models import Participant, Site
 
@@ -19,6 +22,33 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 class PaidRowError(Exception):
     """Raised by the model layer when code tries to change or delete a paid row."""
+
+
+_retention = contextvars.ContextVar("payroll_retention_deletes", default=False)
+
+
+@contextlib.contextmanager
+def retention_deletes():
+    """The one sanctioned way to delete paid rows: records past the keeping period, removed by
+    `manage.py apply_retention` inside a transaction. Updates stay refused. On PostgreSQL it opens
+    the triggers' door for this transaction only (SET LOCAL) and closes it again at the end."""
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL dagsverket.retention = 'on'")
+    token = _retention.set(True)
+    try:
+        yield
+    finally:
+        _retention.reset(token)
+    # Reached only without an error (after one, the transaction is rolled back and the door with it).
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL dagsverket.retention = 'off'")
+
+
+def deleting_for_retention() -> bool:
+    return _retention.get()
 
 
 class YearSettings(models.Model):
@@ -40,6 +70,8 @@ class YearSettings(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-year"]
         verbose_name = _("year settings")
@@ -57,6 +89,8 @@ class SitePayrollSettings(models.Model):
     charity_exempt = models.BooleanField(
         _("charity exempt from the employer's contribution up to the limits"), default=False
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("site pay settings")
@@ -82,6 +116,8 @@ class WageRate(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["site", "-valid_from"]
@@ -127,6 +163,8 @@ class TaxCard(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["participant", "-year", "-entered_at"]
         verbose_name = _("tax card")
@@ -165,7 +203,7 @@ class PaidRowQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
     def delete(self):
-        if self._paid_rows().exists():
+        if not deleting_for_retention() and self._paid_rows().exists():
             raise PaidRowError("paid rows are never deleted")
         return super().delete()
 
@@ -228,6 +266,8 @@ class Payslip(models.Model):
 
     objects = PayslipQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["date", "participant__name", "pk"]
         verbose_name = _("payslip")
@@ -265,6 +305,8 @@ class Payslip(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
+        if deleting_for_retention():
+            return super().delete(*args, **kwargs)
         if self.paid_at is not None or type(self).objects.filter(pk=self.pk, paid_at__isnull=False).exists():
             raise PaidRowError("a paid payslip is never deleted")
         return super().delete(*args, **kwargs)
@@ -301,6 +343,8 @@ class PayslipLine(models.Model):
 
     objects = PayslipLineQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["payslip", "pk"]
         verbose_name = _("payslip line")
@@ -315,7 +359,10 @@ class PayslipLine(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if Payslip.objects.filter(pk=self.payslip_id, paid_at__isnull=False).exists():
+        if (
+            not deleting_for_retention()
+            and Payslip.objects.filter(pk=self.payslip_id, paid_at__isnull=False).exists()
+        ):
             raise PaidRowError("lines of a paid payslip are never deleted")
         return super().delete(*args, **kwargs)
 
@@ -340,6 +387,8 @@ class Payout(models.Model):
 
     objects = PayoutQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["paid_at"]
         verbose_name = _("payout")
@@ -361,6 +410,8 @@ class Payout(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
+        if deleting_for_retention():
+            return super().delete(*args, **kwargs)
         raise PaidRowError("a payout is never deleted")
 
 
@@ -381,6 +432,8 @@ class CashBox(models.Model):
     witnessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date"]
@@ -417,6 +470,8 @@ class CashMovement(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     at = models.DateTimeField(_("time"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["at"]

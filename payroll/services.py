@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from dagsverket.models import Participant, Site
 from dagsverket.services import DagsverketError, log_action
@@ -198,15 +199,19 @@ def payslip_prepare(
         slip = Payslip.objects.create(
             site=site, participant=participant, date=day, corrects=corrects, reason=reason, **fields
         )
-        PayslipLine.objects.bulk_create(
-            PayslipLine(
-                payslip=slip,
-                description=line.description,
-                hours=line.hours,
-                rate=line.rate,
-                amount=line.amount,
-            )
-            for line in lines
+        # Lines are written in one statement; their history rows too (the user comes from the request).
+        bulk_create_with_history(
+            [
+                PayslipLine(
+                    payslip=slip,
+                    description=line.description,
+                    hours=line.hours,
+                    rate=line.rate,
+                    amount=line.amount,
+                )
+                for line in lines
+            ],
+            PayslipLine,
         )
     return slip
 
@@ -355,15 +360,20 @@ def payslip_reverse(*, payslip: Payslip, reason: str, by) -> Payslip:
             reason=reason,
             **negated,
         )
-        PayslipLine.objects.bulk_create(
-            PayslipLine(
-                payslip=reversal,
-                description=line.description,
-                hours=-line.hours if line.hours else None,
-                rate=line.rate,
-                amount=-line.amount,
-            )
-            for line in slip.lines.all()
+        bulk_create_with_history(
+            [
+                PayslipLine(
+                    payslip=reversal,
+                    description=line.description,
+                    hours=-line.hours if line.hours else None,
+                    rate=line.rate,
+                    amount=-line.amount,
+                )
+                for line in slip.lines.all()
+            ],
+            PayslipLine,
+            default_user=by,
+            default_change_reason=reason[:100],
         )
         log_action(
             actor=by, action="payslip_reverse", obj=reversal, site=slip.site, reverses=slip.pk, reason=reason

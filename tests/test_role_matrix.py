@@ -74,6 +74,7 @@ MATRIX = {
     "participant_merge": ("post", MANAGER, LOGIN),
     "participant_import": ("get", MANAGER, LOGIN),
     "attendance": ("get", STAFF_WITH_NAMES, LOGIN),
+    "record_history": ("get", MANAGER, LOGIN),
     # referrals and consent (health-related)
     "referrals:follow_up": ("get", HEALTH, LOGIN),
     "referrals:participant": ("get", STAFF_WITH_NAMES, LOGIN),
@@ -188,6 +189,8 @@ def world(staff, site):
             "month": today.month,
             "action": "cancel",
             "fmt": "json",
+            "app_label": "dagsverket",
+            "model": "participant",
         },
         "pk": {
             "checkin_": visit.pk,
@@ -205,6 +208,7 @@ def world(staff, site):
             "ips:caseload_": entry.pk,
             "ips:job_": job.pk,
             "ips:fidelity_": FidelityReviewFactory(site=site).pk,
+            "record_history": person.pk,
         },
     }
 

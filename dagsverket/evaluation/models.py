@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def new_project_secret() -> str:
@@ -46,6 +47,8 @@ class EvaluationProject(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
         ordering = ["-starts_on", "name"]

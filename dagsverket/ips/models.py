@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from dagsverket.models import Participant, Site
 
@@ -24,6 +25,8 @@ class CaseloadEndReason(models.TextChoices):
 
 class CaseloadEntry(models.Model):
     """One participant on one specialist's IPS caseload, from the referral until they leave."""
+
+    history = HistoricalRecords()
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site"))
     participant = models.ForeignKey(
@@ -71,6 +74,8 @@ class CaseloadEntry(models.Model):
 class CareerProfile(models.Model):
     """What the person has done, wants and needs. Free text: personal, for health-data roles only."""
 
+    history = HistoricalRecords()
+
     entry = models.OneToOneField(CaseloadEntry, on_delete=models.CASCADE, related_name="profile")
     work_history = models.TextField(_("work history"), blank=True)
     preferences = models.TextField(_("job preferences"), blank=True)
@@ -92,6 +97,8 @@ class CareerProfile(models.Model):
 
 class EmployerContact(models.Model):
     """A specialist's contact with an employer, usually on behalf of one person on the caseload."""
+
+    history = HistoricalRecords()
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site"))
     specialist = models.ForeignKey(
@@ -141,6 +148,8 @@ class JobEndReason(models.TextChoices):
 class JobStart(models.Model):
     """A job the person got. It counts as a job start from `four_paid_hours_on`, the day 4 paid hours
     had been worked; until then it is recorded but left out of every figure."""
+
+    history = HistoricalRecords()
 
     entry = models.ForeignKey(
         CaseloadEntry, on_delete=models.PROTECT, related_name="jobs", verbose_name=_("caseload entry")
@@ -218,6 +227,8 @@ class JobStart(models.Model):
 class FidelityReview(models.Model):
     """An IPS-25 fidelity review of a site's employment service: 25 item scores, a total and a band."""
 
+    history = HistoricalRecords()
+
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site"))
     reviewed_on = models.DateField(_("review date"))
     reviewers = models.CharField(_("reviewers"), max_length=300)
@@ -249,6 +260,7 @@ class FidelityReview(models.Model):
 
 
 class FidelityScore(models.Model):
+    history = HistoricalRecords()
     review = models.ForeignKey(FidelityReview, on_delete=models.CASCADE, related_name="scores")
     item = models.PositiveSmallIntegerField(_("item"))
     score = models.PositiveSmallIntegerField(_("score"))

@@ -22,6 +22,7 @@ BENCH_MODULES = [
     "jobs.bench",
     "payroll.bench",
     "dagsverket.evaluation.bench",
+    "dagsverket.bench.retention",  # last: rolls back, but anonymises everyone it finds inactive
 ]
 
 
