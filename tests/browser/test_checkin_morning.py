@@ -77,7 +77,7 @@ def test_a_whole_morning_at_the_front_desk(tablet, morning):
     page.wait_for_selector(".flash:has-text('Åse')")
     page.click("#board li:has-text('Øyvind') summary")
     screenshot(page, "checkin-05-reasons")
-    page.click("#board li:has-text('Øyvind') .reason-buttons button >> nth=0")
+    page.click("#board li:has-text('Øyvind') .reason-buttons button:has-text('Uvel eller syk')")
     page.wait_for_selector("#board li:has-text('Øyvind') .readiness-not_today")
     screenshot(page, "checkin-06-readiness")
 
