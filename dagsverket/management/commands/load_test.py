@@ -383,6 +383,7 @@ class Command(BaseCommand):
                         f"/checkin/visit/{visit}/readiness/",
                         data={"choice": "ready", "safety_briefing": "on", "work_clothes_ok": "on"},
                         htmx=True,
+                        refused=(400,),  # an excluded person cannot be marked ready for work
                     )
                     self._pause(rng, think)
                     # A full task, or a person already on a task at those hours, is refused (400).
