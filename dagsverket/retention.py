@@ -55,6 +55,7 @@ MINIMISED_TEXT = [
 ]
 MINIMISED_DATES = ["hms_card_expires"]
 REFERRAL_CLEARED = ["text", "outcome_note"]
+IPS_PROFILE_CLEARED = ["work_history", "preferences", "goals", "strengths", "barriers"]
 REFERRAL_REPLACED = ["decline_reason", "override_reason"]  # required by constraints when set
 
 
@@ -82,7 +83,10 @@ def _needed_elsewhere(today: datetime.date) -> Q:
     running_exclusion = Exists(
         Exclusion.objects.filter(participant=OuterRef("pk"), ends_on__gte=today, lifted_at__isnull=True)
     )
-    return Q(open_referral) | Q(valid_consent) | Q(running_exclusion)
+    from dagsverket.ips.models import CaseloadEntry
+
+    open_ips = Exists(CaseloadEntry.objects.filter(participant=OuterRef("pk"), ended_on__isnull=True))
+    return Q(open_referral) | Q(valid_consent) | Q(running_exclusion) | Q(open_ips)
 
 
 def _payroll_keeps(today: datetime.date) -> Q:
@@ -149,6 +153,7 @@ def _clear_related(ids: list[int], *, referrals: bool) -> None:
     visit_ids = Visit.objects.filter(participant_id__in=ids).values("pk")
     ReadinessEntry.history.filter(visit_id__in=visit_ids).exclude(note="").update(note="")
     Visit.history.filter(participant_id__in=ids).exclude(undo_reason="").update(undo_reason="")
+    _clear_ips(ids)
     if not referrals:
         return
     for manager in (Referral.objects, Referral.history):
@@ -157,6 +162,17 @@ def _clear_related(ids: list[int], *, referrals: bool) -> None:
         for name in REFERRAL_REPLACED:
             rows.exclude(**{name: ""}).update(**{name: PLACEHOLDER})
     ReferralEvent.objects.filter(referral__participant_id__in=ids).exclude(note="").update(note="")
+
+
+def _clear_ips(ids: list[int]) -> None:
+    """The job-specialist log's free text: career profiles and employer-contact notes (and their
+    history). Dates, employers and hours stay: they are what the IPS figures are computed from."""
+    from dagsverket.ips.models import CareerProfile, EmployerContact
+
+    for manager in (CareerProfile.objects, CareerProfile.history):
+        manager.filter(entry__participant_id__in=ids).update(**dict.fromkeys(IPS_PROFILE_CLEARED, ""))
+    for manager in (EmployerContact.objects, EmployerContact.history):
+        manager.filter(entry__participant_id__in=ids).exclude(notes="").update(notes="")
 
 
 def participants_apply(

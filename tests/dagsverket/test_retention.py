@@ -323,3 +323,36 @@ def test_an_old_payslip_stays_while_a_kept_reversal_points_at_it_then_both_go(pe
     output = _run("--today", "2027-01-01")
     assert "payslips: 2" in output
     assert not Payslip.objects.filter(pk__in=[old_slip.pk, reversal.pk]).exists()
+
+
+def test_the_job_specialist_log_keeps_an_open_caseload_and_loses_its_free_text_when_closed(people):
+    from dagsverket.ips.models import CareerProfile, EmployerContact
+    from tests.factories import CaseloadEntryFactory, EmployerContactFactory
+
+    with acting(reason="test"):
+        closed = CaseloadEntryFactory(
+            participant=people["old"],
+            started_on=datetime.date(2022, 1, 3),
+            ended_on=datetime.date(2022, 6, 1),
+            end_reason="moved",
+        )
+        CareerProfile.objects.create(entry=closed, work_history="Gunnar kjørte truck", goals="lager")
+        contact = EmployerContactFactory(entry=closed, notes="Gunnar vil prøve hos onkelen")
+        open_entry = CaseloadEntryFactory(
+            participant=people["never_came"], started_on=datetime.date(2022, 1, 3)
+        )
+
+    output = _run("--today", "2026-03-01")
+
+    # Nora has an open caseload entry: kept as she is, like a person with an open referral.
+    assert "participants_kept_open_referral_consent_or_exclusion: 2" in output
+    people["never_came"].refresh_from_db()
+    assert people["never_came"].name == "Nora Aldri"
+    assert open_entry.participant.anonymised_at is None
+    # Gunnar's closed entry stays for the IPS figures, without its free text, history included.
+    profile = CareerProfile.objects.get(entry=closed)
+    assert (profile.work_history, profile.goals) == ("", "")
+    contact.refresh_from_db()
+    assert contact.notes == "" and contact.employer_name and contact.date
+    trail = str(list(CareerProfile.history.values())) + str(list(EmployerContact.history.values()))
+    assert "Gunnar" not in trail and "truck" not in trail
