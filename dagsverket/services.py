@@ -145,6 +145,7 @@ def participant_merge(*, keep: Participant, duplicate: Participant, by) -> Parti
             visit.save()
             moved += 1
         Exclusion.objects.filter(participant=duplicate).update(participant=keep)
+        _merge_related(keep=keep, duplicate=duplicate, by=by, now=now)
         for name in PARTICIPANT_FIELDS:
             if not getattr(keep, name) and getattr(duplicate, name):
                 setattr(keep, name, getattr(duplicate, name))
@@ -157,6 +158,37 @@ def participant_merge(*, keep: Participant, duplicate: Participant, by) -> Parti
             actor=by, action="participant_merge", obj=keep, site=keep.site, merged=duplicate.pk, visits=moved
         )
     return keep
+
+
+def _merge_related(*, keep: Participant, duplicate: Participant, by, now) -> None:
+    """Move what else belongs to the person: consents, referrals, lottery entries and guarantees,
+    assignments and the job-specialist log. Payslips and tax cards stay on the duplicate record:
+    paid rows are never edited, and the record points at the kept one (`merged_into`)."""
+    from dagsverket.ips.models import CaseloadEntry
+    from jobs.models import Assignment, EarnedGuarantee, LotteryEntry
+
+    from .referral_models import Consent, Referral
+
+    if (
+        CaseloadEntry.objects.filter(participant=keep, ended_on__isnull=True).exists()
+        and CaseloadEntry.objects.filter(participant=duplicate, ended_on__isnull=True).exists()
+    ):
+        raise DagsverketError(
+            _("Both records are on an IPS caseload: end one of them before merging."), code="two_open_ips"
+        )
+    for model in (Consent, Referral, EarnedGuarantee, LotteryEntry, CaseloadEntry):
+        for row in model.objects.filter(participant=duplicate):
+            row.participant = keep
+            row.save(update_fields=["participant"])  # one history row per record moved
+    kept_tasks = set(
+        Assignment.objects.filter(participant=keep, removed_at__isnull=True).values_list("task_id", flat=True)
+    )
+    for assignment in Assignment.objects.filter(participant=duplicate).select_for_update():
+        if assignment.removed_at is None and assignment.task_id in kept_tasks:
+            # Both records were on the same task: one person, one place.
+            assignment.removed_at, assignment.removed_by = now, by
+        assignment.participant = keep
+        assignment.save()
 
 
 def participant_check_in(

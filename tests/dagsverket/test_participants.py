@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -135,6 +136,70 @@ def test_a_manager_merges_two_records_keeping_all_history(client_for, site):
     assert ActivityLog.objects.filter(action="participant_merge").exists()
     with pytest.raises(DagsverketError):
         participant_merge(keep=keep, duplicate=dup, by=None)
+
+
+def test_a_merge_moves_consents_referrals_assignments_and_the_ips_log_but_not_payslips(site, staff):
+    from dagsverket.ips.models import CaseloadEntry
+    from dagsverket.referral_models import Consent, Referral
+    from jobs.models import Assignment
+    from payroll.models import Payslip
+    from tests.factories import (
+        AssignmentFactory,
+        CaseloadEntryFactory,
+        ConsentFactory,
+        CustomerFactory,
+        ReferralFactory,
+        TaskFactory,
+        WageRateFactory,
+    )
+
+    keep = ParticipantFactory(site=site, name="Åse")
+    dup = ParticipantFactory(site=site, name="Ase")
+    day = datetime.date(2026, 2, 1)
+    task = TaskFactory(customer=CustomerFactory(site=site), date=day)
+    AssignmentFactory(visit=VisitFactory(participant=keep, date=day), task=task)
+    both = AssignmentFactory(visit=VisitFactory(participant=dup, date=day), task=task)
+    other_day = AssignmentFactory(
+        visit=VisitFactory(participant=dup, date=day + datetime.timedelta(days=1)),
+        task=TaskFactory(customer=task.customer, date=day + datetime.timedelta(days=1)),
+    )
+    consent = ConsentFactory(participant=dup)
+    referral = ReferralFactory(participant=dup)
+    entry = CaseloadEntryFactory(participant=dup)
+    from payroll.engine import hourly_line
+    from payroll.services import payslip_prepare
+
+    WageRateFactory(site=site, amount=Decimal("150.00"))
+    slip = payslip_prepare(
+        site=site, participant=dup, day=day, lines=[hourly_line("Ved", Decimal("2"), Decimal("150"))]
+    )
+
+    participant_merge(keep=keep, duplicate=dup, by=staff[Role.MANAGER])
+
+    assert Consent.objects.get(pk=consent.pk).participant == keep
+    assert Referral.objects.get(pk=referral.pk).participant == keep
+    assert CaseloadEntry.objects.get(pk=entry.pk).participant == keep
+    assert Assignment.objects.get(pk=other_day.pk).participant == keep
+    # Both records were on the same task that day: one person keeps one place.
+    moved = Assignment.objects.get(pk=both.pk)
+    assert moved.participant == keep and moved.removed_at is not None
+    assert Assignment.objects.filter(task=task, removed_at__isnull=True).count() == 1
+    # Pay stays on the record it was made for, which now points at the kept one.
+    assert Payslip.objects.get(pk=slip.pk).participant == dup
+    assert Referral.history.filter(id=referral.pk, participant_id=keep.pk).exists()
+
+
+def test_two_records_both_on_an_ips_caseload_are_not_merged(site):
+    from tests.factories import CaseloadEntryFactory
+
+    keep, dup = ParticipantFactory(site=site), ParticipantFactory(site=site)
+    CaseloadEntryFactory(participant=keep)
+    CaseloadEntryFactory(participant=dup)
+    with pytest.raises(DagsverketError) as refused:
+        participant_merge(keep=keep, duplicate=dup, by=None)
+    assert refused.value.code == "two_open_ips"
+    dup.refresh_from_db()
+    assert dup.merged_into is None
 
 
 def test_merging_needs_a_manager_and_a_real_record(client_for, site):
