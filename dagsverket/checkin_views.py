@@ -121,7 +121,13 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dagsverket/_search_results.html",
-        {"query": query.strip(), "results": results, "nonce": uuid.uuid4().hex},
+        # The check-in address is the same on every row: reversed once, not once per person.
+        {
+            "query": query.strip(),
+            "results": results,
+            "nonce": uuid.uuid4().hex,
+            "in_url": reverse("checkin_in"),
+        },
     )
 
 
@@ -183,7 +189,13 @@ def register_and_check_in(request: HttpRequest) -> HttpResponse:
             response = render(
                 request,
                 "dagsverket/_search_results.html",
-                {"query": name, "results": similar, "similar": True, "nonce": uuid.uuid4().hex},
+                {
+                    "query": name,
+                    "results": similar,
+                    "similar": True,
+                    "nonce": uuid.uuid4().hex,
+                    "in_url": reverse("checkin_in"),
+                },
             )
             # The answer is a question, not the board: show it where the search results are.
             response["HX-Retarget"] = "#search-results"

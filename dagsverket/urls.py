@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import history_views, participant_views, views
+from . import history_views, participant_views, reason_views, views
 from .evaluation import urls as evaluation_urls
 
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("site/", views.select_site, name="select_site"),
     path("manage/", views.manage_today, name="manage_today"),
+    path("manage/reasons/", reason_views.reason_list, name="reason_list"),
+    path("manage/reasons/new/", reason_views.reason_edit, name="reason_new"),
+    path("manage/reasons/<int:pk>/", reason_views.reason_edit, name="reason_edit"),
     path("evaluation/", include(evaluation_urls.evaluation_urlpatterns)),
     path("exports/", include(evaluation_urls.export_urlpatterns)),
     path("checkin/", include("dagsverket.checkin_urls")),

@@ -30,6 +30,7 @@ from tests.factories import (
     TaskFactory,
     VisitFactory,
     WageRateFactory,
+    reason,
 )
 from tests.urlwalk import all_routes
 
@@ -54,6 +55,9 @@ MATRIX = {
     "logout": ("post", EVERYONE, OPEN),
     "select_site": ("post", EVERYONE, LOGIN),
     "manage_today": ("get", MANAGER, LOGIN),
+    "reason_list": ("get", MANAGER, LOGIN),
+    "reason_new": ("get", MANAGER, LOGIN),
+    "reason_edit": ("get", MANAGER, LOGIN),
     # check-in
     "checkin": ("get", FRONT, LOGIN),
     "checkin_search": ("get", FRONT, LOGIN),
@@ -209,6 +213,7 @@ def world(staff, site):
             "ips:job_": job.pk,
             "ips:fidelity_": FidelityReviewFactory(site=site).pk,
             "record_history": person.pk,
+            "reason_": reason("readiness", "unwell").pk,
         },
     }
 

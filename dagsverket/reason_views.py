@@ -1,0 +1,111 @@
+"""The coded reasons a manager keeps: why someone is not fit today, or why they are excluded.
+
+Codes for every site (seeded by a migration) and codes of the manager's current site are listed;
+a code is never deleted (visits point at it), only switched off so it is no longer offered.
+"""
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+
+from .access import permission_required
+from .models import ReasonCode
+
+
+def _codes_for(site):
+    return ReasonCode.objects.filter(Q(site=site) | Q(site__isnull=True)).select_related("site")
+
+
+class ReasonCodeFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReasonCode.Kind.choices, empty_label=_("All"))
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = ReasonCode
+        fields = ["kind", "active"]
+
+
+class ReasonCodeTable(tables.Table):
+    label_nb = tables.LinkColumn("reason_edit", args=[tables.A("pk")], verbose_name=_("label (Norwegian)"))
+    label_en = tables.Column(verbose_name=_("label (English)"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    code = tables.Column(verbose_name=_("code"))
+    site = tables.Column(verbose_name=_("Site"), default=_("All sites"))
+    active = tables.BooleanColumn(verbose_name=_("Active"))
+    sort_order = tables.Column(verbose_name=_("order"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = ReasonCode
+        fields = ["kind", "sort_order", "label_nb", "label_en", "code", "site", "active"]
+        order_by = ("kind", "sort_order")
+
+
+class ReasonCodeForm(forms.ModelForm):
+    every_site = forms.BooleanField(
+        label=_("Used at every site"), required=False, help_text=_("Otherwise only at this site.")
+    )
+
+    class Meta:
+        model = ReasonCode
+        fields = ["kind", "code", "label_nb", "label_en", "sort_order", "active"]
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site = site
+        self.fields["code"].help_text = _("Short and stable, for exports: letters, digits and hyphens.")
+        if self.instance.pk:
+            self.fields["every_site"].initial = self.instance.site_id is None
+            # A code's meaning is fixed once visits point at it: the kind and code stay.
+            for name in ("kind", "code"):
+                self.fields[name].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        self.instance.site = None if data.get("every_site") else self.site
+        kind, code = data.get("kind") or self.instance.kind, data.get("code") or self.instance.code
+        if kind and code:
+            same = ReasonCode.objects.filter(kind=kind, code=code, site=self.instance.site)
+            if self.instance.pk:
+                same = same.exclude(pk=self.instance.pk)
+            if same.exists():
+                self.add_error("code", _("This code is already in the list."))
+        return data
+
+    def validate_unique(self):
+        pass  # checked in clean(), with the message next to the code
+
+
+@require_GET
+@permission_required("manage_site")
+def reason_list(request: HttpRequest) -> HttpResponse:
+    filterset = ReasonCodeFilter(request.GET or None, queryset=_codes_for(request.site))
+    valid = filterset.is_valid() if filterset.is_bound else True
+    rows = filterset.qs if valid else ReasonCode.objects.none()
+    table = ReasonCodeTable(rows)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "dagsverket/reason_list.html",
+        {"filter": filterset, "table": table},
+        status=200 if valid else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("manage_site")
+def reason_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    code = get_object_or_404(_codes_for(request.site), pk=pk) if pk else None
+    form = ReasonCodeForm(request.POST or None, instance=code, site=request.site)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()  # the history row names the manager (HistoryRequestMiddleware)
+        messages.success(request, _("“%(label)s” is saved.") % {"label": saved.label})
+        return redirect("reason_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "dagsverket/reason_form.html", {"form": form, "code": code}, status=status)

@@ -1,0 +1,91 @@
+"""The reason codes a manager keeps: listed, added, edited and switched off, never deleted."""
+
+import pytest
+from django.urls import reverse
+
+from dagsverket.models import ReasonCode
+from dagsverket.roles import Role
+from dagsverket.selectors import readiness_reasons
+from tests.factories import SiteFactory, reason
+
+
+@pytest.fixture
+def manager(client_for):
+    return client_for(Role.MANAGER)
+
+
+def test_the_list_shows_shared_and_own_codes_but_not_another_sites(manager, site, django_assert_num_queries):
+    reason("readiness", "unwell")
+    ReasonCode.objects.create(kind="readiness", code="rain", label_nb="Regnvær", site=site)
+    ReasonCode.objects.create(kind="readiness", code="elsewhere", label_nb="Annet sted", site=SiteFactory())
+    manager.get(reverse("reason_list"))
+    with django_assert_num_queries(6):  # session, user, sites, permissions; count and page of codes
+        page = manager.get(reverse("reason_list")).content.decode()
+    assert "Uvel eller syk" in page and "Regnvær" in page
+    assert "Annet sted" not in page
+    for _ in range(5):
+        ReasonCode.objects.create(kind="exclusion", code=f"x{_}", label_nb=f"Grunn {_}", site=site)
+    with django_assert_num_queries(6):
+        manager.get(reverse("reason_list"))
+
+
+def test_a_manager_adds_a_code_for_this_site_and_the_board_offers_it(manager, site):
+    response = manager.post(
+        reverse("reason_new"),
+        {
+            "kind": "readiness",
+            "code": "no-boots",
+            "label_nb": "Mangler støvler",
+            "label_en": "No boots",
+            "sort_order": "3",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    code = ReasonCode.objects.get(code="no-boots")
+    assert code.site == site
+    assert code in readiness_reasons(site)
+    assert code not in readiness_reasons(SiteFactory())
+    assert code.history.first().history_user.username == "manager"
+
+
+def test_a_switched_off_code_is_no_longer_offered_but_stays(manager, site):
+    code = ReasonCode.objects.create(kind="readiness", code="rain", label_nb="Regnvær", site=site)
+    response = manager.post(
+        reverse("reason_edit", args=[code.pk]),
+        {"label_nb": "Regnvær", "label_en": "", "sort_order": "0"},  # "active" unticked
+    )
+    assert response.status_code == 302
+    code.refresh_from_db()
+    assert not code.active and code.code == "rain"
+    assert code not in readiness_reasons(site)
+
+
+def test_bad_input_and_a_duplicate_code_get_a_message_and_write_nothing(manager, site):
+    ReasonCode.objects.create(kind="readiness", code="rain", label_nb="Regnvær", site=site)
+    before = ReasonCode.objects.count()
+    duplicate = manager.post(
+        reverse("reason_new"),
+        {"kind": "readiness", "code": "rain", "label_nb": "Regn igjen", "sort_order": "0"},
+    )
+    assert duplicate.status_code == 400
+    assert "Denne koden står allerede i listen." in duplicate.content.decode()
+    bad = manager.post(reverse("reason_new"), {"kind": "mood", "code": "not a slug!", "label_nb": ""})
+    assert bad.status_code == 400
+    assert ReasonCode.objects.count() == before
+
+
+def test_the_kind_and_code_of_a_code_in_use_cannot_be_changed(manager, site):
+    code = ReasonCode.objects.create(kind="readiness", code="rain", label_nb="Regnvær", site=site)
+    manager.post(
+        reverse("reason_edit", args=[code.pk]),
+        {"kind": "exclusion", "code": "sun", "label_nb": "Regn", "sort_order": "1", "active": "on"},
+    )
+    code.refresh_from_db()
+    assert (code.kind, code.code, code.label_nb) == ("readiness", "rain", "Regn")
+
+
+def test_another_sites_code_cannot_be_opened(manager):
+    other = ReasonCode.objects.create(kind="readiness", code="far", label_nb="Langt unna", site=SiteFactory())
+    assert manager.get(reverse("reason_edit", args=[other.pk])).status_code == 404
+    assert manager.post(reverse("reason_edit", args=[other.pk]), {"label_nb": "x"}).status_code == 404
