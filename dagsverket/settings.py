@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dagsverket",
     "jobs",
     "payroll",
+    "dagsverket.research",
 ]
 
 MIDDLEWARE = [
