@@ -15,6 +15,7 @@ MENU = [
     ("manage_payroll", "payroll:today", _("Pay")),
     ("manage_site", "manage_today", _("Manage")),
     ("export_evaluation", "evaluation_home", _("Evaluation")),
+    ("manage_study", "research:home", _("Research")),
 ]
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("referrals/", include("dagsverket.referral_urls")),
     path("jobs/", include("jobs.urls")),
     path("payroll/", include("payroll.urls")),
+    path("research/", include("dagsverket.research.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ from tests.factories import (
     VisitFactory,
     WageRateFactory,
 )
+from tests.research.conftest import research_world
 from tests.urlwalk import all_routes
 
 F, L, P, M, E, S = Role.FRONT_DESK, Role.WORK_LEADER, Role.PAYROLL, Role.MANAGER, Role.EVALUATOR, Role.STUDY
@@ -40,6 +41,7 @@ BOARD = {F, L, M}  # the day board and the lottery page: front desk and work lea
 PAY = {P, M}
 MANAGER = {M}
 EVALUATION = {E, M}
+STUDY = {S, M}
 LOGIN = "login"  # anonymous is sent to the login page
 OPEN = "open"  # anonymous may use it too
 
@@ -137,6 +139,23 @@ MATRIX = {
     "export_attendance": ("get", EVALUATION, LOGIN),
     "export_person_period": ("get", EVALUATION, LOGIN),
     "export_statistics": ("get", EVALUATION, LOGIN),
+    # research trial
+    "research:home": ("get", STUDY, LOGIN),
+    "research:due": ("get", STUDY, LOGIN),
+    "research:instruments": ("get", STUDY, LOGIN),
+    "research:study_new": ("get", STUDY, LOGIN),
+    "research:study_detail": ("get", STUDY, LOGIN),
+    "research:study_start": ("post", STUDY, LOGIN),
+    "research:study_balance": ("get", STUDY, LOGIN),
+    "research:study_enrol": ("get", STUDY, LOGIN),
+    "research:sessions": ("get", STUDY, LOGIN),
+    "research:session": ("get", STUDY, LOGIN),
+    "research:study_export": ("get", EVALUATION, LOGIN),
+    "research:enrolment": ("get", STUDY, LOGIN),
+    "research:enrolment_lock": ("post", STUDY, LOGIN),
+    "research:enrolment_reveal": ("post", STUDY, LOGIN),
+    "research:enrolment_response": ("get", STUDY, LOGIN),
+    "research:enrolment_follow_up": ("get", STUDY, LOGIN),
 }
 
 
@@ -154,6 +173,7 @@ def world(staff, site):
     agency = AgencyFactory()
     consent = ConsentFactory(participant=person)
     referral = ReferralFactory(participant=person, agency=agency)
+    research = research_world(staff, site, person)
     return {
         "staff": staff,
         "kwargs": {
@@ -165,6 +185,8 @@ def world(staff, site):
             "month": today.month,
             "action": "cancel",
             "fmt": "json",
+            "wave_id": research["wave"].pk,
+            "instrument_id": research["instrument"].pk,
         },
         "pk": {
             "checkin_": visit.pk,
@@ -179,6 +201,10 @@ def world(staff, site):
             "jobs:draw_": LotteryDrawFactory(site=site, date=today).pk,
             "payroll:payslip_": payslip.pk,
             "payroll:participant": person.pk,
+            "research:study_": research["study"].pk,
+            "research:sessions": research["study"].pk,
+            "research:session": research["session"].pk,
+            "research:enrolment": research["enrolment"].pk,
         },
     }
 

@@ -475,6 +475,11 @@ class CourseSession(models.Model):
         ordering = ["starts_at"]
         verbose_name = _("course session")
         verbose_name_plural = _("course sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arm", "site", "starts_at"], name="research_one_session_at_a_time"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

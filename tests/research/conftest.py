@@ -69,3 +69,66 @@ def screened(study, staff, site):
         )
 
     return make
+
+
+def research_world(staff, site, person):
+    """A started study with `person` allocated, a wave, an instrument and a course session; for the
+    role matrix and the fuzz test."""
+    from dagsverket.research.models import Wave
+    from dagsverket.research.services import (
+        allocation_reveal,
+        course_session_create,
+        enrolment_lock,
+        study_start,
+    )
+
+    by = staff[Role.STUDY]
+    today = timezone.localdate()
+    study = study_create(
+        by=by,
+        name="Hekta-matrise",
+        ethics_reference="REK 2026/1 (fiktiv)",
+        purpose="",
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=900),
+        sites=[site],
+        arms=[("course", "Kurs", 1, True), ("ips", "IPS", 1, False)],
+        stratification=["site", "sex"],
+        age_band_starts=[18],
+        block_multiples=[1, 2],
+        criteria=["I behandling"],
+        instruments=list(Instrument.objects.all()),
+        slots_per_stratum=8,
+        evaluators=[staff[Role.EVALUATOR]],
+    )
+    study_start(study=study, by=by)
+    give_research_consent(person, study, by)
+    enrolment = enrolment_screen(
+        study=study,
+        participant=person,
+        eligibility={str(c.pk): True for c in study.criteria.all()},
+        sex="m",
+        age=40,
+        baseline_on=today,
+        responsible=by,
+        by=by,
+    )
+    enrolment_lock(enrolment=enrolment, by=by)
+    allocation_reveal(enrolment=enrolment, by=by)
+    wave = Wave.objects.get(study=study, months=6)
+    session = course_session_create(
+        study=study,
+        arm=study.arms.get(code="course"),
+        site=site,
+        title="Kursdag 1",
+        starts_at=timezone.now(),
+        hours=3,
+        by=by,
+    )
+    return {
+        "study": study,
+        "enrolment": enrolment,
+        "wave": wave,
+        "instrument": wave.instruments.get(code="audit"),
+        "session": session,
+    }
