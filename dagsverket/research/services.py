@@ -473,12 +473,13 @@ def course_session_create(
     if not title.strip():
         raise ResearchError(_("Give the session a title."), code="title", field="title")
     with transaction.atomic():
-        session = CourseSession.objects.create(
+        session = _create_once(
+            CourseSession,
+            message=_("This arm already has a session at that time."),
+            field="starts_at",
+            lookup={"arm": arm, "site": site, "starts_at": starts_at},
             study=study,
-            arm=arm,
-            site=site,
             title=title.strip(),
-            starts_at=starts_at,
             hours=hours,
             created_by=by,
         )
