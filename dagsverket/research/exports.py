@@ -123,7 +123,7 @@ class StudyExporter(Exporter):
                 for item_code, value in response.answers.items():
                     cell[item_code] = _text(value)
             else:
-                cell[f"{code}_score"] = _text(response.score)
+                cell[f"{code}_score"] = response.shown_score
                 cell[f"{code}_valid"] = "1" if response.valid else "0"
                 cell[f"{code}_missing"] = str(response.missing)
                 cell[f"{code}_bands"] = _text(response.bands)

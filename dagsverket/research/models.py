@@ -6,6 +6,8 @@ view, template or admin page lists them. A row is tied to an enrolment once, at 
 then on neither Django (save/delete) nor, on PostgreSQL, the database (a trigger) lets it change.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -402,6 +404,13 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_id} {self.wave_id} {self.enrolment_id}"
+
+    @property
+    def shown_score(self) -> str:
+        """The score with the instrument's own decimals (`10`, `1.90`); empty when invalid."""
+        if self.score is None:
+            return ""
+        return str(self.score.quantize(Decimal(1).scaleb(-self.instrument.score_decimals)))
 
 
 class EmploymentStatus(models.TextChoices):

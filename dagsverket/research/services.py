@@ -390,6 +390,7 @@ def response_record(
 ) -> Response:
     """Store a questionnaire and its score. A second submit of the same wave and instrument is
     refused, never a second row."""
+    enrolment = Enrolment.objects.get(pk=enrolment.pk)
     if wave.study_id != enrolment.study_id or wave.kind != WaveKind.QUESTIONNAIRE:
         raise ResearchError(_("This wave has no questionnaires."), code="wave")
     if not wave.instruments.filter(pk=instrument.pk).exists():
@@ -436,6 +437,7 @@ def follow_up_record(
     by,
 ) -> FollowUp:
     """Record a wave's outcomes once."""
+    enrolment = Enrolment.objects.get(pk=enrolment.pk)
     if wave.study_id != enrolment.study_id:
         raise ResearchError(_("This wave belongs to another study."), code="wave")
     if wave.months > 0 and enrolment.status != EnrolmentStatus.ALLOCATED:

@@ -274,7 +274,7 @@ def response_new(request: HttpRequest, pk: int, wave_id: int, instrument_id: int
                     messages.success(
                         request,
                         _("%(name)s saved: score %(score)s.")
-                        % {"name": instrument.name, "score": response.score},
+                        % {"name": instrument.name, "score": response.shown_score},
                     )
                 else:
                     messages.warning(
