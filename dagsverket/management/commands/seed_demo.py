@@ -16,7 +16,13 @@ from dagsverket.models import Participant, Site
 from dagsverket.progress import Progress
 
 # Apps that add their own demo data, in order; each module has `seed(context)`.
-APP_DEMO_MODULES = ["dagsverket.referral_demo", "jobs.demo", "payroll.demo", "dagsverket.evaluation.demo"]
+APP_DEMO_MODULES = [
+    "dagsverket.referral_demo",
+    "jobs.demo",
+    "payroll.demo",
+    "dagsverket.evaluation.demo",
+    "dagsverket.research.demo",
+]
 
 
 @dataclass
