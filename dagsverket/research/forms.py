@@ -11,6 +11,9 @@ from ..evaluation.downloads import FORMATS
 from ..models import Participant, Site
 from ..referral_models import ConsentMethod
 from .models import (
+    SEX_CHOICES as MODEL_SEX_CHOICES,
+)
+from .models import (
     Arm,
     Benefit,
     EmploymentStatus,
@@ -19,7 +22,7 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-SEX_CHOICES = [("", "—"), ("f", _("Female")), ("m", _("Male")), ("x", _("Other or not stated"))]
+SEX_CHOICES = [("", "—"), *MODEL_SEX_CHOICES]
 
 
 def _int_list(value: str, field_label) -> list[int]:
@@ -124,6 +127,7 @@ class ScreeningForm(forms.Form):
         self.fields["responsible"].queryset = site.staff.filter(is_active=True).order_by(
             "first_name", "username"
         )
+        self.fields["responsible"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["baseline_on"].initial = timezone.localdate()
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.BooleanField(

@@ -183,6 +183,9 @@ class AllocationSlot(models.Model):
         raise ResearchError(_("An allocation is never changed."), code="allocation_frozen")
 
 
+SEX_CHOICES = [("f", _("Female")), ("m", _("Male")), ("x", _("Other or not stated"))]
+
+
 class EnrolmentStatus(models.TextChoices):
     SCREENING = "screening", _("Screening")
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
@@ -256,6 +259,9 @@ class Enrolment(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    def get_sex_display(self) -> str:
+        return dict(SEX_CHOICES).get(self.sex, self.sex)
 
 
 class ScoringMethod(models.TextChoices):

@@ -38,11 +38,12 @@ from .models import (
 from .randomisation import age_band_label, age_band_labels, allocation_list, strata_keys
 from .scoring import score_answers
 
+# Wave names are data, in the language of the staff who use them.
 DEFAULT_WAVES = [
     ("baseline", "Baseline", 0, WaveKind.QUESTIONNAIRE),
-    ("m6", "6 months", 6, WaveKind.QUESTIONNAIRE),
-    ("m12", "12 months", 12, WaveKind.QUESTIONNAIRE),
-    ("m18", "18 months (registers)", 18, WaveKind.REGISTRY),
+    ("m6", "6 måneder", 6, WaveKind.QUESTIONNAIRE),
+    ("m12", "12 måneder", 12, WaveKind.QUESTIONNAIRE),
+    ("m18", "18 måneder (registre)", 18, WaveKind.REGISTRY),
 ]
 SEXES = ["f", "m", "x"]
 
