@@ -15,7 +15,7 @@ from django_tables2 import RequestConfig
 
 from ..access import permission_required
 from ..referral_services import consent_record
-from ..services import DagsverketError, participant_register
+from ..services import DagsverketError, log_access, participant_register
 from .filters import DueFilter
 from .forms import CourseSessionForm, FollowUpForm, ResponseForm, ScreeningForm, StudyForm
 from .models import (
@@ -190,6 +190,10 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("manage_study")
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
+    # Questionnaire scores and outcomes are health data: every read is logged.
+    log_access(
+        user=request.user, participant=enrolment.participant, what="research_enrolment", path=request.path
+    )
     allocation = (
         AllocationSlot.objects.filter(enrolment=enrolment).select_related("arm", "revealed_by").first()
         if enrolment.status == EnrolmentStatus.ALLOCATED

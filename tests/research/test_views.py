@@ -358,3 +358,12 @@ def test_course_attendance_is_marked_for_people_in_the_course_arm(study, staff, 
     if others:
         assert client.post(url, {"enrolment": others[0].pk, "attended": "yes"}).status_code == 400
     assert client.post(url, {"enrolment": "x", "attended": "maybe"}).status_code == 400
+
+
+def test_reading_an_enrolment_is_logged_as_health_data_access(study, staff, client_for, screened):
+    from dagsverket.models import AccessLog
+
+    enrolment = screened()
+    client_for(Role.STUDY).get(reverse("research:enrolment", args=[enrolment.pk]))
+    entry = AccessLog.objects.get(what="research_enrolment")
+    assert entry.participant_id == enrolment.participant_id and entry.user == staff[Role.STUDY]
