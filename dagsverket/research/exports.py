@@ -229,7 +229,7 @@ def export_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ResearchExportForm(request.GET)
     if not form.is_valid():
-        return render(request, "research/export_error.html", {"form": form, "study": study}, status=400)
+        return render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=400)
     data = form.cleaned_data
     exporter_class = StudyLongExporter if data["kind"] == "long" else StudyWideExporter
     exporter = exporter_class(study=study).prepare()

@@ -242,6 +242,6 @@ class CourseSessionForm(forms.Form):
 
 
 class ResearchExportForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("long", _("Long")), ("wide", _("Wide"))])
-    format = forms.ChoiceField(choices=[(name, name) for name in FORMATS])
-    codebook = forms.BooleanField(required=False)
+    kind = forms.ChoiceField(label=_("Export"), choices=[("long", _("Long")), ("wide", _("Wide"))])
+    format = forms.ChoiceField(label=_("Format"), choices=[(name, name) for name in FORMATS])
+    codebook = forms.BooleanField(label=_("Include the codebook (zip)"), required=False)
