@@ -87,8 +87,9 @@ def study_create(
         )
     if len(arms) < 2:
         raise ResearchError(_("A trial needs at least two arms."), code="arms", field="arms")
-    if len({code for code, *_rest in arms}) != len(arms):
-        raise ResearchError(_("Two arms have the same name."), code="arms", field="arms")
+    codes, names = {code for code, *_rest in arms}, {arm[1].strip().casefold() for arm in arms}
+    if len(codes) != len(arms) or len(names) != len(arms):
+        raise ResearchError(_("Two arms have the same name."), code="arms", field="arm_2")
     if set(stratification) - set(StratificationFactor.values):
         raise ResearchError(_("Unknown stratification factor."), code="strata", field="stratification")
     if not sites:
