@@ -16,6 +16,7 @@ MENU = [
     ("manage_site", "manage_today", _("Manage")),
     ("export_evaluation", "evaluation_home", _("Evaluation")),
     ("manage_study", "ips:caseload", _("IPS")),
+    ("manage_study", "research:home", _("Research")),
 ]
 
 

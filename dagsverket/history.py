@@ -30,6 +30,10 @@ EXEMPT = {
     "dagsverket.projectpseudonym": "derived codes, written once by bulk insert and recomputable",
     "jobs.hourscorrection": "append-only record of corrections (old and new hours with a reason)",
     "jobs.taskchange": "append-only record of changes to invoiced tasks",
+    # Concealed and immutable (model and PostgreSQL trigger): a history table would copy the seed
+    # and the positions where the per-record history page could show them.
+    "research.allocationlist": "concealed allocation list; never changed, never shown",
+    "research.allocationslot": "concealed allocation positions; frozen once revealed",
 }
 
 # Values a reader may see only with a permission, exactly as on the records' own pages.
@@ -44,6 +48,10 @@ SENSITIVE_FIELDS = {
     "payroll.payout": {"bank_account": "view_national_id"},
     # The job-specialist log: the career profile is free text about a person's life and health.
     "ips.careerprofile": {"*": "view_health_data"},
+    # The trial: screening, questionnaire answers and outcomes are health-related as a whole.
+    "research.enrolment": {"*": "view_health_data"},
+    "research.response": {"*": "view_health_data"},
+    "research.followup": {"*": "view_health_data"},
 }
 MASK = "••••••"
 

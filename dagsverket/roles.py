@@ -47,7 +47,7 @@ START_PAGES = [
     (Role.WORK_LEADER, "jobs:today"),
     (Role.PAYROLL, "payroll:today"),
     (Role.EVALUATOR, "evaluation_home"),
-    (Role.STUDY, "participant_list"),
+    (Role.STUDY, "research:home"),
 ]
 
 

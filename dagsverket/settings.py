@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jobs",
     "payroll",
     "dagsverket.ips",
+    "dagsverket.research",
 ]
 
 MIDDLEWARE = [

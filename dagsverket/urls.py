@@ -41,6 +41,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("payroll/", include("payroll.urls")),
     path("ips/", include("dagsverket.ips.urls")),
+    path("research/", include("dagsverket.research.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

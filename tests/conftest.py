@@ -80,5 +80,6 @@ def migration_data(db):
     for module, function in [
         ("dagsverket.migrations.0006_default_reason_codes", "seed"),
         ("payroll.migrations.0002_seed_years_and_paid_row_triggers", "seed_years"),
+        ("dagsverket.research.migrations.0003_instruments", "seed_instruments"),
     ]:
         getattr(importlib.import_module(module), function)(apps, None)

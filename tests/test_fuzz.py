@@ -89,7 +89,7 @@ def _row_counts() -> dict[str, int]:
     counts = {}
     for model in apps.get_models():
         if (
-            model._meta.app_label in {"dagsverket", "jobs", "payroll", "ips"}
+            model._meta.app_label in {"dagsverket", "jobs", "payroll", "ips", "research"}
             and model._meta.db_table not in LOG_TABLES
         ):
             counts[model._meta.db_table] = model._default_manager.count()
@@ -110,10 +110,15 @@ class World:
 
 
 @pytest.fixture
-def world(staff, site):
+def world(request, staff, site):
     people = ParticipantFactory.create_batch(3, site=site)
     VisitFactory(participant=people[0])
     JobStartFactory(entry=CaseloadEntryFactory(participant=people[1], specialist=staff[Role.STUDY]))
+    route = getattr(request.node, "callspec", None) and request.node.callspec.params.get("route")
+    if route is not None and route.name.startswith("research:"):
+        from tests.research.conftest import research_world
+
+        research_world(staff, site, people[1])  # a started study with an allocated enrolment
     return World(staff)
 
 

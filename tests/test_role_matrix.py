@@ -32,6 +32,7 @@ from tests.factories import (
     WageRateFactory,
     reason,
 )
+from tests.research.conftest import research_world
 from tests.urlwalk import all_routes
 
 F, L, P, M, E, S = Role.FRONT_DESK, Role.WORK_LEADER, Role.PAYROLL, Role.MANAGER, Role.EVALUATOR, Role.STUDY
@@ -163,6 +164,23 @@ MATRIX = {
     "ips:fidelity_detail": ("get", STUDY, LOGIN),
     "ips:report": ("get", STUDY, LOGIN),
     "ips:report_pdf": ("get", STUDY, LOGIN),
+    # research trial
+    "research:home": ("get", STUDY, LOGIN),
+    "research:due": ("get", STUDY, LOGIN),
+    "research:instruments": ("get", STUDY, LOGIN),
+    "research:study_new": ("get", STUDY, LOGIN),
+    "research:study_detail": ("get", STUDY, LOGIN),
+    "research:study_start": ("post", STUDY, LOGIN),
+    "research:study_balance": ("get", STUDY, LOGIN),
+    "research:study_enrol": ("get", STUDY, LOGIN),
+    "research:sessions": ("get", STUDY, LOGIN),
+    "research:session": ("get", STUDY, LOGIN),
+    "research:study_export": ("get", EVALUATION, LOGIN),
+    "research:enrolment": ("get", STUDY, LOGIN),
+    "research:enrolment_lock": ("post", STUDY, LOGIN),
+    "research:enrolment_reveal": ("post", STUDY, LOGIN),
+    "research:enrolment_response": ("get", STUDY, LOGIN),
+    "research:enrolment_follow_up": ("get", STUDY, LOGIN),
 }
 
 
@@ -182,6 +200,7 @@ def world(staff, site):
     referral = ReferralFactory(participant=person, agency=agency)
     entry = CaseloadEntryFactory(participant=person, specialist=staff[Role.STUDY])
     job = JobStartFactory(entry=entry)
+    research = research_world(staff, site, person)
     return {
         "staff": staff,
         "kwargs": {
@@ -195,6 +214,8 @@ def world(staff, site):
             "fmt": "json",
             "app_label": "dagsverket",
             "model": "participant",
+            "wave_id": research["wave"].pk,
+            "instrument_id": research["instrument"].pk,
         },
         "pk": {
             "checkin_": visit.pk,
@@ -214,6 +235,10 @@ def world(staff, site):
             "ips:fidelity_": FidelityReviewFactory(site=site).pk,
             "record_history": person.pk,
             "reason_": reason("readiness", "unwell").pk,
+            "research:study_": research["study"].pk,
+            "research:sessions": research["study"].pk,
+            "research:session": research["session"].pk,
+            "research:enrolment": research["enrolment"].pk,
         },
     }
 

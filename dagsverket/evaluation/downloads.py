@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.http import StreamingHttpResponse
 
 from .exporters import Exporter, json_default
 
@@ -81,3 +82,30 @@ def iter_bundle(exporter: Exporter, fmt: str, filename: str) -> Iterator[bytes]:
         bundle.writestr("CODEBOOK.md", CODEBOOK.read_text(encoding="utf-8"))
     spool.seek(0)
     return _iter_file(spool)
+
+
+def export_response(
+    *, user, project, exporter: Exporter, fmt: str, codebook: bool, name: str, parameters: dict
+):
+    """Log the export (before the first byte), then stream it, as a zip with the codebook if asked;
+    the log entry gets its finish time when the last byte has gone out."""
+    from .services import export_log_finish, export_log_record
+
+    entry = export_log_record(
+        user=user, project=project, kind=exporter.kind, parameters=parameters, row_count=exporter.row_count
+    )
+    content_type, extension = FORMATS[fmt]
+    if codebook:
+        stream = iter_bundle(exporter, fmt, f"{name}.{extension}")
+        content_type, filename = "application/zip", f"{name}.zip"
+    else:
+        stream, filename = iter_export(exporter, fmt), f"{name}.{extension}"
+
+    def finish():
+        yield from stream
+        export_log_finish(entry=entry)
+
+    response = StreamingHttpResponse(finish(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Export-Rows"] = str(exporter.row_count)
+    return response

@@ -1,6 +1,6 @@
 """The evaluation area: projects, exports, dashboard and report. Never a name on any page here."""
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
@@ -9,12 +9,12 @@ from ..access import has_perm, permission_required
 from ..services import DagsverketError
 from .charts import chart_svg
 from .dashboard import dashboard_figures
-from .downloads import FORMATS, iter_bundle, iter_export
+from .downloads import FORMATS, export_response
 from .exporters import AttendanceExporter, PersonPeriodExporter, StatisticsExporter
 from .forms import DashboardForm, ExportForm, ProjectForm
 from .models import EvaluationProject, ExportLog
 from .selectors import projects_for_user
-from .services import evaluation_project_create, export_log_finish, export_log_record
+from .services import evaluation_project_create
 
 
 def _get_project_for_user(request: HttpRequest, project_id) -> EvaluationProject:
@@ -81,37 +81,20 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=400)
     fmt = data["format"]
-    entry = export_log_record(
+    return export_response(
         user=request.user,
         project=project,
-        kind=kind,
+        exporter=exporter,
+        fmt=fmt,
+        codebook=data["codebook"],
+        name=f"{kind}-{project.pk}-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}",
         parameters={
             **exporter.parameters(),
             "format": fmt,
             "codebook": data["codebook"],
             "notes": exporter.notes,
         },
-        row_count=exporter.row_count,
     )
-    content_type, extension = FORMATS[fmt]
-    name = f"{kind}-{project.pk}-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
-    if data["codebook"]:
-        stream, content_type, filename = (
-            iter_bundle(exporter, fmt, f"{name}.{extension}"),
-            "application/zip",
-            f"{name}.zip",
-        )
-    else:
-        stream, filename = iter_export(exporter, fmt), f"{name}.{extension}"
-
-    def finish():
-        yield from stream
-        export_log_finish(entry=entry)
-
-    response = StreamingHttpResponse(finish(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Export-Rows"] = str(exporter.row_count)
-    return response
 
 
 @require_GET

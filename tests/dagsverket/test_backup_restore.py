@@ -27,7 +27,7 @@ def _figures(dsn: str) -> dict[str, object]:
     figures = {}
     with psycopg.connect(dsn) as conn:
         for model in apps.get_models():
-            if model._meta.app_label not in {"dagsverket", "jobs", "payroll", "ips"}:
+            if model._meta.app_label not in {"dagsverket", "jobs", "payroll", "ips", "research"}:
                 continue
             table = model._meta.db_table
             figures[f"{table}.count"] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]

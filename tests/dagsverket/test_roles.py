@@ -42,10 +42,10 @@ def test_each_role_lands_on_its_own_start_page(client_for, role):
     assert response.url == START[role]
 
 
-def test_study_staff_start_at_the_participant_list(client_for):
+def test_study_staff_start_at_the_research_home_page(client_for):
     response = client_for(Role.STUDY).get("/")
     assert response.status_code == 302
-    assert response.url == "/participants/"
+    assert response.url == "/research/"
 
 
 @pytest.mark.parametrize("role", list(START))

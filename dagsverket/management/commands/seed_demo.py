@@ -22,6 +22,7 @@ APP_DEMO_MODULES = [
     "payroll.demo",
     "dagsverket.evaluation.demo",
     "dagsverket.ips.demo",
+    "dagsverket.research.demo",
 ]
 
 

@@ -1,0 +1,122 @@
+"""Reads of the research area that join tables: balance, due waves, an enrolment's waves."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from .models import AllocationSlot, Enrolment, EnrolmentStatus, FollowUp, Response, Study, Wave, WaveKind
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class WaveWindow:
+    wave: Wave
+    due_on: datetime.date
+    opens_on: datetime.date
+    closes_on: datetime.date
+
+    def status(self, day: datetime.date, done: bool) -> str:
+        if done:
+            return "done"
+        if day < self.opens_on:
+            return "later"
+        if day > self.closes_on:
+            return "overdue"
+        return "due"
+
+
+def wave_window(enrolment: Enrolment, wave: Wave) -> WaveWindow:
+    due = add_months(enrolment.baseline_on, wave.months)
+    window = datetime.timedelta(days=wave.window_days)
+    return WaveWindow(wave=wave, due_on=due, opens_on=due - window, closes_on=due + window)
+
+
+def balance_by_stratum(study: Study) -> tuple[list[dict], list[str], list[int]]:
+    """Revealed live allocations per stratum and arm (never the unrevealed list); one query."""
+    arms = list(study.arms.order_by("order", "pk"))
+    counts = (
+        AllocationSlot.objects.filter(
+            allocation_list__study=study, allocation_list__is_live=True, revealed_at__isnull=False
+        )
+        .values("stratum", "arm_id")
+        .annotate(n=Count("pk"))
+        .order_by("stratum")
+    )
+    table: dict[str, dict[int, int]] = {}
+    for row in counts:
+        table.setdefault(row["stratum"], {})[row["arm_id"]] = row["n"]
+    rows = []
+    for stratum, by_arm in sorted(table.items()):
+        numbers = [by_arm.get(arm.pk, 0) for arm in arms]
+        rows.append({"stratum": stratum, "counts": numbers, "total": sum(numbers)})
+    totals = [sum(row["counts"][index] for row in rows) for index in range(len(arms))]
+    return rows, [arm.name for arm in arms], totals
+
+
+@dataclass
+class DueRow:
+    enrolment: Enrolment
+    wave: Wave
+    window: WaveWindow
+    status: str
+
+
+def waves_due(*, enrolments, day: datetime.date) -> list[DueRow]:
+    """Questionnaire waves of allocated live enrolments whose window has opened and that have no
+    follow-up yet, soonest first; three queries however many rows."""
+    enrolments = list(
+        enrolments.filter(is_live=True, status=EnrolmentStatus.ALLOCATED).select_related(
+            "participant", "study", "responsible"
+        )
+    )
+    study_ids = {enrolment.study_id for enrolment in enrolments}
+    waves: dict[int, list[Wave]] = {}
+    for wave in Wave.objects.filter(study_id__in=study_ids, kind=WaveKind.QUESTIONNAIRE):
+        waves.setdefault(wave.study_id, []).append(wave)
+    done = set(
+        FollowUp.objects.filter(enrolment__in=[e.pk for e in enrolments]).values_list(
+            "enrolment_id", "wave_id"
+        )
+    )
+    rows = []
+    for enrolment in enrolments:
+        for wave in waves.get(enrolment.study_id, []):
+            window = wave_window(enrolment, wave)
+            status = window.status(day, (enrolment.pk, wave.pk) in done)
+            if status in {"due", "overdue"}:
+                rows.append(DueRow(enrolment=enrolment, wave=wave, window=window, status=status))
+    rows.sort(key=lambda row: (row.window.due_on, row.enrolment.pk))
+    return rows
+
+
+def enrolment_waves(enrolment: Enrolment, day: datetime.date) -> list[dict]:
+    """Each wave of the enrolment's study with its window, status, answered instruments and outcomes."""
+    waves = list(enrolment.study.waves.prefetch_related("instruments"))
+    responses = {}
+    for response in Response.objects.filter(enrolment=enrolment).select_related("instrument"):
+        responses[(response.wave_id, response.instrument_id)] = response
+    follow_ups = {f.wave_id: f for f in FollowUp.objects.filter(enrolment=enrolment)}
+    result = []
+    for wave in waves:
+        window = wave_window(enrolment, wave) if enrolment.baseline_on else None
+        result.append(
+            {
+                "wave": wave,
+                "window": window,
+                "status": window.status(day, wave.pk in follow_ups) if window else "",
+                "follow_up": follow_ups.get(wave.pk),
+                "instruments": [
+                    {"instrument": instrument, "response": responses.get((wave.pk, instrument.pk))}
+                    for instrument in wave.instruments.all()
+                ],
+            }
+        )
+    return result

@@ -1,0 +1,506 @@
+"""Writes of the research trial: studies, lists, enrolment, lock, reveal, answers and follow-up."""
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..evaluation.models import DateCoarsening
+from ..evaluation.services import evaluation_project_create
+from ..models import Participant, Site
+from ..referral_models import ConsentPurpose
+from ..referral_services import valid_consents
+from ..services import DagsverketError, log_action
+from .models import (
+    AllocationList,
+    AllocationSlot,
+    Arm,
+    Benefit,
+    CourseSession,
+    EligibilityCriterion,
+    EmploymentStatus,
+    Enrolment,
+    EnrolmentStatus,
+    FollowUp,
+    Instrument,
+    ResearchError,
+    Response,
+    SessionAttendance,
+    StratificationFactor,
+    Study,
+    Wave,
+    WaveKind,
+)
+from .randomisation import age_band_label, age_band_labels, allocation_list, strata_keys
+from .scoring import score_answers
+
+# Wave names are data, in the language of the staff who use them.
+DEFAULT_WAVES = [
+    ("baseline", "Baseline", 0, WaveKind.QUESTIONNAIRE),
+    ("m6", "6 måneder", 6, WaveKind.QUESTIONNAIRE),
+    ("m12", "12 måneder", 12, WaveKind.QUESTIONNAIRE),
+    ("m18", "18 måneder (registre)", 18, WaveKind.REGISTRY),
+]
+SEXES = ["f", "m", "x"]
+
+
+def _create_once(model, *, message, lookup: dict, field: str | None = None, **fields):
+    """Create the row unless one with `lookup` exists; a racing second request hits the unique
+    constraint and gets the same refusal."""
+    if model.objects.filter(**lookup).exists():
+        raise ResearchError(message, code="duplicate", field=field)
+    try:
+        with transaction.atomic():
+            return model.objects.create(**lookup, **fields)
+    except IntegrityError:
+        raise ResearchError(message, code="duplicate", field=field) from None
+
+
+def study_create(
+    *,
+    by,
+    name: str,
+    ethics_reference: str,
+    purpose: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    sites: list[Site],
+    arms: list[tuple[str, str, int, bool]],
+    stratification: list[str],
+    age_band_starts: list[int],
+    block_multiples: list[int],
+    criteria: list[str],
+    instruments: list[Instrument],
+    window_days: int = 30,
+    slots_per_stratum: int = 120,
+    evaluators=(),
+) -> Study:
+    """Register a study with its arms, waves and a development list; the live list comes at start."""
+    name = name.strip()
+    if not ethics_reference.strip():
+        raise ResearchError(
+            _("An ethics approval reference is required."), code="no_approval", field="ethics_reference"
+        )
+    if len(arms) < 2:
+        raise ResearchError(_("A trial needs at least two arms."), code="arms", field="arms")
+    codes, names = {code for code, *_rest in arms}, {arm[1].strip().casefold() for arm in arms}
+    if len(codes) != len(arms) or len(names) != len(arms):
+        raise ResearchError(_("Two arms have the same name."), code="arms", field="arm_2")
+    if set(stratification) - set(StratificationFactor.values):
+        raise ResearchError(_("Unknown stratification factor."), code="strata", field="stratification")
+    if not sites:
+        raise ResearchError(_("Choose at least one recruiting site."), code="sites", field="sites")
+    if not block_multiples or min(block_multiples) < 1 or max(block_multiples) > 10:
+        raise ResearchError(
+            _("Block size multiples must be whole numbers from 1 to 10."),
+            code="blocks",
+            field="block_multiples",
+        )
+    if not age_band_starts or min(age_band_starts) < 0:
+        raise ResearchError(_("Give the ages where bands start."), code="age_bands", field="age_band_starts")
+    if Study.objects.filter(name=name).exists():
+        raise ResearchError(_("A study with this name exists."), code="duplicate", field="name")
+    with transaction.atomic():
+        try:
+            project = evaluation_project_create(
+                by=by,
+                name=name,
+                purpose=purpose or name,
+                approval_reference=ethics_reference,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                requires_research_consent=True,
+                date_coarsening=DateCoarsening.MONTH,
+                evaluators=evaluators,
+            )
+        except DagsverketError as error:
+            raise ResearchError(error.message, code=error.code, field=error.field) from None
+        study = Study.objects.create(
+            name=name,
+            ethics_reference=ethics_reference.strip(),
+            project=project,
+            stratification=sorted(set(stratification)),
+            age_band_starts=sorted(set(age_band_starts)),
+            block_multiples=sorted(set(block_multiples)),
+            slots_per_stratum=slots_per_stratum,
+            created_by=by,
+        )
+        study.sites.set(sites)
+        for order, (code, arm_name, ratio, has_course) in enumerate(arms):
+            Arm.objects.create(
+                study=study, code=code, name=arm_name, ratio=ratio, has_course=has_course, order=order
+            )
+        for order, text in enumerate(criteria):
+            EligibilityCriterion.objects.create(study=study, text=text, order=order)
+        for code, wave_name, months, kind in DEFAULT_WAVES:
+            wave = Wave.objects.create(
+                study=study, code=code, name=wave_name, months=months, window_days=window_days, kind=kind
+            )
+            if kind == WaveKind.QUESTIONNAIRE:
+                wave.instruments.set(instruments)
+        _generate_list(study=study, is_live=False, by=by)
+        log_action(actor=by, action="study_create", obj=study, name=name)
+    return study
+
+
+def study_levels(study: Study) -> dict[str, list[str]]:
+    levels = {}
+    if StratificationFactor.SITE in study.stratification:
+        levels["site"] = [str(pk) for pk in study.sites.order_by("pk").values_list("pk", flat=True)]
+    if StratificationFactor.SEX in study.stratification:
+        levels["sex"] = SEXES
+    if StratificationFactor.AGE_BAND in study.stratification:
+        levels["age_band"] = age_band_labels(study.age_band_starts)
+    return levels
+
+
+def stratum_of(study: Study, *, site_id: int, sex: str, age: int) -> str:
+    values = {
+        "site": str(site_id),
+        "sex": sex,
+        "age_band": age_band_label(age, study.age_band_starts),
+    }
+    factors = sorted(study.stratification)
+    if not factors:
+        return "all"
+    return "|".join(f"{factor}={values[factor]}" for factor in factors)
+
+
+def _generate_list(*, study: Study, is_live: bool, by) -> AllocationList:
+    seed = secrets.randbits(62)
+    arms = list(study.arms.order_by("order", "pk"))
+    strata = strata_keys(study_levels(study))
+    parameters = {
+        "arms": [[arm.code, arm.ratio] for arm in arms],
+        "strata": strata,
+        "block_multiples": study.block_multiples,
+        "length": study.slots_per_stratum,
+    }
+    listing = AllocationList.objects.create(
+        study=study, is_live=is_live, seed=seed, parameters=parameters, created_by=by
+    )
+    by_code = {arm.code: arm for arm in arms}
+    positions = allocation_list(
+        seed=seed,
+        strata=strata,
+        arms=[(arm.code, arm.ratio) for arm in arms],
+        block_multiples=study.block_multiples,
+        length=study.slots_per_stratum,
+    )
+    AllocationSlot.objects.bulk_create(
+        [
+            AllocationSlot(
+                allocation_list=listing,
+                stratum=stratum,
+                sequence=position.sequence,
+                block=position.block,
+                block_size=position.block_size,
+                arm=by_code[position.arm],
+            )
+            for stratum, stratum_positions in positions.items()
+            for position in stratum_positions
+        ],
+        batch_size=2000,
+    )
+    return listing
+
+
+def study_start(*, study: Study, by) -> Study:
+    """Generate the live allocation list, once; from now on enrolments are live."""
+    with transaction.atomic():
+        study = Study.objects.select_for_update().get(pk=study.pk)
+        if study.is_started:
+            raise ResearchError(_("The study has already started."), code="already_started")
+        _generate_list(study=study, is_live=True, by=by)
+        study.started_at = timezone.now()
+        study.started_by = by
+        study.save(update_fields=["started_at", "started_by"])
+        log_action(actor=by, action="study_start", obj=study)
+    return study
+
+
+def research_consent_for(*, study: Study, participant: Participant, day: datetime.date):
+    """The participant's research consent for this study in force on `day`, or None."""
+    return (
+        valid_consents(purpose=ConsentPurpose.RESEARCH, day=day)
+        .filter(participant=participant)
+        .filter(Q(project="") | Q(project__iexact=study.project.name))
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+def _check_baseline(study: Study, *, sex: str, age: int | None, site: Site) -> None:
+    if sex not in SEXES:
+        raise ResearchError(_("Choose the participant's sex."), code="sex", field="sex")
+    if age is None:
+        raise ResearchError(_("Give the participant's age."), code="age", field="age")
+    if not study.min_age <= age <= study.max_age:
+        raise ResearchError(
+            _("The study takes people aged %(low)s to %(high)s.")
+            % {"low": study.min_age, "high": study.max_age},
+            code="age",
+            field="age",
+        )
+    if not study.sites.filter(pk=site.pk).exists():
+        raise ResearchError(_("This site does not recruit to the study."), code="site", field="site")
+
+
+def enrolment_screen(
+    *,
+    study: Study,
+    participant: Participant,
+    eligibility: dict[str, bool],
+    sex: str,
+    age: int | None,
+    baseline_on: datetime.date,
+    responsible,
+    by,
+) -> Enrolment:
+    """Record the screening of a participant. Practice enrolments (study not started) use the
+    development list; a person is screened once per study (live) and once for practice."""
+    site = participant.site
+    _check_baseline(study, sex=sex, age=age, site=site)
+    criteria = list(study.criteria.all())
+    answers = {str(criterion.pk): bool(eligibility.get(str(criterion.pk))) for criterion in criteria}
+    eligible = all(answers.values())
+    with transaction.atomic():
+        # Read the start under a lock: an enrolment is live exactly when the study has started.
+        study = Study.objects.select_for_update().get(pk=study.pk)
+        is_live = study.is_started
+        enrolment = _create_once(
+            Enrolment,
+            message=_("This person is already screened for the study."),
+            field="participant",
+            lookup={"study": study, "participant": participant, "is_live": is_live},
+            site=site,
+            eligibility=answers,
+            status=EnrolmentStatus.SCREENING if eligible else EnrolmentStatus.NOT_ELIGIBLE,
+            sex=sex,
+            age=age,
+            stratum=stratum_of(study, site_id=site.pk, sex=sex, age=age),
+            baseline_on=baseline_on,
+            responsible=responsible,
+            screened_by=by,
+        )
+        log_action(actor=by, action="enrolment_screen", obj=enrolment, site=site, eligible=eligible)
+    return enrolment
+
+
+def enrolment_lock(*, enrolment: Enrolment, by) -> Enrolment:
+    """Freeze screening and baseline. Needs every criterion met and a research consent in force."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update().select_related("study__project").get(pk=enrolment.pk)
+        )
+        if enrolment.is_locked:
+            return enrolment
+        if enrolment.status == EnrolmentStatus.NOT_ELIGIBLE or not all(enrolment.eligibility.values()):
+            raise ResearchError(_("The person does not meet every criterion."), code="not_eligible")
+        consent = research_consent_for(
+            study=enrolment.study, participant=enrolment.participant, day=timezone.localdate()
+        )
+        if consent is None:
+            raise ResearchError(
+                _("Record the person's research consent for this study first."), code="no_consent"
+            )
+        enrolment.consent = consent
+        enrolment.locked_at = timezone.now()
+        enrolment.locked_by = by
+        enrolment.status = EnrolmentStatus.LOCKED
+        enrolment.save(update_fields=["consent", "locked_at", "locked_by", "status"])
+        log_action(actor=by, action="enrolment_lock", obj=enrolment, site=enrolment.site)
+    return enrolment
+
+
+def allocation_reveal(*, enrolment: Enrolment, by) -> AllocationSlot:
+    """Take the next unused position of the enrolment's stratum and reveal it, once. A repeated
+    request returns the same allocation. Reveals of one list are serialised by locking the list."""
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if existing := AllocationSlot.objects.filter(enrolment=enrolment).select_related("arm").first():
+            return existing
+        if not enrolment.is_locked:
+            raise ResearchError(_("Lock the enrolment before the allocation is revealed."), code="not_locked")
+        listing = (
+            AllocationList.objects.select_for_update()
+            .filter(study_id=enrolment.study_id, is_live=enrolment.is_live)
+            .first()
+        )
+        if listing is None:
+            raise ResearchError(_("The study has no allocation list."), code="no_list")
+        slot = (
+            AllocationSlot.objects.filter(
+                allocation_list=listing, stratum=enrolment.stratum, enrolment__isnull=True
+            )
+            .order_by("sequence")
+            .select_related("arm")
+            .first()
+        )
+        if slot is None:
+            raise ResearchError(
+                _("The allocation list of this stratum is used up; ask the trial statistician."),
+                code="list_exhausted",
+            )
+        slot.enrolment = enrolment
+        slot.revealed_at = timezone.now()
+        slot.revealed_by = by
+        slot.save(update_fields=["enrolment", "revealed_at", "revealed_by"])
+        enrolment.status = EnrolmentStatus.ALLOCATED
+        enrolment.save(update_fields=["status"])
+        log_action(
+            actor=by,
+            action="allocation_reveal",
+            obj=enrolment,
+            site=enrolment.site,
+            arm=slot.arm.code,
+            live=enrolment.is_live,
+        )
+    return slot
+
+
+def _clean_answers(instrument: Instrument, raw: dict) -> dict:
+    answers = {}
+    for item in instrument.items.all():
+        value = raw.get(item.code)
+        if value in (None, ""):
+            answers[item.code] = None
+            continue
+        if instrument.score_only:
+            number = Decimal(str(value))
+            if (item.min_value is not None and number < item.min_value) or (
+                item.max_value is not None and number > item.max_value
+            ):
+                raise ResearchError(
+                    _("The score is outside the instrument's range."), code="range", field=item.code
+                )
+            answers[item.code] = float(number) if number != number.to_integral() else int(number)
+        else:
+            allowed = {option.value for option in item.options.all()}
+            if int(value) not in allowed:
+                raise ResearchError(_("Choose one of the answers."), code="option", field=item.code)
+            answers[item.code] = int(value)
+    return answers
+
+
+def response_record(
+    *, enrolment: Enrolment, wave: Wave, instrument: Instrument, answers: dict, answered_on: datetime.date, by
+) -> Response:
+    """Store a questionnaire and its score. A second submit of the same wave and instrument is
+    refused, never a second row."""
+    enrolment = Enrolment.objects.get(pk=enrolment.pk)
+    if wave.study_id != enrolment.study_id or wave.kind != WaveKind.QUESTIONNAIRE:
+        raise ResearchError(_("This wave has no questionnaires."), code="wave")
+    if not wave.instruments.filter(pk=instrument.pk).exists():
+        raise ResearchError(_("This instrument is not used in this wave."), code="instrument")
+    if enrolment.status != EnrolmentStatus.ALLOCATED and wave.months > 0:
+        raise ResearchError(_("Follow-up starts after allocation."), code="not_allocated")
+    if not enrolment.is_locked and wave.months == 0 and enrolment.status == EnrolmentStatus.NOT_ELIGIBLE:
+        raise ResearchError(_("The person is not eligible."), code="not_eligible")
+    if answered_on > timezone.localdate():
+        raise ResearchError(_("The date is in the future."), code="future", field="answered_on")
+    clean = _clean_answers(instrument, answers)
+    result = score_answers(instrument, clean, sex=enrolment.sex)
+    with transaction.atomic():
+        response = _create_once(
+            Response,
+            message=_("This questionnaire is already recorded for the wave."),
+            lookup={"enrolment": enrolment, "wave": wave, "instrument": instrument},
+            answered_on=answered_on,
+            answers=clean,
+            score=result.score,
+            valid=result.valid,
+            missing=result.missing,
+            bands=result.bands,
+            recorded_by=by,
+        )
+        log_action(
+            actor=by, action="response_record", obj=response, instrument=instrument.code, wave=wave.code
+        )
+    return response
+
+
+def follow_up_record(
+    *,
+    enrolment: Enrolment,
+    wave: Wave,
+    done_on: datetime.date,
+    employment_status: str,
+    hours_worked: Decimal | None,
+    income: Decimal | None,
+    benefits: list[str],
+    gp_contacts: int | None,
+    specialist_contacts: int | None,
+    emergency_contacts: int | None,
+    by,
+) -> FollowUp:
+    """Record a wave's outcomes once."""
+    enrolment = Enrolment.objects.get(pk=enrolment.pk)
+    if wave.study_id != enrolment.study_id:
+        raise ResearchError(_("This wave belongs to another study."), code="wave")
+    if wave.months > 0 and enrolment.status != EnrolmentStatus.ALLOCATED:
+        raise ResearchError(_("Follow-up starts after allocation."), code="not_allocated")
+    if employment_status not in EmploymentStatus.values:
+        raise ResearchError(_("Choose an employment status."), code="status", field="employment_status")
+    if unknown := set(benefits) - set(Benefit.values):
+        raise ResearchError(_("Unknown benefit: %(b)s.") % {"b": ", ".join(sorted(unknown))}, code="benefit")
+    if done_on > timezone.localdate():
+        raise ResearchError(_("The date is in the future."), code="future", field="done_on")
+    with transaction.atomic():
+        follow_up = _create_once(
+            FollowUp,
+            message=_("This wave is already recorded."),
+            lookup={"enrolment": enrolment, "wave": wave},
+            done_on=done_on,
+            employment_status=employment_status,
+            hours_worked=hours_worked,
+            income=income,
+            benefits=sorted(set(benefits)),
+            gp_contacts=gp_contacts,
+            specialist_contacts=specialist_contacts,
+            emergency_contacts=emergency_contacts,
+            recorded_by=by,
+        )
+        log_action(actor=by, action="follow_up_record", obj=follow_up, wave=wave.code)
+    return follow_up
+
+
+def course_session_create(
+    *, study: Study, arm: Arm, site: Site, title: str, starts_at: datetime.datetime, hours: Decimal, by
+) -> CourseSession:
+    if arm.study_id != study.pk or not arm.has_course:
+        raise ResearchError(_("This arm has no course."), code="arm", field="arm")
+    if not title.strip():
+        raise ResearchError(_("Give the session a title."), code="title", field="title")
+    with transaction.atomic():
+        session = _create_once(
+            CourseSession,
+            message=_("This arm already has a session at that time."),
+            field="starts_at",
+            lookup={"arm": arm, "site": site, "starts_at": starts_at},
+            study=study,
+            title=title.strip(),
+            hours=hours,
+            created_by=by,
+        )
+        log_action(actor=by, action="course_session_create", obj=session, site=site)
+    return session
+
+
+def attendance_record(
+    *, session: CourseSession, enrolment: Enrolment, attended: bool, by
+) -> SessionAttendance:
+    """Mark whether an allocated course-arm participant came; a second mark updates the first."""
+    allocation = AllocationSlot.objects.filter(enrolment=enrolment).first()
+    if enrolment.study_id != session.study_id or allocation is None or allocation.arm_id != session.arm_id:
+        raise ResearchError(_("The person is not in this course's arm."), code="arm")
+    with transaction.atomic():
+        row, _created = SessionAttendance.objects.update_or_create(
+            session=session, enrolment=enrolment, defaults={"attended": attended, "recorded_by": by}
+        )
+        log_action(actor=by, action="attendance_record", obj=row, attended=attended)
+    return row

@@ -1,0 +1,164 @@
+"""Research exports: the study's pseudonyms, consent only, no identifiers, logged, with a codebook."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dagsverket.evaluation.models import ExportLog
+from dagsverket.evaluation.pseudonyms import pseudonym_for
+from dagsverket.referral_models import Consent
+from dagsverket.referral_services import consent_withdraw
+from dagsverket.research.models import Instrument, Wave
+from dagsverket.research.services import (
+    allocation_reveal,
+    enrolment_lock,
+    follow_up_record,
+    response_record,
+    study_start,
+)
+from dagsverket.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def trial(study, staff, screened, site):
+    by = staff[Role.STUDY]
+    practice = screened()
+    enrolment_lock(enrolment=practice, by=by)
+    allocation_reveal(enrolment=practice, by=by)
+    study_start(study=study, by=by)
+    people = []
+    for sex in ("f", "m", "m"):
+        enrolment = screened(sex=sex)
+        enrolment_lock(enrolment=enrolment, by=by)
+        allocation_reveal(enrolment=enrolment, by=by)
+        people.append(enrolment)
+    audit = Instrument.objects.get(code="audit")
+    m6 = Wave.objects.get(study=study, months=6)
+    today = timezone.localdate()
+    response_record(
+        enrolment=people[0],
+        wave=m6,
+        instrument=audit,
+        answers={**{f"audit_{n}": 1 for n in range(1, 9)}, "audit_9": 2, "audit_10": 0},
+        answered_on=today,
+        by=by,
+    )
+    follow_up_record(
+        enrolment=people[0],
+        wave=m6,
+        done_on=today,
+        employment_status="ordinary",
+        hours_worked=40,
+        income=7000,
+        benefits=["aap"],
+        gp_contacts=1,
+        specialist_contacts=None,
+        emergency_contacts=0,
+        by=by,
+    )
+    return {"study": study, "people": people, "practice": practice}
+
+
+def _csv(response):
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(body)))
+
+
+def _url(study, **params):
+    query = "&".join(f"{key}={value}" for key, value in {"format": "csv", **params}.items())
+    return reverse("research:study_export", args=[study.pk]) + "?" + query
+
+
+def test_the_long_export_has_the_studys_pseudonyms_allocation_and_scores_and_is_logged(trial, client_for):
+    study, people = trial["study"], trial["people"]
+    response = client_for(Role.EVALUATOR).get(_url(study, kind="long"))
+    assert response.status_code == 200
+    rows = _csv(response)
+    assert rows[0] == [
+        "pseudonym",
+        "arm",
+        "site",
+        "sex",
+        "age_band",
+        "enrolled",
+        "wave",
+        "months",
+        "measure",
+        "value",
+    ]
+    first = pseudonym_for(study.project, people[0].participant_id)
+    mine = {row[8]: row[9] for row in rows[1:] if row[0] == first and row[6] == "m6"}
+    assert mine["audit_score"] == "10" and mine["audit_bands"] == "zone_2;hazardous"
+    assert (
+        mine["employment_status"] == "ordinary" and mine["benefits"] == "aap" and mine["income"] == "7000.00"
+    )
+    assert {row[1] for row in rows[1:]} <= {"course", "ips"}
+    body = "\n".join(",".join(row) for row in rows)
+    for enrolment in [*people, trial["practice"]]:
+        assert enrolment.participant.name not in body.split(",")
+    entry = ExportLog.objects.get()
+    assert entry.kind == "study_long" and entry.project == study.project and entry.row_count == len(rows) - 1
+    assert entry.finished_at is not None
+
+
+def test_the_wide_export_has_one_row_per_allocated_live_person(trial, client_for):
+    study, people = trial["study"], trial["people"]
+    rows = _csv(client_for(Role.EVALUATOR).get(_url(study, kind="wide")))
+    header = rows[0]
+    assert header[:6] == ["pseudonym", "arm", "site", "sex", "age_band", "enrolled"]
+    assert (
+        "m6_audit_score" in header
+        and "baseline_eq5d_index" in header
+        and "course_sessions_attended" in header
+    )
+    assert "m18_audit_score" not in header  # registry wave
+    assert len(rows) == 1 + len(people)  # the practice enrolment is not exported
+    codes = {pseudonym_for(study.project, e.participant_id) for e in people}
+    assert {row[0] for row in rows[1:]} == codes
+    first = next(row for row in rows[1:] if row[0] == pseudonym_for(study.project, people[0].participant_id))
+    assert first[header.index("m6_audit_score")] == "10"
+
+
+def test_people_without_research_consent_in_force_are_left_out(trial, client_for, staff):
+    withdrawn = trial["people"][1]
+    consent = Consent.objects.get(participant=withdrawn.participant)
+    consent_withdraw(consent=consent, by=staff[Role.STUDY], on=timezone.localdate())
+    rows = _csv(client_for(Role.EVALUATOR).get(_url(trial["study"], kind="wide")))
+    assert len(rows) == 1 + 2
+    assert pseudonym_for(trial["study"].project, withdrawn.participant_id) not in {row[0] for row in rows}
+
+
+def test_an_evaluator_not_named_on_the_study_gets_404_and_study_staff_403(trial, site, client_for):
+    from django.test import Client
+
+    stranger = UserFactory(username="annen", role=Role.EVALUATOR, site=site)
+    client = Client()
+    client.force_login(stranger)
+    assert client.get(_url(trial["study"], kind="long")).status_code == 404
+    assert client_for(Role.STUDY).get(_url(trial["study"], kind="long")).status_code == 403
+    assert ExportLog.objects.count() == 0
+
+
+def test_bad_export_parameters_give_400_and_no_log(trial, client_for):
+    response = client_for(Role.EVALUATOR).get(_url(trial["study"], kind="sideways"))
+    assert response.status_code == 400
+    assert ExportLog.objects.count() == 0
+
+
+def test_the_bundle_carries_the_codebook(trial, client_for):
+    response = client_for(Role.EVALUATOR).get(_url(trial["study"], kind="long", codebook="1"))
+    bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "CODEBOOK.md" in bundle.namelist()
+    assert "Research trial exports" in bundle.read("CODEBOOK.md").decode()
+
+
+def test_a_site_name_that_looks_like_a_formula_is_defused(trial, client_for, site):
+    site.name = "=HYPERLINK(1)"
+    site.save()
+    rows = _csv(client_for(Role.EVALUATOR).get(_url(trial["study"], kind="wide")))
+    assert {row[2] for row in rows[1:]} == {"'=HYPERLINK(1)"}
