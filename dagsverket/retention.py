@@ -84,9 +84,17 @@ def _needed_elsewhere(today: datetime.date) -> Q:
         Exclusion.objects.filter(participant=OuterRef("pk"), ends_on__gte=today, lifted_at__isnull=True)
     )
     from dagsverket.ips.models import CaseloadEntry
+    from dagsverket.research.models import Enrolment, EnrolmentStatus
 
     open_ips = Exists(CaseloadEntry.objects.filter(participant=OuterRef("pk"), ended_on__isnull=True))
-    return Q(open_referral) | Q(valid_consent) | Q(running_exclusion) | Q(open_ips)
+    # A trial follows its people for 18 months whether they come or not: kept until the study's
+    # project period ends.
+    in_study = Exists(
+        Enrolment.objects.filter(
+            participant=OuterRef("pk"), is_live=True, study__project__ends_on__gte=today
+        ).exclude(status=EnrolmentStatus.NOT_ELIGIBLE)
+    )
+    return Q(open_referral) | Q(valid_consent) | Q(running_exclusion) | Q(open_ips) | Q(in_study)
 
 
 def _payroll_keeps(today: datetime.date) -> Q:

@@ -356,3 +356,20 @@ def test_the_job_specialist_log_keeps_an_open_caseload_and_loses_its_free_text_w
     assert contact.notes == "" and contact.employer_name and contact.date
     trail = str(list(CareerProfile.history.values())) + str(list(EmployerContact.history.values()))
     assert "Gunnar" not in trail and "truck" not in trail
+
+
+def test_a_person_in_a_running_trial_is_kept_however_long_since_they_came(people, staff, site):
+    from dagsverket.referral_models import Consent
+    from tests.research.conftest import research_world
+
+    research_world(staff, site, people["old"])  # enrolled and allocated; the study runs ~900 days more
+    # Only the trial holds him: his consents ran out before the day retention runs.
+    Consent.objects.filter(participant=people["old"]).update(
+        given_on=datetime.date(2025, 1, 6), valid_until=datetime.date(2026, 2, 1)
+    )
+
+    output = _run("--today", "2026-03-01")
+
+    assert "participants_kept_open_referral_consent_or_exclusion: 2" in output
+    people["old"].refresh_from_db()
+    assert people["old"].name == "Gunnar Gammel" and people["old"].anonymised_at is None
