@@ -41,7 +41,7 @@ def _figures(dsn: str) -> dict[str, object]:
 
 
 def test_a_dump_restores_with_identical_counts_and_money_totals(
-    on_postgres, migration_data, settings, tmp_path
+    on_postgres, migration_data, settings, tmp_path, capsys
 ):
     if not shutil.which("pg_dump"):
         pytest.skip("pg_dump is not installed")
@@ -59,6 +59,11 @@ def test_a_dump_restores_with_identical_counts_and_money_totals(
         before, after = _figures(_dsn(source)), _figures(_dsn(copy))
         assert before["dagsverket_visit.count"] > 0
         assert after == before
+        rows = sum(value for key, value in after.items() if key.endswith(".count"))
+        tables = sum(1 for key in after if key.endswith(".count"))
+        sums = len(after) - tables
+        with capsys.disabled():  # the figure goes into docs/SECURITY.md
+            print(f"\nbackup: {rows} rows in {tables} tables and {sums} money totals restored identically")
     finally:
         with psycopg.connect(_dsn("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{copy}"')

@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.http import StreamingHttpResponse
 
 from dagsverket.evaluation.models import EvaluationProject, ExportLog
@@ -136,8 +137,15 @@ def test_the_evaluator_start_page_lists_only_their_projects_and_no_names(client_
     page = client_for(Role.EVALUATOR).get("/evaluation/").content.decode()
     assert project.name in page
     assert "Hemmelig prosjekt" not in page
+    # A fake first name that is also a word of the interface ("Per" in "Per person og måned") is
+    # not a leak: only the other names are looked for as words; full names always.
+    interface = (settings.BASE_DIR / "locale" / "nb" / "LC_MESSAGES" / "django.po").read_text(
+        encoding="utf-8"
+    )
     for person in people:
-        assert not appears_as_words(person.name, page) and person.full_name not in page
+        if not appears_as_words(person.name, interface):
+            assert not appears_as_words(person.name, page)
+        assert person.full_name not in page
 
 
 def test_a_manager_registers_a_project(client_for, staff):
