@@ -10,6 +10,7 @@ from .identifiers import (
     validate_national_id,
 )
 from .models import Participant, ReasonCode
+from .services import PARTICIPANT_FIELDS
 
 
 class LoginForm(AuthenticationForm):
@@ -27,25 +28,7 @@ class ParticipantForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "name",
-            "nickname",
-            "full_name",
-            "birth_date",
-            "birth_year",
-            "sex",
-            "phone",
-            "national_id",
-            "bank_account",
-            "address",
-            "emergency_contact",
-            "languages",
-            "skills",
-            "restrictions",
-            "hms_card_number",
-            "hms_card_expires",
-            "driving_licence",
-        ]
+        fields = PARTICIPANT_FIELDS
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "hms_card_expires": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

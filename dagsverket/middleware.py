@@ -36,7 +36,7 @@ class SessionRefreshMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.get("_auth_user_id") and not session.is_empty():
+        if session is not None and session.get("_auth_user_id"):
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it

@@ -54,10 +54,10 @@ def log_access(*, user, participant: Participant | None, what: str, path: str = 
 
 UNDO_MINUTES = 10
 
-PARTICIPANT_FIELDS = [
+PARTICIPANT_FIELDS = [  # in the order the registration form shows them
     "name",
-    "full_name",
     "nickname",
+    "full_name",
     "birth_date",
     "birth_year",
     "sex",
