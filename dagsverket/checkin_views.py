@@ -1,13 +1,17 @@
 """The front desk's tablet screens: today's board, search as you type, check-in, readiness, undo,
 and the shared-tablet lock with a personal PIN.
 
-Every action answers an htmx request with the board partial (and a confirmation line); without
-htmx it redirects back to the board with a message.
+Every action answers an htmx request with the board partial (and a confirmation line), except the
+common one: a new check-in answers with only the new row, appended to the tablet's board, so the tap
+stays quick however full the morning is. Without htmx every action redirects back to the board with a
+message. The board asks every few seconds whether anything happened at the site and is replaced only
+when something did, so a second tablet's arrivals show up without anyone touching the screen.
 """
 
 import uuid
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +27,7 @@ from .access import has_perm, permission_required
 from .forms import PinForm
 from .models import Participant, Readiness, ReasonCode, Visit
 from .selectors import (
+    board_version,
     board_visits,
     participant_is_excluded,
     participant_search,
@@ -59,8 +64,9 @@ def unlocked(view):
     return wrapped
 
 
-def _board_context(request: HttpRequest, **extra) -> dict:
-    today = timezone.localdate()
+def _row_context(request: HttpRequest, visits: list[Visit], **extra) -> dict:
+    """What the rows of the board need: the readiness buttons and the optional checks are the same on
+    every row, so they are rendered once here, not once per person."""
     reasons = readiness_reasons(request.site)
     show_notes = request.site.readiness_notes and has_perm(request.user, "view_health_data")
     extras = ""
@@ -69,20 +75,36 @@ def _board_context(request: HttpRequest, **extra) -> dict:
             "dagsverket/_readiness_extras.html",
             {"checks": request.site.readiness_checks, "notes": show_notes},
         )
+    excluded = any(visit.is_excluded for visit in visits)
     return {
-        "today": today,
-        "visits": board_visits(site=request.site, day=today),
-        # The same on every row: rendered once here, not once per person.
+        "visits": visits,
         "buttons_all": render_to_string("dagsverket/_readiness_buttons.html", {"reasons": reasons}),
         "buttons_excluded": render_to_string(
             "dagsverket/_readiness_buttons.html", {"reasons": reasons, "excluded": True}
-        ),
+        )
+        if excluded
+        else "",
         "readiness_extras": mark_safe(extras),  # noqa: S308 - our own template's output
         "undo_label": _("Undo"),
         "visit_base": reverse("checkin") + "visit/",
-        "nonce": uuid.uuid4().hex,
         **extra,
     }
+
+
+def _board_context(request: HttpRequest, **extra) -> dict:
+    today = timezone.localdate()
+    # The version first: if something happens while the board is read, the next poll shows it.
+    version = board_version(site=request.site)
+    return _row_context(
+        request,
+        board_visits(site=request.site, day=today),
+        today=today,
+        version=version,
+        board_url=reverse("checkin"),
+        poll_seconds=settings.CHECKIN_POLL_SECONDS,
+        nonce=uuid.uuid4().hex,
+        **extra,
+    )
 
 
 def _answer(
@@ -107,7 +129,14 @@ def _get_visit_for_site(request: HttpRequest, pk: int) -> Visit:
 @permission_required("use_checkin")
 @unlocked
 def board(request: HttpRequest) -> HttpResponse:
-    """Today's board for the current site: who has arrived, in arrival order, and the search box."""
+    """Today's board for the current site: who has arrived, in arrival order, and the search box.
+
+    The board's own poll (htmx, with the version it shows) gets "no change" (204) while nothing
+    happened at the site, and the board partial when something did."""
+    if request.htmx and "v" in request.GET:
+        if request.GET["v"] == str(board_version(site=request.site)):
+            return HttpResponse(status=204)
+        return render(request, "dagsverket/_board.html", _board_context(request))
     return render(request, "dagsverket/checkin_board.html", _board_context(request))
 
 
@@ -156,8 +185,9 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         message = _("%(name)s is checked in (%(time)s).") % {"name": name, "time": time}
     else:
         message = _("%(name)s was already checked in at %(time)s.") % {"name": name, "time": time}
-    if request.htmx:
-        # The board already knows who is excluded: no extra query for the warning.
+    if request.htmx and not created:
+        # A repeat: the tablet may not show that visit yet (another tablet made it), so the whole
+        # board, which already knows who is excluded: no extra query for the warning.
         context = _board_context(request, highlight=visit.pk)
         row = next((row for row in context["visits"] if row.pk == visit.pk), None)
         if row is not None and row.excluded_until:
@@ -167,6 +197,17 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
     exclusion = participant_is_excluded(visit.participant, visit.date)
     if exclusion:
         message += " " + _excluded_message(exclusion.ends_on)
+    if request.htmx:
+        # A new arrival is the latest of the day: append its row to the tablet's board and put the
+        # confirmation in the board's message line. Other tablets' arrivals come with the next poll.
+        visit.excluded_until = exclusion.ends_on if exclusion else None
+        visit.is_excluded = exclusion is not None
+        visit.outcome = None  # nobody is drawn or put to work at the moment they arrive
+        context = _row_context(request, [visit], highlight=visit.pk, flash=message, oob=True)
+        response = render(request, "dagsverket/_board_new_row.html", context)
+        response["HX-Retarget"] = "#board-list"
+        response["HX-Reswap"] = "beforeend"
+        return response
     return _answer(request, message, highlight=visit.pk)
 
 

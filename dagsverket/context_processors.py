@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from .access import has_perm
@@ -21,10 +22,17 @@ MENU = [
 
 
 def navigation(request):
+    """The main menu, built only when a template shows it: the small partials that answer the
+    tablet's taps (search results, a new row) never do, and skip the work."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    menu = [
-        {"url": reverse(url_name), "label": label} for perm, url_name, label in MENU if has_perm(user, perm)
-    ]
-    return {"main_menu": menu}
+    return {
+        "main_menu": SimpleLazyObject(
+            lambda: [
+                {"url": reverse(url_name), "label": label}
+                for perm, url_name, label in MENU
+                if has_perm(user, perm)
+            ]
+        )
+    }

@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Case, F, Q, Value, When
 
-from .models import Exclusion, Participant, ReasonCode, Visit, normalise_name
+from .models import ActivityLog, Exclusion, Participant, ReasonCode, Visit, normalise_name
 
 
 def excluded_participant_ids(participant_ids, day: datetime.date) -> set[int]:
@@ -110,6 +110,13 @@ def board_visits(*, site, day: datetime.date) -> list[Visit]:
         visit.is_excluded = visit.excluded_until is not None
         visit.outcome = outcomes.get(visit.pk)
     return visits
+
+
+def board_version(*, site) -> int:
+    """A number that changes whenever something happens at the site (check-in, readiness, undo,
+    lottery, task): the newest activity-log entry. One query on the log's primary key."""
+    latest = ActivityLog.objects.filter(site=site).order_by("-pk").values_list("pk", flat=True).first()
+    return latest or 0
 
 
 def readiness_reasons(site) -> list[ReasonCode]:

@@ -202,8 +202,8 @@ def participant_check_in(
         raise DagsverketError(_("This person is registered at another site."), code="other_site")
     nonce = (nonce or "")[:64] or None
     today = timezone.localdate()
-    if nonce and (existing := Visit.objects.filter(nonce=nonce).first()):
-        return existing, False
+    # No look before the insert: the unique constraints (one visit per person, site and day; one per
+    # nonce) decide, and a repeat is read only when it happens.
     try:
         with transaction.atomic():
             visit = Visit.objects.create(

@@ -189,6 +189,9 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 # Sliding expiry without a database write on every request: SessionRefreshMiddleware saves the
 # session (and so moves its expiry) at most once per SESSION_REFRESH_SECONDS.
 SESSION_REFRESH_SECONDS = 5 * 60
+# How often an open check-in board asks whether anything happened at its site (one query; the
+# board is sent again only when something did).
+CHECKIN_POLL_SECONDS = int(os.environ.get("CHECKIN_POLL_SECONDS", "15"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.

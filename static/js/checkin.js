@@ -21,12 +21,25 @@
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var source = event.detail.elt;
     var retargeted = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Retarget");
-    if (event.detail.successful && !retargeted && source && source.closest && source.closest("[data-clear-search]")) {
+    // A question about similar people is put where the results are: keep the search then.
+    if (event.detail.successful && retargeted !== "#search-results" && source && source.closest && source.closest("[data-clear-search]")) {
       var box = document.getElementById("q");
       var results = document.getElementById("search-results");
       if (box) { box.value = ""; box.focus(); }
       if (results) { results.innerHTML = ""; }
     }
+  });
+  // A new arrival's row was appended to the board: the count follows, the old highlight goes, and
+  // the "nobody has arrived yet" line is gone.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.detail.target;
+    if (!list || list.id !== "board-list") { return; }
+    var rows = list.querySelectorAll(".board-row");
+    var empty = list.querySelector(".empty");
+    if (empty) { empty.remove(); }
+    for (var i = 0; i < rows.length - 1; i += 1) { rows[i].classList.remove("highlight"); }
+    var count = document.getElementById("board-count");
+    if (count) { count.textContent = String(rows.length); }
   });
   // A 400 answer still carries the board with its error line: show it.
   document.body.addEventListener("htmx:beforeSwap", function (event) {

@@ -48,11 +48,16 @@ def test_a_whole_morning_at_the_front_desk(tablet, morning):
     page.click(".result-button:has-text('Åse')")
     page.wait_for_selector(".flash:has-text('Åse')")
     assert page.input_value("#q") == ""
+    # Only the new row came back: the count follows and "nobody has arrived yet" is gone.
+    assert page.inner_text("#board-count") == "1"
+    assert page.locator("#board-list .empty").count() == 0
     screenshot(page, "checkin-03-checked-in")
 
     page.fill("#q", "oy")
     page.click(".result-button:has-text('Øyvind')")
     page.wait_for_selector("#board .board-name:has-text('Øyvind')")
+    assert page.inner_text("#board-count") == "2"
+    assert page.locator("#board-list .highlight .board-name").all_inner_texts() == ["Øyvind"]
 
     # a newcomer, registered and checked in from the same box
     page.fill("#q", "Nils Nykommer")
@@ -106,6 +111,28 @@ def test_a_whole_morning_at_the_front_desk(tablet, morning):
     page.wait_for_selector("h1:has-text('Øyvind')")
     assert "Uvel eller syk" in page.content()
     screenshot(page, "checkin-10-participant")
+
+
+def test_a_second_tablets_arrivals_show_up_without_a_tap(chromium_browser, live_server, morning, settings):
+    settings.CHECKIN_POLL_SECONDS = 1
+    UserFactory(username="second", role=Role.FRONT_DESK, site=morning)
+    tablets = []
+    for username in ("frontdesk", "second"):
+        context = chromium_browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+        page = context.new_page()
+        page.base_url = live_server.url
+        login(page, username)
+        page.goto(page.base_url + "/checkin/")
+        tablets.append(page)
+    first, second = tablets
+    second.fill("#q", "ola")
+    second.click(".result-button:has-text('Ola')")
+    second.wait_for_selector("#board .board-name:has-text('Ola')")
+    # The first tablet was not touched: its board asks, sees that something happened, and shows Ola.
+    first.wait_for_selector("#board .board-name:has-text('Ola')", timeout=5000)
+    assert first.inner_text("#board-count") == "1"
+    for page in tablets:
+        page.context.close()
 
 
 def test_the_board_works_in_landscape_too(chromium_browser, live_server, morning):

@@ -264,17 +264,60 @@ def test_the_board_lists_todays_arrivals_in_order_in_a_fixed_number_of_queries(
         )
     VisitFactory(participant=ParticipantFactory(site=site, name="Yesterday"), date=datetime.date(2026, 3, 1))
     desk.get("/checkin/")  # warm the session
-    # session, user, sites, 2 permissions, visits, exclusions, lottery entries, tasks, reasons,
-    # session save (3)
-    with django_assert_num_queries(9):
+    # session, user, sites, permissions, board version, visits, exclusions, lottery entries, tasks,
+    # reasons
+    with django_assert_num_queries(10):
         response = desk.get("/checkin/")
     body = response.content.decode()
     assert body.index("P10") < body.index("P20") < body.index("P30")
     assert "Yesterday" not in body
     ParticipantFactory(site=site)
     VisitFactory(participant=ParticipantFactory(site=site), arrived_at=MORNING.replace(minute=40))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         desk.get("/checkin/")
+
+
+def test_a_new_check_in_answers_with_only_its_row_in_a_fixed_number_of_queries(
+    desk, site, django_assert_num_queries
+):
+    early = ParticipantFactory(site=site, name="Early")
+    desk.post("/checkin/in/", {"participant": early.pk, "nonce": "early"}, **HTMX)
+    # session, user, sites, permissions, participant, BEGIN, visit, its history, last seen, activity
+    # log, COMMIT, exclusion, reasons: however many have arrived before
+    for number in range(2):
+        person = ParticipantFactory(site=site, name=f"Late{number}")
+        with django_assert_num_queries(13):
+            response = desk.post("/checkin/in/", {"participant": person.pk, "nonce": f"late{number}"}, **HTMX)
+        VisitFactory.create_batch(5, site=site)
+    body = response.content.decode()
+    assert response["HX-Retarget"] == "#board-list" and response["HX-Reswap"] == "beforeend"
+    assert body.count('class="board-row') == 1 and "Late1" in body and "Early" not in body
+    # The confirmation replaces the board's message line, out of band.
+    assert 'id="board-flash"' in body and 'hx-swap-oob="true"' in body and "Late1 er sjekket inn" in body
+    assert f"/checkin/visit/{Visit.objects.get(participant__name='Late1').pk}/readiness/" in body
+
+
+def test_an_open_board_is_replaced_only_when_something_happened_at_the_site(
+    desk, client_for, site, other_site
+):
+    person = ParticipantFactory(site=site, name="Kari")
+    board = desk.get("/checkin/").content.decode()
+    version = board.split("?v=", 1)[1].split('"', 1)[0]
+    poll = {"v": version}
+    assert desk.get("/checkin/", poll, **HTMX).status_code == 204
+    # Something at another site changes nothing here.
+    participant_check_in(participant=ParticipantFactory(site=other_site), site=other_site, by=None)
+    assert desk.get("/checkin/", poll, **HTMX).status_code == 204
+    # A second tablet checks Kari in: the next poll brings the board with her on it and a new version.
+    client_for(Role.MANAGER).post("/checkin/in/", {"participant": person.pk, "nonce": "k"}, **HTMX)
+    response = desk.get("/checkin/", poll, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="board"' in body and "Kari" in body and f"?v={version}" not in body
+    new_version = body.split("?v=", 1)[1].split('"', 1)[0]
+    assert desk.get("/checkin/", {"v": new_version}, **HTMX).status_code == 204
+    # Nonsense versions get the board, never an error.
+    assert desk.get("/checkin/", {"v": "x"}, **HTMX).status_code == 200
 
 
 # --- PIN switch and idle lock ---
