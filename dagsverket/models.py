@@ -257,6 +257,13 @@ class ReasonCode(LocalisedLabelMixin):
         verbose_name_plural = _("reason codes")
         constraints = [
             models.UniqueConstraint(fields=["kind", "code", "site"], name="reason_code_unique_per_site"),
+            # NULL sites are never equal to each other, so the constraint above does not cover the
+            # codes shared by all sites: this one does.
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                condition=models.Q(site__isnull=True),
+                name="reason_code_unique_everywhere",
+            ),
         ]
 
 

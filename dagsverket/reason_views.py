@@ -8,6 +8,7 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -104,8 +105,14 @@ def reason_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     code = get_object_or_404(_codes_for(request.site), pk=pk) if pk else None
     form = ReasonCodeForm(request.POST or None, instance=code, site=request.site)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()  # the history row names the manager (HistoryRequestMiddleware)
-        messages.success(request, _("“%(label)s” is saved.") % {"label": saved.label})
-        return redirect("reason_list")
+        try:
+            with transaction.atomic():
+                saved = form.save()  # the history row names the manager (HistoryRequestMiddleware)
+        except IntegrityError:
+            # Another manager saved the same code a moment ago: the form's check passed for both.
+            form.add_error("code", _("This code is already in the list."))
+        else:
+            messages.success(request, _("“%(label)s” is saved.") % {"label": saved.label})
+            return redirect("reason_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "dagsverket/reason_form.html", {"form": form, "code": code}, status=status)

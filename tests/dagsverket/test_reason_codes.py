@@ -89,3 +89,43 @@ def test_another_sites_code_cannot_be_opened(manager):
     other = ReasonCode.objects.create(kind="readiness", code="far", label_nb="Langt unna", site=SiteFactory())
     assert manager.get(reverse("reason_edit", args=[other.pk])).status_code == 404
     assert manager.post(reverse("reason_edit", args=[other.pk]), {"label_nb": "x"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("every_site", [False, True], ids=["this site", "every site"])
+def test_managers_saving_the_same_new_code_at_once_get_one_code_and_messages(
+    on_postgres, site, staff, every_site
+):
+    """The form's duplicate check passes for all of them at once; the database lets one through and
+    the others get the message next to the field, never a server error."""
+    from django.test import Client
+
+    from tests.concurrency import run_at_once
+
+    statuses, bodies = [], []
+
+    def save():
+        client = Client()
+        client.force_login(staff[Role.MANAGER])
+        data = {"kind": "readiness", "code": "hail", "label_nb": "Hagl", "sort_order": "0", "active": "on"}
+        if every_site:
+            data["every_site"] = "on"
+        response = client.post(reverse("reason_new"), data)
+        statuses.append(response.status_code)
+        bodies.append(response.content.decode())
+
+    run_at_once([save] * 6)
+    assert sorted(statuses) == [302] + [400] * 5
+    refused = [body for body, status in zip(bodies, statuses, strict=True) if status == 400]
+    assert all("Denne koden står allerede i listen." in body for body in refused)
+    assert ReasonCode.objects.filter(code="hail").count() == 1
+    assert ReasonCode.objects.get(code="hail").site_id == (None if every_site else site.pk)
+
+
+def test_a_code_shared_by_every_site_is_unique_in_the_database_too(db):
+    from django.db import IntegrityError, transaction
+
+    ReasonCode.objects.create(kind="readiness", code="storm", label_nb="Storm")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReasonCode.objects.create(kind="readiness", code="storm", label_nb="Storm igjen")
+    ReasonCode.objects.create(kind="exclusion", code="storm", label_nb="Storm")  # another kind is fine
