@@ -1,7 +1,11 @@
+import functools
+
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 
 class ThrottledLoginBackend(AxesStandaloneBackend):
@@ -21,19 +25,41 @@ class OneQueryPermissionBackend(ModelBackend):
     """Django's model backend, with a user's permissions read in one query instead of two.
 
     Django reads the user's own permissions and those of their groups separately; every staff page
-    checks permissions, so the second round trip to the database is paid on every request.
+    checks permissions, so the second round trip to the database is paid on every request. The one
+    query is written out: the ORM took three times as long to build it as the database took to
+    answer it (0.6 against 1.9 ms on PostgreSQL, docs/PERFORMANCE.md).
     """
+
+    @staticmethod
+    @functools.cache
+    def _permissions_sql() -> str:
+        user_model = get_user_model()
+        names = {
+            "permission": Permission._meta.db_table,
+            "content_type": ContentType._meta.db_table,
+            "user_permissions": user_model.user_permissions.through._meta.db_table,
+            "group_permissions": Group.permissions.through._meta.db_table,
+            "user_groups": user_model.groups.through._meta.db_table,
+        }
+        quoted = {key: connection.ops.quote_name(name) for key, name in names.items()}
+        # Table names from the models' own metadata; the user's id is the only parameter.
+        return (  # noqa: S608
+            "SELECT ct.app_label, p.codename FROM {permission} p "
+            "JOIN {content_type} ct ON ct.id = p.content_type_id "
+            "WHERE p.id IN (SELECT permission_id FROM {user_permissions} WHERE user_id = %s) "
+            "OR p.id IN (SELECT gp.permission_id FROM {group_permissions} gp "
+            "JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s)"
+        ).format(**quoted)
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
-                perms = Permission.objects.all()
+                rows = Permission.objects.values_list("content_type__app_label", "codename")
             else:
-                perms = Permission.objects.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            user_obj._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in perms.values_list("content_type__app_label", "codename")
-            }
+                with connection.cursor() as cursor:
+                    cursor.execute(self._permissions_sql(), [user_obj.pk, user_obj.pk])
+                    rows = cursor.fetchall()
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache

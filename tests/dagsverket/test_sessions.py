@@ -64,3 +64,26 @@ def test_an_anonymous_visit_creates_no_session(client, db):
     before = Session.objects.count()
     client.get("/login/")
     assert Session.objects.count() == before
+
+
+def test_the_one_query_permission_backend_agrees_with_djangos_in_one_query(
+    db, staff, django_assert_num_queries
+):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission, User
+
+    from dagsverket.auth import OneQueryPermissionBackend
+
+    ours, django = OneQueryPermissionBackend(), ModelBackend()
+    desk = staff[Role.FRONT_DESK]
+    desk.user_permissions.add(Permission.objects.get(codename="manage_payroll"))
+    superuser = User.objects.create(username="root", is_superuser=True)
+    inactive = User.objects.create(username="gone", is_active=False)
+    inactive.groups.add(*desk.groups.all())
+    for user in [*staff.values(), desk, superuser, inactive]:
+        user = User.objects.get(pk=user.pk)  # no cached permissions
+        expected = django.get_all_permissions(User.objects.get(pk=user.pk))
+        with django_assert_num_queries(0 if not user.is_active else 1):
+            assert ours.get_all_permissions(user) == expected
+    assert "dagsverket.manage_payroll" in ours.get_all_permissions(User.objects.get(pk=desk.pk))
+    assert "dagsverket.use_checkin" in ours.get_all_permissions(User.objects.get(pk=desk.pk))
