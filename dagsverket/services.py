@@ -229,6 +229,14 @@ def participant_check_in(
     return visit, True
 
 
+def _lottery_pool_changed(*, site: Site, day: datetime.date) -> None:
+    """Who may be drawn that day changed (readiness, an undone check-in, an exclusion): once this
+    transaction is committed, the day's waiting list follows (the jobs app keeps it)."""
+    from jobs.services import waiting_list_update
+
+    transaction.on_commit(lambda: waiting_list_update(site=site, day=day))
+
+
 def visit_undo(*, visit: Visit, by, reason: str = "") -> Visit:
     """Take back a check-in: within 10 minutes freely, later only as a correction with a reason.
     The visit is kept (marked undone), never deleted."""
@@ -256,6 +264,7 @@ def visit_undo(*, visit: Visit, by, reason: str = "") -> Visit:
             site=visit.site,
             reason=reason,
         )
+        _lottery_pool_changed(site=visit.site, day=visit.date)
     return visit
 
 
@@ -311,6 +320,7 @@ def visit_set_readiness(
         locked.readiness, locked.readiness_reason = status, reason
         locked.save(update_fields=["readiness", "readiness_reason"])
         log_action(actor=by, action="readiness", obj=locked, site=locked.site, status=status)
+        _lottery_pool_changed(site=locked.site, day=locked.date)
     visit.readiness, visit.readiness_reason = status, reason
     return entry
 
@@ -334,6 +344,8 @@ def exclusion_create(
             participant=participant, starts_on=starts_on, ends_on=ends_on, reason=reason, created_by=by
         )
         log_action(actor=by, action="exclusion_create", obj=exclusion, site=participant.site, until=ends_on)
+        if starts_on <= timezone.localdate() <= ends_on:
+            _lottery_pool_changed(site=participant.site, day=timezone.localdate())
     return exclusion
 
 
@@ -342,6 +354,7 @@ def exclusion_lift(*, exclusion: Exclusion, by) -> Exclusion:
         exclusion.lifted_at, exclusion.lifted_by = timezone.now(), by
         exclusion.save(update_fields=["lifted_at", "lifted_by"])
         log_action(actor=by, action="exclusion_lift", obj=exclusion, site=exclusion.participant.site)
+        _lottery_pool_changed(site=exclusion.participant.site, day=timezone.localdate())
     return exclusion
 
 

@@ -474,7 +474,12 @@ def lottery_draw(
 
 def waiting_list_update(*, site: Site, day: datetime.date) -> int:
     """Put ready arrivals after the draw on the waiting list (arrival order), then give free places
-    to the first on the list. Returns how many got a place."""
+    to the first on the list. Returns how many got a place.
+
+    Runs whenever the day's pool changes (readiness, an undone check-in, an exclusion), not when a
+    page is read."""
+    if not LotteryDraw.objects.filter(site=site, date=day, current=True).exists():
+        return 0  # before the draw there is no list to keep; no lock taken
     with transaction.atomic():
         draw = LotteryDraw.objects.select_for_update().filter(site=site, date=day, current=True).first()
         if draw is None:

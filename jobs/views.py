@@ -302,7 +302,6 @@ def task_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guarantee_form=None, status=200):
     day = timezone.localdate()
     site = request.site
-    services.waiting_list_update(site=site, day=day)
     draw = current_draw(site=site, day=day)
     places, light_places, manual = day_places(site=site, day=day)
     pool, _out = services.lottery_pool(site=site, day=day)

@@ -264,6 +264,38 @@ def test_late_arrivals_wait_in_arrival_order_and_fill_freed_places(site):
     assert draw.entries.get(visit=late1).outcome == Outcome.FROM_WAITING
 
 
+def test_the_waiting_list_follows_readiness_undo_and_exclusions_as_they_happen(
+    site, django_capture_on_commit_callbacks
+):
+    """No page has to be opened: each change of who may be drawn keeps the list in step."""
+    from dagsverket.services import exclusion_create, participant_check_in, visit_set_readiness, visit_undo
+    from tests.factories import reason
+
+    task(site, workers_max=1)
+    ready_visit(site)
+    draw = lottery_draw(site=site, day=DAY, by=None)
+    winner = draw.entries.get(outcome=Outcome.DRAWN).visit
+    late, later = ParticipantFactory(site=site), ParticipantFactory(site=site)
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (late, later):
+            visit, _created = participant_check_in(participant=person, site=site, by=None)
+            assert not draw.entries.filter(visit=visit).exists()  # not assessed yet: not in the pool
+            visit_set_readiness(visit=visit, status="ready", by=None)
+    waiting = draw.entries.filter(outcome=Outcome.WAITING).order_by("waiting_position")
+    assert [entry.participant_id for entry in waiting] == [late.pk, later.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_set_readiness(visit=winner, status="not_today", reason=reason(), by=None)
+    assert draw.entries.get(participant=late).outcome == Outcome.FROM_WAITING
+    # The one who got the place is excluded: the place goes on to the next in line.
+    with django_capture_on_commit_callbacks(execute=True):
+        exclusion_create(participant=late, ends_on=DAY, reason=reason("exclusion"), by=None)
+    assert draw.entries.get(participant=later).outcome == Outcome.FROM_WAITING
+    # An undone check-in frees a place too; nobody is left waiting, so nothing else changes.
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_undo(visit=draw.entries.get(participant=later).visit, by=None)
+    assert draw.entries.filter(outcome=Outcome.WAITING).count() == 0
+
+
 def test_an_invoiced_task_changes_only_with_a_reason(site):
     t = task(site, status=TaskStatus.INVOICED)
     assert error_code(task_update, task=t, by=None, description="Ny") == "reason_required"

@@ -4,10 +4,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dagsverket.roles import Role
-from jobs.models import Assignment, DayPlan, HoursCorrection, LotteryDraw, Task
+from jobs.models import Assignment, DayPlan, HoursCorrection, LotteryDraw, LotteryEntry, Task
+from jobs.services import lottery_draw
 from tests.factories import CustomerFactory, ParticipantFactory, TaskFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +270,19 @@ def test_anyone_on_staff_can_list_the_draws(client_for, site, django_assert_max_
     assert response.content.decode().count("/jobs/lottery/") >= 3
     assert client_for(None).get(reverse("jobs:draw_list")).status_code == 302
     assert client.post(reverse("jobs:draw_list")).status_code == 405
+
+
+def test_reading_the_lottery_page_writes_nothing(client_for, site):
+    TaskFactory(customer=CustomerFactory(site=site), workers_max=1)
+    for _ in range(3):
+        VisitFactory(participant=ParticipantFactory(site=site), readiness="ready")
+    lottery_draw(site=site, day=timezone.localdate(), by=None)
+    # A ready arrival that no service has told the list about (as if written by hand).
+    VisitFactory(participant=ParticipantFactory(site=site), readiness="ready")
+    desk = client_for(Role.FRONT_DESK)
+    entries = list(LotteryEntry.objects.values_list("pk", "outcome", "waiting_position"))
+    with CaptureQueriesContext(connection) as queries:
+        assert desk.get("/jobs/lottery/").status_code == 200
+    assert list(LotteryEntry.objects.values_list("pk", "outcome", "waiting_position")) == entries
+    writes = [query["sql"] for query in queries.captured_queries if query["sql"][:6] in ("INSERT", "UPDATE")]
+    assert [sql for sql in writes if "django_session" not in sql] == []
