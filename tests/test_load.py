@@ -13,6 +13,7 @@ from django.conf import settings
 
 ACTIONS = [
     "assign",
+    "board_poll",
     "checkin_post",
     "checkin_search",
     "export_csv",

@@ -355,6 +355,7 @@ class Command(BaseCommand):
     def _tablet(self, browser: Browser, plan, stop, rng, think):
         from dagsverket.models import Visit
 
+        version = "0"
         try:
             while not stop.is_set():
                 pk, name = rng.choice(plan["people"])
@@ -396,6 +397,13 @@ class Command(BaseCommand):
                         refused=(400,),
                     )
                 self._pause(rng, think)
+                # The open board asks whether anything happened at the site (the other tablets
+                # always have done something in a rush, so this is mostly the full board).
+                _status, content = browser.request(
+                    "board_poll", "GET", f"/checkin/?v={version}", htmx=True, ok=(200, 204)
+                )
+                if found := re.search(rb"\?v=(\d+)", content):
+                    version = found.group(1).decode()
         finally:
             connections.close_all()
 
