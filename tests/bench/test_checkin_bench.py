@@ -46,6 +46,7 @@ def test_the_checkin_bench_builds_its_history_and_measures_every_figure(context,
         "empty_view_ms",
         "login_page_ratio",
         "checkin_build_s",
+        "checkin_empty_view_ms",
         "checkin_search_ms",
         "checkin_search_ratio",
         "checkin_post_ms",
@@ -58,7 +59,8 @@ def test_the_checkin_bench_builds_its_history_and_measures_every_figure(context,
     assert set(figures) == expected
     assert all(value > 0 for value in figures.values())
     # The staff baseline does more than the anonymous one (session, user, sites, permissions).
-    assert figures["empty_staff_view_ms"] > figures["empty_view_ms"]
-    assert figures["checkin_search_ms"] / figures["empty_view_ms"] == pytest.approx(
+    assert figures["empty_staff_view_ms"] > figures["checkin_empty_view_ms"]
+    # The ratios are taken against the empty view measured in turns with the search.
+    assert figures["checkin_search_ms"] / figures["checkin_empty_view_ms"] == pytest.approx(
         figures["checkin_search_ratio"], rel=0.01
     )
