@@ -5,11 +5,13 @@
   if (!root) { return; }
   var minutes = parseFloat(root.getAttribute("data-idle-lock-minutes")) || 5;
   var timer = null;
+  var lastTouch = 0;
   function lock() {
     var form = document.getElementById("lock-form");
     if (form) { form.submit(); }
   }
   function reset() {
+    lastTouch = Date.now();
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(lock, minutes * 60 * 1000);
   }
@@ -28,6 +30,16 @@
       if (box) { box.value = ""; box.focus(); }
       if (results) { results.innerHTML = ""; }
     }
+  });
+  // The board's poll waits while someone is using it: a reason list open, a box ticked or a note
+  // being typed, or a touch in the last few seconds. Replacing the board then would undo their work;
+  // the next poll comes soon enough.
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var board = event.detail.elt;
+    if (!board || board.id !== "board") { return; }
+    var typing = board.contains(document.activeElement) && document.activeElement.matches("input, textarea");
+    var busy = board.querySelector("details[open], input[type=checkbox]:checked") || typing;
+    if (busy || Date.now() - lastTouch < 4000) { event.preventDefault(); }
   });
   // A new arrival's row was appended to the board: the count follows, the old highlight goes, and
   // the "nobody has arrived yet" line is gone.

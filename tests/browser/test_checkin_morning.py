@@ -113,9 +113,8 @@ def test_a_whole_morning_at_the_front_desk(tablet, morning):
     screenshot(page, "checkin-10-participant")
 
 
-def test_a_second_tablets_arrivals_show_up_without_a_tap(chromium_browser, live_server, morning, settings):
-    settings.CHECKIN_POLL_SECONDS = 1
-    UserFactory(username="second", role=Role.FRONT_DESK, site=morning)
+def _two_tablets(chromium_browser, live_server, site):
+    UserFactory(username="second", role=Role.FRONT_DESK, site=site)
     tablets = []
     for username in ("frontdesk", "second"):
         context = chromium_browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
@@ -124,14 +123,40 @@ def test_a_second_tablets_arrivals_show_up_without_a_tap(chromium_browser, live_
         login(page, username)
         page.goto(page.base_url + "/checkin/")
         tablets.append(page)
-    first, second = tablets
-    second.fill("#q", "ola")
-    second.click(".result-button:has-text('Ola')")
-    second.wait_for_selector("#board .board-name:has-text('Ola')")
+    return tablets
+
+
+def _check_in(page, name):
+    page.fill("#q", name.lower()[:3])
+    page.click(f".result-button:has-text('{name}')")
+    page.wait_for_selector(f"#board .board-name:has-text('{name}')")
+
+
+def test_a_second_tablets_arrivals_show_up_without_a_tap(chromium_browser, live_server, morning, settings):
+    settings.CHECKIN_POLL_SECONDS = 1
+    first, second = _two_tablets(chromium_browser, live_server, morning)
+    _check_in(second, "Ola")
     # The first tablet was not touched: its board asks, sees that something happened, and shows Ola.
-    first.wait_for_selector("#board .board-name:has-text('Ola')", timeout=5000)
+    first.wait_for_selector("#board .board-name:has-text('Ola')", timeout=10_000)
     assert first.inner_text("#board-count") == "1"
-    for page in tablets:
+    for page in (first, second):
+        page.context.close()
+
+
+def test_the_board_is_not_replaced_while_someone_is_choosing_a_reason(
+    chromium_browser, live_server, morning, settings
+):
+    settings.CHECKIN_POLL_SECONDS = 1
+    first, second = _two_tablets(chromium_browser, live_server, morning)
+    _check_in(first, "Kari")
+    first.click("#board li:has-text('Kari') summary")  # the reasons for "not today" open
+    _check_in(second, "Ola")
+    first.wait_for_timeout(6_000)  # several polls, well past the few seconds after a touch
+    assert first.locator("#board li:has-text('Kari') details[open]").count() == 1
+    assert first.locator("#board .board-name:has-text('Ola')").count() == 0
+    first.click("#board li:has-text('Kari') summary")  # closed again without choosing
+    first.wait_for_selector("#board .board-name:has-text('Ola')", timeout=10_000)
+    for page in (first, second):
         page.context.close()
 
 
