@@ -1,6 +1,6 @@
 """Payslips from work lines, paying once, reversals and corrections, frozen paid rows."""
 
-import threading
+import functools
 import uuid
 from decimal import Decimal as D
 
@@ -11,6 +11,7 @@ from dagsverket.models import ActivityLog
 from payroll.engine import hourly_line
 from payroll.models import PaidRowError, Payout, Payslip, PayslipLine
 from payroll.services import PayrollError, payout_confirm, payslip_correct, payslip_prepare, payslip_reverse
+from tests.concurrency import run_at_once
 from tests.factories import TaxCardFactory
 
 from .conftest import DAY
@@ -187,25 +188,17 @@ def test_twenty_simultaneous_confirmations_give_one_payout(on_postgres, site, pe
         site=site, participant=person, day=DAY, lines=[hourly_line("Snow", D("6"), D("150"))]
     )
     user = staff[Role.PAYROLL]
-    barrier = threading.Barrier(20)
     results, errors = [], []
 
     def confirm(i):
+        # half the taps repeat the same nonce (a double tap), half come from other tablets
+        nonce = "tablet-a" if i % 2 else f"tablet-{i}"
         try:
-            barrier.wait()
-            # half the taps repeat the same nonce (a double tap), half come from other tablets
-            nonce = "tablet-a" if i % 2 else f"tablet-{i}"
             results.append(payout_confirm(payslip=slip, method="cash", nonce=nonce, by=user).pk)
         except PayrollError as error:
             errors.append(error.code)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=confirm, args=(i,)) for i in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once([functools.partial(confirm, i) for i in range(20)])
     assert Payout.objects.count() == 1
     assert len(set(results)) == 1
     assert len(results) + len(errors) == 20

@@ -1,16 +1,17 @@
 """Enrolment, lock and reveal: concealment, reproducibility, immutability and the two lists."""
 
-import threading
+import functools
 
 import pytest
 from django.contrib import admin
-from django.db import IntegrityError, InternalError, connection, transaction
+from django.db import IntegrityError, InternalError, transaction
 
 from dagsverket.models import ActivityLog
 from dagsverket.research.models import AllocationList, AllocationSlot, EnrolmentStatus, ResearchError
 from dagsverket.research.randomisation import allocation_list
 from dagsverket.research.services import allocation_reveal, enrolment_lock, study_start
 from dagsverket.roles import Role
+from tests.concurrency import run_at_once
 
 
 def _start(study, staff):
@@ -235,19 +236,10 @@ def test_simultaneous_reveals_in_one_stratum_take_different_positions(on_postgre
             by=by,
         )
         enrolments.append(enrolment_lock(enrolment=enrolment, by=by))
-    barrier = threading.Barrier(len(enrolments))
     results = []
 
     def reveal(enrolment):
-        try:
-            barrier.wait()
-            results.append(allocation_reveal(enrolment=enrolment, by=by).sequence)
-        finally:
-            connection.close()
+        results.append(allocation_reveal(enrolment=enrolment, by=by).sequence)
 
-    threads = [threading.Thread(target=reveal, args=(e,)) for e in enrolments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once([functools.partial(reveal, enrolment) for enrolment in enrolments])
     assert sorted(results) == [1, 2, 3, 4, 5, 6]
