@@ -26,7 +26,10 @@ def _codes_for(site):
 
 class ReasonCodeFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReasonCode.Kind.choices, empty_label=_("All"))
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.BooleanFilter(
+        label=_("Active"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = ReasonCode
@@ -34,13 +37,13 @@ class ReasonCodeFilter(django_filters.FilterSet):
 
 
 class ReasonCodeTable(tables.Table):
-    label_nb = tables.LinkColumn("reason_edit", args=[tables.A("pk")], verbose_name=_("label (Norwegian)"))
-    label_en = tables.Column(verbose_name=_("label (English)"))
+    label_nb = tables.LinkColumn("reason_edit", args=[tables.A("pk")], verbose_name=_("Label (Norwegian)"))
+    label_en = tables.Column(verbose_name=_("Label (English)"))
     kind = tables.Column(verbose_name=_("Kind"))
-    code = tables.Column(verbose_name=_("code"))
+    code = tables.Column(verbose_name=_("Code"))
     site = tables.Column(verbose_name=_("Site"), default=_("All sites"))
     active = tables.BooleanColumn(verbose_name=_("Active"))
-    sort_order = tables.Column(verbose_name=_("order"), attrs={"td": {"class": "num"}})
+    sort_order = tables.Column(verbose_name=_("Order"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
 
     class Meta:
         model = ReasonCode
@@ -61,6 +64,9 @@ class ReasonCodeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.site = site
         self.fields["code"].help_text = _("Short and stable, for exports: letters, digits and hyphens.")
+        self.fields["code"].error_messages["invalid"] = _(
+            "Use only letters, digits and hyphens, for example no-boots."
+        )
         if self.instance.pk:
             self.fields["every_site"].initial = self.instance.site_id is None
             # A code's meaning is fixed once visits point at it: the kind and code stay.
