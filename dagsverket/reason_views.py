@@ -43,7 +43,9 @@ class ReasonCodeTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"))
     site = tables.Column(verbose_name=_("Site"), default=_("All sites"))
     active = tables.BooleanColumn(verbose_name=_("Active"))
-    sort_order = tables.Column(verbose_name=_("Order"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    sort_order = tables.Column(
+        verbose_name=_("Order"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
 
     class Meta:
         model = ReasonCode
