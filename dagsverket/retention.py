@@ -7,6 +7,8 @@
   keyed on the record's number, stay the same).
 - Not while an open referral (draft, sent, accepted), a consent still valid today or an exclusion
   still running needs the person: they are kept as they are and counted.
+- Anonymised people's time sheets keep their hours and dates but not the words written about them
+  (reasons on hours corrections and earned guarantees).
 - Not while payroll records that must be kept still name them (payslips and tax cards of the last
   PAYROLL_RETENTION_YEARS full years plus this year): those people are *minimised* instead (contact
   details, skills, restrictions and free-text notes cleared; name, birth date, national ID and bank
@@ -164,12 +166,27 @@ def _clear_related(ids: list[int], *, referrals: bool) -> None:
     _clear_ips(ids)
     if not referrals:
         return
+    _clear_time_sheets(ids)
     for manager in (Referral.objects, Referral.history):
         rows = manager.filter(participant_id__in=ids)
         rows.update(**dict.fromkeys(REFERRAL_CLEARED, ""))
         for name in REFERRAL_REPLACED:
             rows.exclude(**{name: ""}).update(**{name: PLACEHOLDER})
     ReferralEvent.objects.filter(referral__participant_id__in=ids).exclude(note="").update(note="")
+
+
+def _clear_time_sheets(ids: list[int]) -> None:
+    """The reasons written on hours corrections and earned guarantees, for people anonymised. Their
+    payroll records (5 years) are gone by then, and with them the time sheets' 3.5 years; the hours
+    and dates stay for the statistics and the invoice history, the words about the person go."""
+    from jobs.models import EarnedGuarantee, HoursCorrection
+
+    # Corrections keep no history of their own: each is already an append-only record.
+    HoursCorrection.objects.filter(assignment__participant_id__in=ids).exclude(reason=PLACEHOLDER).update(
+        reason=PLACEHOLDER
+    )
+    for manager in (EarnedGuarantee.objects, EarnedGuarantee.history):
+        manager.filter(participant_id__in=ids).exclude(reason=PLACEHOLDER).update(reason=PLACEHOLDER)
 
 
 def _clear_ips(ids: list[int]) -> None:

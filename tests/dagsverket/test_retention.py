@@ -373,3 +373,44 @@ def test_a_person_in_a_running_trial_is_kept_however_long_since_they_came(people
     assert "participants_kept_open_referral_consent_or_exclusion: 2" in output
     people["old"].refresh_from_db()
     assert people["old"].name == "Gunnar Gammel" and people["old"].anonymised_at is None
+
+
+def _time_sheet(person, day, reason_text):
+    """An assignment with an hours correction and an earned guarantee, both with words about the person."""
+    from jobs.models import EarnedGuarantee, HoursCorrection
+    from tests.factories import AssignmentFactory
+
+    assignment = AssignmentFactory(visit=_visit(person, day))
+    HoursCorrection.objects.create(
+        assignment=assignment,
+        old_starts_at=datetime.time(8),
+        old_ends_at=datetime.time(12),
+        old_break_minutes=0,
+        old_hours=Decimal("4.00"),
+        new_starts_at=datetime.time(8),
+        new_ends_at=datetime.time(11),
+        new_break_minutes=0,
+        new_hours=Decimal("3.00"),
+        reason=reason_text,
+    )
+    with acting(reason="test"):
+        guarantee = EarnedGuarantee.objects.create(participant=person, earned_on=day, reason=reason_text)
+        guarantee.reason += " (rettet)"
+        guarantee.save()
+
+
+def test_time_sheet_reasons_lose_their_words_when_the_person_is_anonymised_not_before(people):
+    from jobs.models import EarnedGuarantee, HoursCorrection
+
+    _time_sheet(people["old"], datetime.date(2022, 5, 3), "Gunnar gikk tidlig, var dårlig")
+    _time_sheet(people["paid_2022"], datetime.date(2022, 5, 3), "Petra gikk tidlig")
+    _run("--today", "2026-03-01")
+    old_correction = HoursCorrection.objects.get(assignment__participant=people["old"])
+    assert old_correction.reason == "Anonymisert"
+    assert (old_correction.old_hours, old_correction.new_hours) == (Decimal("4.00"), Decimal("3.00"))
+    assert EarnedGuarantee.objects.get(participant=people["old"]).reason == "Anonymisert"
+    assert "Gunnar" not in str(list(EarnedGuarantee.history.values()))
+    # Petra is only minimised (her 2022 payslip is kept): her time sheet is kept as written.
+    petra = people["paid_2022"]
+    assert HoursCorrection.objects.get(assignment__participant=petra).reason == "Petra gikk tidlig"
+    assert EarnedGuarantee.objects.get(participant=petra).reason == "Petra gikk tidlig (rettet)"
