@@ -6,13 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from .models import Readiness, Visit, normalise_name
 
 
+def date_filter(field_name: str, lookup_expr: str, label) -> django_filters.DateFilter:
+    """One end of a period, with the browser's date picker."""
+    return django_filters.DateFilter(
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class AttendanceFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = date_filter("date", "gte", _("From"))
+    date_to = date_filter("date", "lte", _("To"))
     site = django_filters.ModelChoiceFilter(label=_("Site"), queryset=None, empty_label=_("All my sites"))
     participant = django_filters.CharFilter(label=_("Participant"), method="filter_participant")
     outcome = django_filters.ChoiceFilter(

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Site
+from .filters import date_filter
+from .models import AccessLog, Participant, Site
 from .referral_models import (
     Agency,
     AgencyType,
@@ -174,3 +175,65 @@ class FollowUpFilter(django_filters.FilterSet):
     def __init__(self, *args, site: Site, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["staff"].queryset = site.staff.order_by("username")
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    """One participant's access log by period, reader and what was read."""
+
+    date_from = date_filter("at__date", "gte", _("From"))
+    date_to = date_filter("at__date", "lte", _("To"))
+    user = django_filters.ModelChoiceFilter(
+        label=_("Read by"), queryset=get_user_model().objects.none(), empty_label=_("Everybody")
+    )
+    what = django_filters.ChoiceFilter(label=_("What"), choices=[], empty_label=_("All"))
+
+    class Meta:
+        model = AccessLog
+        fields = []
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        entries = AccessLog.objects.filter(participant=participant)
+        # Only the people and kinds of reading in this log: a list of every user would say nothing.
+        self.filters["user"].queryset = (
+            get_user_model().objects.filter(pk__in=entries.values("user")).order_by("username")
+        )
+        self.filters["user"].field.label_from_instance = lambda user: user.get_full_name() or user.username
+        kinds = entries.order_by("what").values_list("what", flat=True).distinct()
+        self.filters["what"].extra["choices"] = [(kind, kind) for kind in kinds]
+
+
+class OverrideFilter(django_filters.FilterSet):
+    reviewed = django_filters.ChoiceFilter(
+        label=_("Reviewed"),
+        choices=[("no", _("Not yet reviewed")), ("yes", _("Reviewed"))],
+        empty_label=_("All"),
+        method="filter_reviewed",
+    )
+
+    class Meta:
+        model = Referral
+        fields = []
+
+    def filter_reviewed(self, queryset, name, value):
+        return queryset.filter(override_reviewed_at__isnull=value == "no")
+
+
+class AgencyFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("Name"), lookup_expr="icontains")
+    type = django_filters.ChoiceFilter(label=_("Type"), choices=AgencyType.choices, empty_label=_("All"))
+    site = django_filters.ModelChoiceFilter(
+        label=_("Site"),
+        queryset=Site.objects.none(),
+        empty_label=_("Any site"),
+        null_label=_("All sites"),
+    )
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Agency
+        fields = ["name", "type", "site", "active"]
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["site"].queryset = sites

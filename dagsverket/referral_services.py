@@ -7,7 +7,7 @@ the database unchanged in that case. Every state change of a referral appends a 
 import datetime
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -373,5 +373,6 @@ def overrides_for_review(*, site: Site) -> QuerySet[Referral]:
         Referral.objects.filter(site=site)
         .exclude(override_reason="")
         .select_related("participant", "agency", "overridden_by", "override_reviewed_by")
-        .order_by("override_reviewed_at", "-sent_on", "-pk")
+        # PostgreSQL puts NULL last in ascending order, SQLite first: say which, so the unreviewed lead.
+        .order_by(F("override_reviewed_at").asc(nulls_first=True), "-sent_on", "-pk")
     )

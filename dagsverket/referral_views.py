@@ -8,12 +8,10 @@ writes an access-log entry. Overrides of the consent gate are for `manage_site` 
 import datetime
 import json
 
-import django_tables2 as tables
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,8 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import referral_services as services
 from . import subject_access
 from .access import has_perm, permission_required
-from .models import AccessLog, Exclusion, Participant, ReadinessEntry, Visit
+from .lists import filtered_rows, paginate
+from .models import AccessLog, Exclusion, Participant, ReadinessEntry, Site, Visit
 from .referral_forms import (
+    AccessLogFilter,
+    AgencyFilter,
     AgencyForm,
     CancelForm,
     CompleteForm,
@@ -30,10 +31,12 @@ from .referral_forms import (
     DeclineForm,
     FollowUpFilter,
     FollowUpForm,
+    OverrideFilter,
     ReferralForm,
     SendForm,
 )
 from .referral_models import Agency, Consent, Referral, ReferralStatus
+from .referral_tables import AccessLogTable, AgencyTable, FollowUpTable, OverrideTable
 from .services import DagsverketError, log_access
 
 HEALTH = "view_health_data"
@@ -147,11 +150,21 @@ def participant_page(request: HttpRequest, participant_id: int) -> HttpResponse:
 @require_GET
 @permission_required("manage_site")
 def participant_access_log(request: HttpRequest, participant_id: int) -> HttpResponse:
-    """Every access entry for one participant: who read what, when."""
+    """Every access entry for one participant: who read what, when; newest first, 50 a page."""
     participant = _get_participant_for_user(request, participant_id)
-    entries = AccessLog.objects.filter(participant=participant).select_related("user").order_by("-at", "-pk")
+    filterset = AccessLogFilter(
+        request.GET or None,
+        queryset=AccessLog.objects.filter(participant=participant).select_related("user"),
+        participant=participant,
+    )
+    rows, status = filtered_rows(filterset)
+    table = AccessLogTable(rows)
+    paginate(request, table)
     return render(
-        request, "dagsverket/referrals/access_log.html", {"participant": participant, "entries": entries}
+        request,
+        "dagsverket/referrals/access_log.html",
+        {"participant": participant, "filter": filterset, "table": table},
+        status=status,
     )
 
 
@@ -370,24 +383,6 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
 # --- lists ------------------------------------------------------------------------------------------
 
 
-class FollowUpTable(tables.Table):
-    follow_up_on = tables.DateColumn(verbose_name=_("Follow up on"), format="j.n.Y")
-    participant = tables.Column(
-        verbose_name=_("Participant"), linkify=lambda record: reverse("referrals:detail", args=[record.pk])
-    )
-    agency = tables.Column(verbose_name=_("Agency"))
-    area = tables.Column(verbose_name=_("Area"))
-    status = tables.Column(verbose_name=_("Status"))
-    staff = tables.Column(verbose_name=_("Staff member"), accessor="staff__username")
-
-    class Meta:
-        model = Referral
-        fields = ["follow_up_on", "participant", "agency", "area", "status", "staff"]
-        attrs = {"class": "table"}
-        orderable = False
-        empty_text = _("No referrals to follow up.")
-
-
 @require_GET
 @permission_required(HEALTH)
 def follow_up_list(request: HttpRequest) -> HttpResponse:
@@ -397,8 +392,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=services.referrals_due(site=request.site, day=today), site=request.site
     )
     table = FollowUpTable(filterset.qs)
-    # RequestConfig shows the first or last page for a bad page number instead of failing.
-    tables.RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "dagsverket/referrals/follow_up.html",
@@ -410,9 +404,14 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("manage_site")
 def override_list(request: HttpRequest) -> HttpResponse:
-    """Referrals sent without a covering consent, for a manager to review."""
-    referrals = services.overrides_for_review(site=request.site)
-    return render(request, "dagsverket/referrals/overrides.html", {"referrals": referrals})
+    """Referrals sent without a covering consent, for a manager to review; not yet reviewed first."""
+    filterset = OverrideFilter(request.GET or None, queryset=services.overrides_for_review(site=request.site))
+    rows, status = filtered_rows(filterset)
+    table = OverrideTable(rows)
+    paginate(request, table)
+    return render(
+        request, "dagsverket/referrals/overrides.html", {"filter": filterset, "table": table}, status=status
+    )
 
 
 @require_POST
@@ -438,8 +437,18 @@ def override_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required("manage_site")
 def agency_list(request: HttpRequest) -> HttpResponse:
-    agencies = Agency.objects.select_related("site").order_by("-active", "name")
-    return render(request, "dagsverket/referrals/agencies.html", {"agencies": agencies})
+    """The agency catalogue, active first; filters by name, type, site and whether in use."""
+    filterset = AgencyFilter(
+        request.GET or None,
+        queryset=Agency.objects.select_related("site"),
+        sites=Site.objects.filter(pk__in=[site.pk for site in request.staff_sites]).order_by("name"),
+    )
+    rows, status = filtered_rows(filterset)
+    table = AgencyTable(rows)
+    paginate(request, table)
+    return render(
+        request, "dagsverket/referrals/agencies.html", {"filter": filterset, "table": table}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])

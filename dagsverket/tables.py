@@ -88,3 +88,14 @@ class AttendanceTable(tables.Table):
 
     def render_reason(self, record):
         return record.readiness_reason.label if record.readiness_reason else "—"
+
+
+class PersonColumn(tables.Column):
+    """A staff member by full name, or by username when no name is given."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return value.get_full_name() or value.username

@@ -8,7 +8,6 @@ import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from dagsverket.access import has_perm, permission_required
+from dagsverket.lists import filtered_rows, paginate
 from dagsverket.models import Readiness, Visit
 from dagsverket.selectors import excluded_participant_ids
 
@@ -38,7 +38,7 @@ from .forms import (
 from .models import Assignment, Customer, EarnedGuarantee, LotteryDraw, Outcome, Task
 from .selectors import current_draw, day_places, day_tasks
 from .services import ASSIGNABLE_OUTCOMES, JobsError
-from .tables import CustomerFilter, CustomerTable, TaskFilter, TaskTable
+from .tables import CustomerFilter, CustomerTable, DrawFilter, DrawTable, TaskFilter, TaskTable
 
 
 def any_permission_required(*codenames: str) -> Callable:
@@ -405,12 +405,13 @@ def day_places_set(request: HttpRequest) -> HttpResponse:
 @permission_required("view_participants")
 def draw_list(request: HttpRequest) -> HttpResponse:
     """Every draw at the site, newest first, for anyone on staff to re-open."""
-    draws = (
-        LotteryDraw.objects.filter(site=request.site).select_related("ran_by").order_by("-date", "-ran_at")
+    filterset = DrawFilter(
+        request.GET or None, queryset=LotteryDraw.objects.filter(site=request.site).select_related("ran_by")
     )
-    paginator = Paginator(draws, 50)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "jobs/draw_list.html", {"page": page})
+    rows, status = filtered_rows(filterset)
+    table = DrawTable(rows)
+    paginate(request, table)
+    return render(request, "jobs/draw_list.html", {"filter": filterset, "table": table}, status=status)
 
 
 @require_GET

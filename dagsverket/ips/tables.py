@@ -3,7 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import CaseloadEntry, EmployerContact
+from .fidelity import fidelity_band
+from .models import CaseloadEntry, EmployerContact, FidelityReview
 
 
 def _person(user) -> str:
@@ -88,3 +89,28 @@ class ContactTable(tables.Table):
         return format_html(
             '<a href="{}">{}</a>', reverse("ips:caseload_detail", args=[record.entry_id]), value
         )
+
+
+class FidelityReviewTable(tables.Table):
+    # The primary key breaks ties so that a page boundary never repeats or skips a review.
+    reviewed_on = tables.DateColumn(
+        verbose_name=_("Review date"),
+        format="j.n.Y",
+        linkify=("ips:fidelity_detail", [tables.A("pk")]),
+        order_by=("reviewed_on", "pk"),
+    )
+    reviewers = tables.Column(verbose_name=_("Reviewers"))
+    total = tables.Column(
+        verbose_name=_("Total score"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
+    band = tables.Column(verbose_name=_("Band"), accessor="total", order_by=("total",))
+
+    class Meta:
+        model = FidelityReview
+        fields = ("reviewed_on", "reviewers", "total", "band")
+        attrs = {"class": "table"}
+        order_by = ("-reviewed_on",)
+        empty_text = _("No fidelity reviews yet.")
+
+    def render_band(self, value):
+        return fidelity_band(value).label

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from dagsverket.access import has_perm, permission_required
+from dagsverket.lists import paginate
 from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access
 
@@ -37,7 +38,7 @@ from .forms import (
 from .models import CareerProfile, CaseloadEntry, EmployerContact, FidelityReview, JobStart
 from .report import quarter_of, quarter_report
 from .selectors import caseload_rows, caseload_sizes, specialists_for
-from .tables import CaseloadTable, ContactTable
+from .tables import CaseloadTable, ContactTable, FidelityReviewTable
 
 STUDY = "manage_study"
 HEALTH = "view_health_data"
@@ -315,8 +316,10 @@ def contact_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(STUDY)
 def fidelity_list(request: HttpRequest) -> HttpResponse:
-    reviews = FidelityReview.objects.filter(site=request.site).order_by("-reviewed_on", "-pk")[:100]
-    return render(request, "ips/fidelity_list.html", {"reviews": reviews})
+    """The site's fidelity reviews, newest first, 50 a page."""
+    table = FidelityReviewTable(FidelityReview.objects.filter(site=request.site))
+    paginate(request, table)
+    return render(request, "ips/fidelity_list.html", {"table": table})
 
 
 @require_http_methods(["GET", "POST"])

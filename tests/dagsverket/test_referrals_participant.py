@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from dagsverket.models import AccessLog, Exclusion, ReadinessEntry, ReasonCode
 from dagsverket.referral_models import AgencyType
@@ -101,9 +102,81 @@ def test_a_manager_lists_every_access_entry_for_a_participant(client_for, staff,
     other = ParticipantFactory(site=person.site)
     client_for(Role.FRONT_DESK).get(f"/referrals/participant/{other.pk}/")
     page = client_for(Role.MANAGER).get(f"/referrals/participant/{person.pk}/access/").content.decode()
-    assert page.count("<tr>") - 1 == AccessLog.objects.filter(participant=person).count() == 5
+    assert page.count("data-entry=") == AccessLog.objects.filter(participant=person).count() == 5
     assert "national_id" in page
     assert "frontdesk" in page or staff[Role.FRONT_DESK].get_full_name() in page
+
+
+def _read(person, user, what, days_ago=0, count=1):
+    at = timezone.now() - datetime.timedelta(days=days_ago)
+    AccessLog.objects.bulk_create(
+        AccessLog(participant=person, user=user, what=what, path="/x/", at=at) for _ in range(count)
+    )
+
+
+def test_the_access_log_runs_the_same_queries_however_long_it_is(
+    client_for, staff, person, django_assert_num_queries
+):
+    _read(person, staff[Role.FRONT_DESK], "readiness", count=3)
+    client = client_for(Role.MANAGER)
+    url = f"/referrals/participant/{person.pk}/access/"
+    client.get(url)
+    # session, user, sites, permissions, the participant; the filter's readers and kinds; count, page
+    with django_assert_num_queries(9):
+        client.get(url)
+    _read(person, staff[Role.PAYROLL], "national_id", count=120)
+    with django_assert_num_queries(9):
+        page = client.get(url).content.decode()
+    assert page.count("data-entry=") == 50
+
+
+def test_the_access_log_shows_the_newest_first_fifty_a_page(client_for, staff, person):
+    _read(person, staff[Role.FRONT_DESK], "referrals", days_ago=5)
+    _read(person, staff[Role.PAYROLL], "national_id", days_ago=1, count=55)
+    client = client_for(Role.MANAGER)
+    url = f"/referrals/participant/{person.pk}/access/"
+    first = client.get(url).content.decode()
+    assert first.count("data-entry=") == 50 and "5.3.2026" not in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count("data-entry=") == 6 and "5.3.2026" in second
+    for page in ("999", "x"):  # a bad page number shows the last or the first page
+        response = client.get(url, {"page": page})
+        assert response.status_code == 200
+        assert response.content.decode().count("data-entry=") in (6, 50)
+    oldest_first = client.get(url, {"sort": "at"}).content.decode()
+    assert oldest_first.index("5.3.2026") < oldest_first.index("9.3.2026")
+
+
+def test_the_access_log_filters_by_period_reader_and_what(client_for, staff, person):
+    _read(person, staff[Role.FRONT_DESK], "referrals", days_ago=40)
+    _read(person, staff[Role.FRONT_DESK], "readiness", days_ago=2)
+    _read(person, staff[Role.PAYROLL], "national_id", days_ago=1)
+    client = client_for(Role.MANAGER)
+    url = f"/referrals/participant/{person.pk}/access/"
+
+    def rows(**query):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return response.content.decode().count("data-entry=")
+
+    assert rows() == 3
+    assert rows(date_from="2026-03-01") == 2
+    assert rows(date_from="2026-01-01", date_to="2026-03-08") == 2
+    assert rows(user=staff[Role.FRONT_DESK].pk) == 2
+    assert rows(what="national_id") == 1
+    assert rows(user=staff[Role.FRONT_DESK].pk, what="national_id") == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"date_from": "2026-13-45"}, {"date_to": "yesterday"}, {"user": "999999"}, {"what": "everything"}],
+)
+def test_a_bad_filter_on_the_access_log_is_400_with_a_message(client_for, staff, person, query):
+    _read(person, staff[Role.FRONT_DESK], "readiness")
+    response = client_for(Role.MANAGER).get(f"/referrals/participant/{person.pk}/access/", query)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="error"' in page and "data-entry=" not in page
 
 
 def test_participant_blocks_returns_templates_and_contexts_for_another_page_to_render(rf, staff, person):

@@ -1,6 +1,7 @@
 """The referral screens: consent, referrals, the gate on screen, overrides, follow-up, agencies."""
 
 import datetime
+import re
 import subprocess
 
 import pytest
@@ -212,6 +213,64 @@ def test_the_override_list_is_for_managers_only(client_for):
     assert client_for(Role.FRONT_DESK).get("/referrals/overrides/").status_code == 403
 
 
+def _overrides(participant, nav, by, count, **fields):
+    return ReferralFactory.create_batch(
+        count,
+        participant=participant,
+        agency=nav,
+        staff=by,
+        status=S.SENT,
+        sent_on=TODAY - datetime.timedelta(days=3),
+        override_reason="Akutt",
+        overridden_by=by,
+        **fields,
+    )
+
+
+def test_the_override_list_runs_the_same_queries_however_long_it_is(
+    client_for, staff, participant, nav, django_assert_num_queries
+):
+    _overrides(participant, nav, staff[Role.MANAGER], 2)
+    client = client_for(Role.MANAGER)
+    client.get("/referrals/overrides/")
+    with django_assert_num_queries(6):  # session, user, sites, permissions; count and page of referrals
+        client.get("/referrals/overrides/")
+    _overrides(participant, nav, staff[Role.MANAGER], 60)
+    with django_assert_num_queries(6):
+        page = client.get("/referrals/overrides/").content.decode()
+    assert page.count("data-override=") == 50
+    second = client.get("/referrals/overrides/", {"page": 2}).content.decode()
+    assert second.count("data-override=") == 12
+    assert client.get("/referrals/overrides/", {"page": "999"}).status_code == 200
+
+
+def test_the_override_list_shows_the_unreviewed_first_and_filters_by_review(
+    client_for, staff, participant, nav
+):
+    manager = staff[Role.MANAGER]
+    [reviewed] = _overrides(participant, nav, manager, 1, override_reviewed_by=manager)
+    reviewed.override_reviewed_at = datetime.datetime(2026, 3, 9, 12, 0, tzinfo=datetime.UTC)
+    reviewed.save()
+    [waiting] = _overrides(participant, nav, manager, 1)
+    client = client_for(Role.MANAGER)
+    page = client.get("/referrals/overrides/").content.decode()
+    assert page.index(f'data-override="{waiting.pk}"') < page.index(f'data-override="{reviewed.pk}"')
+    assert "9.3.2026 (manager)" in page
+    waiting_only = client.get("/referrals/overrides/", {"reviewed": "no"}).content.decode()
+    assert f'data-override="{waiting.pk}"' in waiting_only
+    assert f'data-override="{reviewed.pk}"' not in waiting_only
+    reviewed_only = client.get("/referrals/overrides/", {"reviewed": "yes"}).content.decode()
+    assert reviewed_only.count("data-override=") == 1 and f'data-override="{reviewed.pk}"' in reviewed_only
+
+
+def test_a_bad_filter_on_the_override_list_is_400_with_a_message(client_for, staff, participant, nav):
+    _overrides(participant, nav, staff[Role.MANAGER], 1)
+    response = client_for(Role.MANAGER).get("/referrals/overrides/", {"reviewed": "perhaps"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="error"' in page and "data-override=" not in page
+
+
 # --- the other state changes on screen --------------------------------------------------------------
 
 
@@ -368,6 +427,56 @@ def test_a_manager_edits_an_agency(client_for, nav):
     assert response.status_code == 302
     nav.refresh_from_db()
     assert (nav.name, nav.on_the_system, nav.active) == ("NAV Lerkendal", True, False)
+
+
+def test_the_agency_list_runs_the_same_queries_however_long_it_is(client_for, django_assert_num_queries):
+    AgencyFactory.create_batch(3)
+    client = client_for(Role.MANAGER)
+    client.get("/referrals/agencies/")
+    # session, user, sites, permissions; the sites to filter by; count and page of agencies
+    with django_assert_num_queries(7):
+        client.get("/referrals/agencies/")
+    AgencyFactory.create_batch(60)
+    with django_assert_num_queries(7):
+        page = client.get("/referrals/agencies/").content.decode()
+    assert len(re.findall(r'href="/referrals/agencies/\d+/"', page)) == 50
+    second = client.get("/referrals/agencies/", {"page": 2}).content.decode()
+    assert len(re.findall(r'href="/referrals/agencies/\d+/"', second)) == 13
+    assert client.get("/referrals/agencies/", {"page": "x"}).status_code == 200
+
+
+def test_the_agency_list_filters_by_name_type_site_and_whether_active(client_for, site, other_site):
+    AgencyFactory(name="NAV Midtbyen", type=AgencyType.NAV, contact_person="Ola", phone="", email="")
+    AgencyFactory(name="Gjeldshjelpa", type=AgencyType.DEBT, site=site)
+    AgencyFactory(name="Boligkontoret", type=AgencyType.HOUSING, active=False)
+    client = client_for(Role.MANAGER)
+
+    def names(**query):
+        response = client.get("/referrals/agencies/", query)
+        assert response.status_code == 200
+        page = response.content.decode()
+        return {name for name in ("NAV Midtbyen", "Gjeldshjelpa", "Boligkontoret") if name in page}
+
+    assert names() == {"NAV Midtbyen", "Gjeldshjelpa", "Boligkontoret"}
+    assert names(name="midt") == {"NAV Midtbyen"}
+    assert names(type="debt") == {"Gjeldshjelpa"}
+    assert names(site=site.pk) == {"Gjeldshjelpa"}
+    assert names(site="null") == {"NAV Midtbyen", "Boligkontoret"}
+    assert names(active="false") == {"Boligkontoret"}
+    page = client.get("/referrals/agencies/").content.decode()
+    assert page.index("Gjeldshjelpa") < page.index("NAV Midtbyen") < page.index("Boligkontoret")
+    assert "Ola" in page and "Alle steder" in page
+
+
+def test_a_bad_filter_on_the_agency_list_is_400_with_a_message(client_for, other_site):
+    AgencyFactory(name="NAV Midtbyen")
+    client = client_for(Role.MANAGER)
+    # A site the manager does not work at is not offered, like one that does not exist.
+    for query in ({"site": other_site.pk}, {"site": "999999"}, {"type": "spaceport"}):
+        response = client.get("/referrals/agencies/", query)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert 'class="error"' in page and "NAV Midtbyen" not in page
 
 
 def test_an_agency_without_a_type_is_400(client_for):

@@ -1,6 +1,7 @@
 """The IPS screens: happy paths, bad input (400, nothing written), repeats, who sees what."""
 
 import datetime
+import re
 import shutil
 import subprocess
 
@@ -15,8 +16,10 @@ from dagsverket.roles import Role
 from tests.factories import (
     CaseloadEntryFactory,
     EmployerContactFactory,
+    FidelityReviewFactory,
     JobStartFactory,
     ParticipantFactory,
+    SiteFactory,
     UserFactory,
 )
 
@@ -302,6 +305,43 @@ def test_a_fidelity_review_with_an_item_missing_is_refused(study):
     response = study.post(reverse("ips:fidelity_new"), {**data, "item_3": "6"})
     assert response.status_code == 400
     assert not FidelityReview.objects.exists()
+
+
+def _reviews(site, count, start=None, **fields):
+    start = start or D(2026, 6, 1)
+    return [
+        FidelityReviewFactory(site=site, reviewed_on=start - datetime.timedelta(days=n), **fields)
+        for n in range(count)
+    ]
+
+
+def test_the_fidelity_list_runs_the_same_queries_however_long_it_is(study, site, django_assert_num_queries):
+    _reviews(site, 2)
+    _reviews(SiteFactory(), 1, reviewers="Et annet sted")
+    study.get(reverse("ips:fidelity_list"))
+    with django_assert_num_queries(6):  # session, user, sites, permissions; count and page of reviews
+        page = study.get(reverse("ips:fidelity_list")).content.decode()
+    assert len(re.findall(r'href="/ips/fidelity/\d+/"', page)) == 2
+    assert "Et annet sted" not in page and "1.6.2026" in page and "God" in page
+    _reviews(site, 60, start=D(2026, 1, 1))
+    with django_assert_num_queries(6):
+        study.get(reverse("ips:fidelity_list"))
+
+
+def test_the_fidelity_list_shows_every_review_fifty_a_page_newest_first(study, site):
+    [oldest] = _reviews(site, 1, start=D(2020, 1, 1), total=120)
+    _reviews(site, 100)  # the list used to stop here without a word
+    detail = reverse("ips:fidelity_detail", args=[oldest.pk])
+    first = study.get(reverse("ips:fidelity_list")).content.decode()
+    assert first.count('<tr class="') == 50 and detail not in first
+    last = study.get(reverse("ips:fidelity_list"), {"page": 3}).content.decode()
+    assert last.count('<tr class="') == 1 and detail in last and "1.1.2020" in last
+    beyond = study.get(reverse("ips:fidelity_list"), {"page": "999"}).content.decode()
+    assert beyond.count('<tr class="') == 1 and detail in beyond
+    assert study.get(reverse("ips:fidelity_list"), {"page": "x"}).status_code == 200
+    by_score = study.get(reverse("ips:fidelity_list"), {"sort": "-total"}).content.decode()
+    assert detail in by_score
+    assert study.get(reverse("ips:fidelity_list"), {"sort": "nonsense"}).status_code == 200
 
 
 # --- the quarterly report -------------------------------------------------------------------------

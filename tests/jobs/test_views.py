@@ -1,6 +1,7 @@
 """The jobs views: happy path, bad input (400, nothing written), too weak (403), anonymous, method."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -286,3 +287,57 @@ def test_reading_the_lottery_page_writes_nothing(client_for, site):
     assert list(LotteryEntry.objects.values_list("pk", "outcome", "waiting_position")) == entries
     writes = [query["sql"] for query in queries.captured_queries if query["sql"][:6] in ("INSERT", "UPDATE")]
     assert [sql for sql in writes if "django_session" not in sql] == []
+
+
+def _draws(site, count, start=DAY, **fields):
+    return LotteryDraw.objects.bulk_create(
+        LotteryDraw(
+            site=site, date=start - datetime.timedelta(days=n), seed=n, places=4, light_places=0, **fields
+        )
+        for n in range(count)
+    )
+
+
+def test_the_draw_list_runs_the_same_queries_however_long_it_is(
+    client_for, site, staff, django_assert_num_queries
+):
+    _draws(site, 2, ran_by=staff[Role.FRONT_DESK])
+    client = client_for(Role.WORK_LEADER)
+    client.get(reverse("jobs:draw_list"))
+    with django_assert_num_queries(6):  # session, user, sites, permissions; count and page of draws
+        client.get(reverse("jobs:draw_list"))
+    _draws(site, 80, start=DAY - datetime.timedelta(days=10), ran_by=staff[Role.FRONT_DESK])
+    with django_assert_num_queries(6):
+        page = client.get(reverse("jobs:draw_list")).content.decode()
+    assert len(re.findall(r'href="/jobs/lottery/\d+/"', page)) == 50
+
+
+def test_the_draw_list_shows_the_newest_first_fifty_a_page_and_why_a_draw_was_replaced(
+    client_for, site, other_site
+):
+    [replaced] = _draws(site, 1, current=False, rerun_reason="Feil antall plasser")
+    _draws(site, 54, start=DAY - datetime.timedelta(days=1))
+    [elsewhere] = _draws(other_site, 1)
+    client = client_for(Role.FRONT_DESK)
+    first = client.get(reverse("jobs:draw_list")).content.decode()
+    assert reverse("jobs:draw_detail", args=[replaced.pk]) in first
+    assert "Erstattet av en senere trekning · Feil antall plasser" in first
+    assert reverse("jobs:draw_detail", args=[elsewhere.pk]) not in first
+    second = client.get(reverse("jobs:draw_list"), {"page": 2}).content.decode()
+    assert len(re.findall(r'href="/jobs/lottery/\d+/"', second)) == 5
+    assert (
+        client.get(reverse("jobs:draw_list"), {"page": "999"}).content.decode().count("Dagens trekning") == 5
+    )
+    assert client.get(reverse("jobs:draw_list"), {"page": "x"}).status_code == 200
+
+
+def test_the_draw_list_filters_by_period_and_refuses_a_bad_date(client_for, site):
+    _draws(site, 30)
+    client = client_for(Role.FRONT_DESK)
+    week = client.get(reverse("jobs:draw_list"), {"date_from": "2026-11-01", "date_to": "2026-11-07"})
+    assert week.status_code == 200
+    assert len(re.findall(r'href="/jobs/lottery/\d+/"', week.content.decode())) == 7
+    bad = client.get(reverse("jobs:draw_list"), {"date_from": "1. mars"})
+    assert bad.status_code == 400
+    assert 'class="error"' in bad.content.decode()
+    assert not re.findall(r'href="/jobs/lottery/\d+/"', bad.content.decode())
