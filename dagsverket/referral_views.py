@@ -9,6 +9,7 @@ import datetime
 import json
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -391,13 +392,14 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     filterset = FollowUpFilter(
         request.GET or None, queryset=services.referrals_due(site=request.site, day=today), site=request.site
     )
-    table = FollowUpTable(filterset.qs)
+    rows, status = filtered_rows(filterset)
+    table = FollowUpTable(rows)
     paginate(request, table)
     return render(
         request,
         "dagsverket/referrals/follow_up.html",
         {"filter": filterset, "table": table, "today": today},
-        status=400 if filterset.is_bound and not filterset.is_valid() else 200,
+        status=status,
     )
 
 
@@ -434,13 +436,19 @@ def override_review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- agencies ---------------------------------------------------------------------------------------
 
 
+def _agencies_for_user(request: HttpRequest):
+    """The agencies of the sites this manager works at, and those used at every site; another
+    site's own agencies are not theirs to see or change (404)."""
+    return Agency.objects.filter(Q(site__isnull=True) | Q(site__in=request.staff_sites))
+
+
 @require_GET
 @permission_required("manage_site")
 def agency_list(request: HttpRequest) -> HttpResponse:
     """The agency catalogue, active first; filters by name, type, site and whether in use."""
     filterset = AgencyFilter(
         request.GET or None,
-        queryset=Agency.objects.select_related("site"),
+        queryset=_agencies_for_user(request).select_related("site"),
         sites=Site.objects.filter(pk__in=[site.pk for site in request.staff_sites]).order_by("name"),
     )
     rows, status = filtered_rows(filterset)
@@ -454,7 +462,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("manage_site")
 def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    agency = get_object_or_404(Agency, pk=pk) if pk else None
+    agency = get_object_or_404(_agencies_for_user(request), pk=pk) if pk else None
     form = AgencyForm(request.POST or None, instance=agency, sites=request.staff_sites)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in AgencyForm.Meta.fields}

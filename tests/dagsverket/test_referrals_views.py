@@ -545,3 +545,31 @@ def test_a_participant_at_another_site_is_not_found(client_for, other_site, nav)
     assert client.get(f"/referrals/participant/{stranger.pk}/").status_code == 404
     assert client.get(f"/referrals/{referral.pk}/").status_code == 404
     assert client.post(f"/referrals/{referral.pk}/cancel/").status_code == 404
+
+
+def test_another_sites_own_agency_is_neither_listed_nor_editable(client_for, site, other_site):
+    AgencyFactory(name="NAV Midtbyen")  # used at every site
+    AgencyFactory(name="Gjeldshjelpa", site=site)
+    elsewhere = AgencyFactory(name="Stjørdal boligkontor", site=other_site)
+    client = client_for(Role.MANAGER)
+    page = client.get("/referrals/agencies/").content.decode()
+    assert "NAV Midtbyen" in page and "Gjeldshjelpa" in page and "Stjørdal boligkontor" not in page
+    assert client.get(f"/referrals/agencies/{elsewhere.pk}/").status_code == 404
+    response = client.post(f"/referrals/agencies/{elsewhere.pk}/", {"name": "Kapret", "type": "housing"})
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.name == "Stjørdal boligkontor"
+
+
+def test_a_bad_filter_on_the_follow_up_list_shows_no_rows(client_for, site, staff, nav):
+    ReferralFactory(
+        participant=ParticipantFactory(site=site, name="Overdue Olsen"),
+        agency=nav,
+        staff=staff[Role.FRONT_DESK],
+        follow_up_on=TODAY - datetime.timedelta(days=1),
+    )
+    client = client_for(Role.FRONT_DESK)
+    assert "Overdue Olsen" in client.get("/referrals/").content.decode()
+    response = client.get("/referrals/", {"status": "bogus"})
+    assert response.status_code == 400
+    assert "Overdue Olsen" not in response.content.decode()
