@@ -337,6 +337,16 @@ def test_the_attendance_log_filters_and_runs_a_fixed_number_of_queries(
     assert client.get("/attendance/?date_from=nonsense").status_code == 200
 
 
+def test_filtering_a_list_keeps_the_column_it_is_sorted_by(client_for):
+    client = client_for(Role.MANAGER)
+    sorted_page = client.get("/attendance/", {"sort": "-participant"}).content.decode()
+    assert '<input type="hidden" name="sort" value="-participant">' in sorted_page
+    assert 'name="sort"' not in client.get("/attendance/").content.decode()
+    # Whatever is typed into the address is only ever a value, never markup.
+    odd = client.get("/attendance/", {"sort": '"><script>'}).content.decode()
+    assert "<script>" not in odd.split('name="sort"', 1)[1][:40]
+
+
 def test_the_attendance_log_shows_lottery_task_hours_and_pay_to_payroll_only(client_for, site, staff):
     from decimal import Decimal
 
