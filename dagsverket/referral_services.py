@@ -259,7 +259,9 @@ def referral_send(
         # Lock the referral, then the consent, so a withdrawal recorded at the same moment
         # (consent_withdraw locks the consent too) is either seen here or waits for this send.
         referral = (
-            Referral.objects.select_for_update().select_related("agency", "participant").get(pk=referral.pk)
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("agency", "participant")
+            .get(pk=referral.pk)
         )
         consent = None
         changes: dict = {"sent_on": today}

@@ -206,7 +206,7 @@ def task_create(*, site: Site, by, repeat_weekdays=(), repeat_until=None, **data
 def task_update(*, task: Task, by, reason: str = "", **data) -> Task:
     """Change a task; an invoiced task only with a reason (kept in TaskChange)."""
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("customer", "site").get(pk=task.pk)
+        task = Task.objects.select_for_update(of=("self",)).select_related("customer", "site").get(pk=task.pk)
         changes = {}
         for name, value in data.items():
             if name not in TASK_FIELDS:
@@ -635,8 +635,10 @@ def assignment_create(
     """Put a person who came today on a task, within its places; hours default to the task's window."""
     with transaction.atomic():
         # The task row guards its places; the visit row guards the person's hours (two tablets at once).
-        task = Task.objects.select_for_update().select_related("site").get(pk=task.pk)
-        visit = Visit.objects.select_for_update().select_related("participant").get(pk=visit.pk)
+        # Only those two rows: locking the joined site (or person) too would hold up every other
+        # transaction at the site that checks a foreign key to it at commit, and deadlock with them.
+        task = Task.objects.select_for_update(of=("self",)).select_related("site").get(pk=task.pk)
+        visit = Visit.objects.select_for_update(of=("self",)).select_related("participant").get(pk=visit.pk)
         _may_work(visit, task)
         if task.assignments.filter(removed_at__isnull=True, participant_id=visit.participant_id).exists():
             raise JobsError(_("This person is already on this task."), code="already_assigned", field="visit")
@@ -737,7 +739,7 @@ def assignment_set_hours(*, assignment: Assignment, starts_at, ends_at, break_mi
 def task_sign_off(*, task: Task, by) -> Task:
     """The work leader signs off the day's hours for a task; after this they change only by correction."""
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("site").get(pk=task.pk)
+        task = Task.objects.select_for_update(of=("self",)).select_related("site").get(pk=task.pk)
         if task.is_signed_off:
             raise JobsError(_("The hours of this task are already signed off."), code="already_signed_off")
         if task.status == TaskStatus.CANCELLED:

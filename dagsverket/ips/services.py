@@ -165,7 +165,9 @@ def employer_contact_create(
             if entry is not None:
                 CaseloadEntry.objects.select_for_update().get(pk=entry.pk)
             else:
-                Site.objects.select_for_update().get(pk=site.pk)
+                # NO KEY: serialises these repeats without holding up other work at the site
+                # (rows that only point at the site take a key-share lock on it).
+                Site.objects.select_for_update(no_key=True).get(pk=site.pk)
             if nonce and (existing := EmployerContact.objects.filter(nonce=nonce).first()):
                 return existing, False
             contact = EmployerContact.objects.create(
@@ -271,7 +273,7 @@ def job_start_count(*, job: JobStart, four_paid_hours_on: datetime.date, by) -> 
     """Record the day the person had worked 4 paid hours: from then on the job counts."""
     _check_counted_on(job.started_on, four_paid_hours_on)
     with transaction.atomic():
-        job = JobStart.objects.select_for_update().select_related("entry__site").get(pk=job.pk)
+        job = JobStart.objects.select_for_update(of=("self",)).select_related("entry__site").get(pk=job.pk)
         if job.four_paid_hours_on is not None:
             raise IpsError(_("This job already counts as a job start."), code="already_counted")
         if job.ended_on is not None and four_paid_hours_on > job.ended_on:
@@ -292,7 +294,7 @@ def job_end(*, job: JobStart, ended_on: datetime.date, reason: str, by) -> JobSt
         raise IpsError(_("Choose a reason."), code="reason", field="end_reason")
     _not_in_future(ended_on, "ended_on")
     with transaction.atomic():
-        job = JobStart.objects.select_for_update().select_related("entry__site").get(pk=job.pk)
+        job = JobStart.objects.select_for_update(of=("self",)).select_related("entry__site").get(pk=job.pk)
         if job.ended_on is not None:
             raise IpsError(_("This job has already ended."), code="already_ended")
         if ended_on < job.started_on:
@@ -329,7 +331,7 @@ def fidelity_review_create(
     total = fidelity_total(scores)
     try:
         with transaction.atomic():
-            Site.objects.select_for_update().get(pk=site.pk)
+            Site.objects.select_for_update(no_key=True).get(pk=site.pk)  # as for contacts above
             if nonce and (existing := FidelityReview.objects.filter(nonce=nonce).first()):
                 return existing, False
             review = FidelityReview.objects.create(

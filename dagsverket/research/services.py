@@ -295,7 +295,9 @@ def enrolment_lock(*, enrolment: Enrolment, by) -> Enrolment:
     """Freeze screening and baseline. Needs every criterion met and a research consent in force."""
     with transaction.atomic():
         enrolment = (
-            Enrolment.objects.select_for_update().select_related("study__project").get(pk=enrolment.pk)
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("study__project")
+            .get(pk=enrolment.pk)
         )
         if enrolment.is_locked:
             return enrolment
