@@ -91,10 +91,11 @@ def _row_context(request: HttpRequest, visits: list[Visit], **extra) -> dict:
     }
 
 
-def _board_context(request: HttpRequest, **extra) -> dict:
+def _board_context(request: HttpRequest, version: int | None = None, **extra) -> dict:
     today = timezone.localdate()
     # The version first: if something happens while the board is read, the next poll shows it.
-    version = board_version(site=request.site)
+    if version is None:
+        version = board_version(site=request.site)
     return _row_context(
         request,
         board_visits(site=request.site, day=today),
@@ -134,9 +135,10 @@ def board(request: HttpRequest) -> HttpResponse:
     The board's own poll (htmx, with the version it shows) gets "no change" (204) while nothing
     happened at the site, and the board partial when something did."""
     if request.htmx and "v" in request.GET:
-        if request.GET["v"] == str(board_version(site=request.site)):
+        version = board_version(site=request.site)
+        if request.GET["v"] == str(version):
             return HttpResponse(status=204)
-        return render(request, "dagsverket/_board.html", _board_context(request))
+        return render(request, "dagsverket/_board.html", _board_context(request, version=version))
     return render(request, "dagsverket/checkin_board.html", _board_context(request))
 
 

@@ -16,6 +16,13 @@ def date_filter(field_name: str, lookup_expr: str, label) -> django_filters.Date
     )
 
 
+def yes_no_filter(label) -> django_filters.BooleanFilter:
+    """Yes, no, or both ("All"), instead of django-filter's "Unknown" for both."""
+    return django_filters.BooleanFilter(
+        label=label, widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+    )
+
+
 class AttendanceFilter(django_filters.FilterSet):
     date_from = date_filter("date", "gte", _("From"))
     date_to = date_filter("date", "lte", _("To"))

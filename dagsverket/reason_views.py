@@ -14,9 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2 import RequestConfig
 
 from .access import permission_required
+from .filters import yes_no_filter
+from .lists import filtered_rows, paginate
 from .models import ReasonCode
 
 
@@ -26,10 +27,7 @@ def _codes_for(site):
 
 class ReasonCodeFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReasonCode.Kind.choices, empty_label=_("All"))
-    active = django_filters.BooleanFilter(
-        label=_("Active"),
-        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
-    )
+    active = yes_no_filter(_("Active"))
 
     class Meta:
         model = ReasonCode
@@ -95,15 +93,11 @@ class ReasonCodeForm(forms.ModelForm):
 @permission_required("manage_site")
 def reason_list(request: HttpRequest) -> HttpResponse:
     filterset = ReasonCodeFilter(request.GET or None, queryset=_codes_for(request.site))
-    valid = filterset.is_valid() if filterset.is_bound else True
-    rows = filterset.qs if valid else ReasonCode.objects.none()
+    rows, status = filtered_rows(filterset)
     table = ReasonCodeTable(rows)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return render(
-        request,
-        "dagsverket/reason_list.html",
-        {"filter": filterset, "table": table},
-        status=200 if valid else 400,
+        request, "dagsverket/reason_list.html", {"filter": filterset, "table": table}, status=status
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .filters import date_filter
+from .filters import date_filter, yes_no_filter
 from .models import AccessLog, Participant, Site
 from .referral_models import (
     Agency,
@@ -228,7 +228,7 @@ class AgencyFilter(django_filters.FilterSet):
         empty_label=_("Any site"),
         null_label=_("All sites"),
     )
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = yes_no_filter(_("Active"))
 
     class Meta:
         model = Agency

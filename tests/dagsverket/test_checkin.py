@@ -298,7 +298,7 @@ def test_a_new_check_in_answers_with_only_its_row_in_a_fixed_number_of_queries(
 
 
 def test_an_open_board_is_replaced_only_when_something_happened_at_the_site(
-    desk, client_for, site, other_site
+    desk, client_for, site, other_site, django_assert_num_queries
 ):
     person = ParticipantFactory(site=site, name="Kari")
     board = desk.get("/checkin/").content.decode()
@@ -310,7 +310,9 @@ def test_an_open_board_is_replaced_only_when_something_happened_at_the_site(
     assert desk.get("/checkin/", poll, **HTMX).status_code == 204
     # A second tablet checks Kari in: the next poll brings the board with her on it and a new version.
     client_for(Role.MANAGER).post("/checkin/in/", {"participant": person.pk, "nonce": "k"}, **HTMX)
-    response = desk.get("/checkin/", poll, **HTMX)
+    # The version is read once: the same queries as opening the board.
+    with django_assert_num_queries(10):
+        response = desk.get("/checkin/", poll, **HTMX)
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="board"' in body and "Kari" in body and f"?v={version}" not in body
