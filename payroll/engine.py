@@ -5,7 +5,7 @@ Everything is Decimal and rounded to øre in `money()` (ROUND_HALF_UP), the one 
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -20,14 +20,64 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def holiday_pay_rate(*, birth_year: int | None, day: datetime.date) -> Decimal:
-    """10.2 %, or 12.5 % for a person who turns 60 or more in the year (Holiday Act § 10 (3)).
+def turns_in_year(*, birth_year: int | None, year: int) -> int | None:
+    """The age a person reaches during `year` (on their birthday), or None when unknown."""
+    return None if birth_year is None else year - birth_year
 
-    A person whose age is unknown gets the ordinary rate.
+
+@dataclass(frozen=True)
+class HolidayPayRules:
+    """The Holiday Act's rates as data (ferieloven § 10 (2) and (3) with § 5 (2)).
+
+    `extra_from_age`: the extra points are earned on pay of the year in which the worker turns this
+    age or more (59: the year *before* the holiday year in which they turn 60). `basic_amount` is the
+    G the 6 G cap on the extra points is measured against; None leaves the cap out.
     """
-    if birth_year is not None and day.year - birth_year >= 60:
-        return HOLIDAY_PAY_RATE_OVER_60
-    return HOLIDAY_PAY_RATE
+
+    rate: Decimal = HOLIDAY_PAY_RATE
+    extra_rate: Decimal = HOLIDAY_PAY_RATE_OVER_60 - HOLIDAY_PAY_RATE
+    extra_from_age: int = 59
+    basic_amount: Decimal | None = None
+    extra_cap_in_basic_amounts: Decimal = Decimal("6")
+
+
+@dataclass(frozen=True)
+class HolidayPay:
+    rate: Decimal
+    amount: Decimal
+
+
+def holiday_pay(
+    *,
+    basis: Decimal,
+    basis_before: Decimal,
+    birth_year: int | None,
+    year: int,
+    rules: HolidayPayRules = HolidayPayRules(),
+) -> HolidayPay:
+    """Holiday pay on `basis` earned in `year`, given the year's holiday-pay basis earned before.
+
+    The ordinary rate on everything; the extra points for a worker who turns `extra_from_age` or
+    more during the year, but not on the part of the year's basis above 6 G. A person whose age is
+    unknown gets the ordinary rate.
+    """
+    ordinary = basis * rules.rate / HUNDRED
+    age = turns_in_year(birth_year=birth_year, year=year)
+    if age is None or age < rules.extra_from_age:
+        return HolidayPay(rules.rate, money(ordinary))
+    with_extra = basis
+    if rules.basic_amount is not None:
+        cap = rules.basic_amount * rules.extra_cap_in_basic_amounts
+        room = max(cap - basis_before, ZERO)
+        with_extra = max(min(basis, room), min(basis, ZERO))
+    return HolidayPay(
+        rules.rate + rules.extra_rate, money(ordinary + with_extra * rules.extra_rate / HUNDRED)
+    )
+
+
+def holiday_pay_rate(*, birth_year: int | None, day: datetime.date) -> Decimal:
+    """10.2 %, or 12.5 % on pay earned in a year in which the person turns 59 or more."""
+    return holiday_pay(basis=HUNDRED, basis_before=ZERO, birth_year=birth_year, year=day.year).rate
 
 
 @dataclass(frozen=True)
@@ -58,7 +108,22 @@ class Withholding:
     warn_frikort: bool
 
 
-def withholding(*, taxable: Decimal, card: Card, ytd_taxable: Decimal) -> Withholding:
+ROUND_ORE = "ore_half_up"
+ROUND_KRONE_DOWN = "krone_down"
+
+
+def withheld_amount(basis: Decimal, percentage: Decimal, rounding: str) -> Decimal:
+    """The percentage of `basis`, rounded as the year's setting says: to øre half up, or down to
+    whole kroner (towards zero, so a reversal returns exactly what was withheld)."""
+    exact = basis * percentage / HUNDRED
+    if rounding == ROUND_KRONE_DOWN:
+        return money(Decimal(exact).quantize(Decimal("1"), rounding=ROUND_DOWN))
+    return money(exact)
+
+
+def withholding(
+    *, taxable: Decimal, card: Card, ytd_taxable: Decimal, rounding: str = ROUND_ORE
+) -> Withholding:
     """Tax to withhold from one payment, given this year's taxable pay in earlier payouts.
 
     A frikort frees pay until its amount is used up; a payment that crosses it is split and the part
@@ -78,14 +143,14 @@ def withholding(*, taxable: Decimal, card: Card, ytd_taxable: Decimal) -> Withho
             free,
             basis,
             percentage,
-            money(basis * percentage / HUNDRED),
+            withheld_amount(basis, percentage, rounding),
             left_before,
             left_after,
             warn,
         )
     percentage = card.percentage if card.kind == "percentage" else NO_CARD_PERCENTAGE
     return Withholding(
-        taxable, ZERO, taxable, percentage, money(taxable * percentage / HUNDRED), None, None, False
+        taxable, ZERO, taxable, percentage, withheld_amount(taxable, percentage, rounding), None, None, False
     )
 
 
@@ -116,13 +181,18 @@ def day_pay(
     holiday_pay_with_wage: bool,
     card: Card,
     ytd_taxable: Decimal,
+    holiday_amount: Decimal | None = None,
+    rounding: str = ROUND_ORE,
 ) -> PayResult:
-    """Gross, holiday pay, withholding and net for one day's work lines."""
+    """Gross, holiday pay, withholding and net for one day's work lines.
+
+    `holiday_amount`, when given, is the holiday pay worked out by `holiday_pay()` (with the 6 G cap
+    on the extra points); otherwise it is `holiday_rate` of the gross."""
     gross = money(sum((line.amount for line in lines), ZERO))
-    holiday = money(gross * holiday_rate / HUNDRED)
+    holiday = money(gross * holiday_rate / HUNDRED) if holiday_amount is None else money(holiday_amount)
     paid_holiday = holiday if holiday_pay_with_wage else ZERO
     taxable = gross + paid_holiday
-    withheld = withholding(taxable=taxable, card=card, ytd_taxable=ytd_taxable)
+    withheld = withholding(taxable=taxable, card=card, ytd_taxable=ytd_taxable, rounding=rounding)
     net = taxable - withheld.tax
     return PayResult(
         lines=lines,
@@ -137,3 +207,69 @@ def day_pay(
 
 def hourly_line(description: str, hours: Decimal, rate: Decimal) -> WorkLine:
     return WorkLine(description, Decimal(hours), money(rate), money(Decimal(hours) * money(rate)))
+
+
+# Employer's contribution ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContributionLimits:
+    """The charity exemption (folketrygdloven § 23-2 eighth paragraph): no contribution while the
+    employer's pay in the year stays at or below `total` and a worker's at or below `per_person`.
+    A threshold, not an allowance: once passed, contribution is due on all of that pay."""
+
+    per_person: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class ContributionRow:
+    base: Decimal  # pay in the month
+    exempt: Decimal  # the part of the month's pay that is exempt
+    correction_base: Decimal  # pay of earlier months of the year that became liable this month
+    contribution: Decimal
+
+
+def employer_contribution(
+    *,
+    before: dict,
+    month: dict,
+    rate: Decimal,
+    limits: ContributionLimits | None,
+) -> dict:
+    """The contribution per person for one month of one employer.
+
+    `before`: each person's pay at the employer earlier in the year; `month`: their pay in the
+    month (payment dates). Without `limits` (no exemption) the month's pay is the base. With them,
+    the base is what is liable by the end of the month minus what was liable by the end of the month
+    before, so a threshold passed this month brings the earlier months' pay in as a correction (and a
+    reversal that takes a worker back under it gives it back).
+    """
+    people = set(before) | set(month)
+    before = {key: before.get(key, ZERO) for key in people}
+    through = {key: before[key] + month.get(key, ZERO) for key in people}
+
+    def liable(pay: dict) -> set:
+        if limits is None:
+            return set(pay)
+        if sum(pay.values(), ZERO) > limits.total:
+            return set(pay)
+        return {key for key, value in pay.items() if value > limits.per_person}
+
+    liable_before, liable_through = liable(before), liable(through)
+    rows = {}
+    for key in people:
+        base = month.get(key, ZERO)
+        delta = (through[key] if key in liable_through else ZERO) - (
+            before[key] if key in liable_before else ZERO
+        )
+        if base == ZERO and delta == ZERO:
+            continue
+        month_liable = base if key in liable_through else ZERO
+        rows[key] = ContributionRow(
+            base=base,
+            exempt=base - month_liable,
+            correction_base=delta - month_liable,
+            contribution=money(delta * rate / HUNDRED),
+        )
+    return rows

@@ -51,8 +51,14 @@ def deleting_for_retention() -> bool:
     return _retention.get()
 
 
+class Rounding(models.TextChoices):
+    KRONE_DOWN = "krone_down", _("Whole kroner, rounded down")
+    ORE_HALF_UP = "ore_half_up", _("Øre, rounded half up")
+
+
 class YearSettings(models.Model):
-    """Figures that change by law each year: the frikort limit and the employer's contribution."""
+    """Figures that change by law each year: the frikort limit, the employer's contribution, holiday
+    pay and how withholding is rounded. A year without a row is not paid (no guessing)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     frikort_limit = models.DecimalField(_("frikort limit"), **MONEY)
@@ -68,6 +74,39 @@ class YearSettings(models.Model):
     reporting_threshold = models.DecimalField(
         _("reporting threshold per person and year"), default=Decimal("1000"), **MONEY
     )
+    withholding_rounding = models.CharField(
+        _("rounding of percentage withholding"),
+        max_length=12,
+        choices=Rounding.choices,
+        default=Rounding.KRONE_DOWN,
+        help_text=_("verify: whole kroner rounded down is common practice; no source confirmed it."),
+    )
+    holiday_pay_rate = models.DecimalField(
+        _("holiday pay rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.20"),
+        help_text=_("Holiday Act § 10 (2)."),
+    )
+    holiday_pay_extra_rate = models.DecimalField(
+        _("extra holiday pay for older workers (percentage points)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2.30"),
+        help_text=_("Holiday Act § 10 (3) with § 5 (2)."),
+    )
+    holiday_pay_extra_from_age = models.PositiveSmallIntegerField(
+        _("extra holiday pay on pay earned in the year the worker turns"),
+        default=59,
+        help_text=_("59: the year before the holiday year in which the worker turns 60."),
+    )
+    basic_amount = models.DecimalField(
+        _("basic amount (G) on 31 December"),
+        null=True,
+        blank=True,
+        help_text=_("The extra holiday pay is not paid on the part of the year's basis above 6 G."),
+        **MONEY,
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     history = HistoricalRecords()
@@ -79,6 +118,16 @@ class YearSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    def holiday_rules(self):
+        from .engine import HolidayPayRules
+
+        return HolidayPayRules(
+            rate=self.holiday_pay_rate,
+            extra_rate=self.holiday_pay_extra_rate,
+            extra_from_age=self.holiday_pay_extra_from_age,
+            basic_amount=self.basic_amount,
+        )
 
 
 class SitePayrollSettings(models.Model):

@@ -1,6 +1,7 @@
 """Reads of the payroll app that join tables or sum over them."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
@@ -26,6 +27,36 @@ def site_settings_for(site: Site) -> SitePayrollSettings:
     return settings
 
 
+@dataclass(frozen=True)
+class Employer:
+    """The employer for payroll: an organisation number, with every site that has it.
+
+    Year-to-date pay, frikort used, the NOK 1 000 reporting rule, the charity limits and the
+    monthly report belong to the employer, not the site. A site without an organisation number is
+    an employer of its own. The charity exemption holds only if every site of the employer has it
+    (`wage_rate_set` keeps them the same)."""
+
+    organisation_number: str
+    name: str
+    site_ids: tuple[int, ...]
+    charity_exempt: bool
+
+
+def employer_of(site: Site) -> Employer:
+    if site.organisation_number:
+        sites = list(Site.objects.filter(organisation_number=site.organisation_number).order_by("pk"))
+    else:
+        sites = [site]
+    ids = tuple(s.pk for s in sites)
+    exempt_sites = SitePayrollSettings.objects.filter(site_id__in=ids, charity_exempt=True).count()
+    return Employer(
+        organisation_number=site.organisation_number,
+        name=site.employer_name or site.name,
+        site_ids=ids,
+        charity_exempt=exempt_sites == len(ids),
+    )
+
+
 def tax_card_for(*, participant: Participant, year: int) -> TaxCard | None:
     """The latest tax card entered for the year, or None (50 % withholding)."""
     return TaxCard.objects.filter(participant=participant, year=year).order_by("-entered_at", "-pk").first()
@@ -37,12 +68,19 @@ def card_of(tax_card: TaxCard | None) -> Card:
     return Card(tax_card.kind, tax_card.frikort_amount, tax_card.percentage)
 
 
-def paid_in_year(*, participant: Participant, year: int, exclude_pk: int | None = None) -> dict[str, Decimal]:
-    """Sums over the participant's paid payslips (reversals included, so corrections net out)."""
-    slips = Payslip.objects.filter(participant=participant, date__year=year, paid_at__isnull=False)
+def paid_in_year(
+    *, participant: Participant, year: int, employer: Employer, exclude_pk: int | None = None
+) -> dict[str, Decimal]:
+    """Sums over the participant's paid payslips at the employer (reversals included, so corrections
+    net out). Holiday-pay basis too, for the 6 G cap."""
+    slips = Payslip.objects.filter(
+        participant=participant, site_id__in=employer.site_ids, date__year=year, paid_at__isnull=False
+    )
     if exclude_pk:
         slips = slips.exclude(pk=exclude_pk)
-    sums = slips.aggregate(taxable=Sum("taxable"), tax=Sum("tax"), gross=Sum("gross"))
+    sums = slips.aggregate(
+        taxable=Sum("taxable"), tax=Sum("tax"), gross=Sum("gross"), holiday_basis=Sum("holiday_pay_basis")
+    )
     return {key: money(value or ZERO) for key, value in sums.items()}
 
 

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from dagsverket.models import Participant, Site
 from dagsverket.services import DagsverketError, log_action
 
-from .engine import WorkLine, day_pay, holiday_pay_rate, money
+from .engine import WorkLine, day_pay, holiday_pay, money
 from .models import (
     CashBox,
     CashMovement,
@@ -26,7 +26,14 @@ from .models import (
     WageRate,
     YearSettings,
 )
-from .selectors import card_of, paid_in_year, site_settings_for, tax_card_for, year_settings_for
+from .selectors import (
+    card_of,
+    employer_of,
+    paid_in_year,
+    site_settings_for,
+    tax_card_for,
+    year_settings_for,
+)
 
 ZERO = Decimal("0")
 
@@ -59,8 +66,8 @@ def tax_card_add(
                 code="amount",
                 field="frikort_amount",
             )
-        limit = year_settings_for(year)
-        if limit is not None and frikort_amount > limit.frikort_limit:
+        limit = _year_settings_or_refuse(year)
+        if frikort_amount > limit.frikort_limit:
             raise PayrollError(
                 _("The frikort amount is above the year's limit."), code="above_limit", field="frikort_amount"
             )
@@ -120,11 +127,31 @@ def wage_rate_set(
             site=site,
             defaults={"holiday_pay_with_wage": holiday_pay_with_wage, "charity_exempt": charity_exempt},
         )
+        # The exemption belongs to the employer (organisation number): keep its sites the same.
+        for site_id in employer_of(site).site_ids:
+            SitePayrollSettings.objects.update_or_create(
+                site_id=site_id, defaults={"charity_exempt": charity_exempt}
+            )
         log_action(actor=by, action="wage_rate_set", obj=rate, site=site, amount=rate.amount, kind=kind)
     return rate
 
 
 # Payslips ------------------------------------------------------------------------------------------
+
+
+def _year_settings_or_refuse(year: int) -> YearSettings:
+    """The year's settings; a year without them is refused, never paid by a guess."""
+    settings = year_settings_for(year)
+    if settings is None:
+        raise PayrollError(
+            _(
+                "There are no pay settings for %(year)d (frikort limit, employer's contribution, "
+                "holiday pay): a manager adds them under Payroll, Pay rules, before anyone is paid."
+            )
+            % {"year": year},
+            code="no_year_settings",
+        )
+    return settings
 
 
 def _computed_fields(
@@ -136,17 +163,30 @@ def _computed_fields(
     previously_paid,
     exclude_pk=None,
 ) -> dict:
+    year = _year_settings_or_refuse(day.year)
     settings = site_settings_for(site)
     card_row = tax_card_for(participant=participant, year=day.year)
     card = card_of(card_row)
-    paid = paid_in_year(participant=participant, year=day.year, exclude_pk=exclude_pk)
+    paid = paid_in_year(
+        participant=participant, year=day.year, employer=employer_of(site), exclude_pk=exclude_pk
+    )
     birth_year = participant.birth_date.year if participant.birth_date else participant.birth_year
+    gross = money(sum((line.amount for line in lines), ZERO))
+    holiday = holiday_pay(
+        basis=gross,
+        basis_before=paid["holiday_basis"],
+        birth_year=birth_year,
+        year=day.year,
+        rules=year.holiday_rules(),
+    )
     result = day_pay(
         lines=lines,
-        holiday_rate=holiday_pay_rate(birth_year=birth_year, day=day),
+        holiday_rate=holiday.rate,
+        holiday_amount=holiday.amount,
         holiday_pay_with_wage=settings.holiday_pay_with_wage,
         card=card,
         ytd_taxable=paid["taxable"],
+        rounding=year.withholding_rounding,
     )
     held = result.withholding
     return {
@@ -341,7 +381,9 @@ def payslip_reverse(*, payslip: Payslip, reason: str, by) -> Payslip:
                 "net",
             )
         }
-        paid = paid_in_year(participant=slip.participant, year=slip.date.year)
+        paid = paid_in_year(
+            participant=slip.participant, year=slip.date.year, employer=employer_of(slip.site)
+        )
         reversal = Payslip.objects.create(
             site=slip.site,
             participant=slip.participant,

@@ -39,7 +39,7 @@ def test_the_cash_box_counts_float_movements_and_cash_payouts(client_for, staff,
     assert CashMovement.objects.count() == 1
     page = client.get(reverse("payroll:cash_box", kwargs={"day": DAY}))
     assert page.status_code == 200
-    assert page.context["expected"] == D("2000") - D("100") - D("495.90")
+    assert page.context["expected"] == D("2000") - D("100") - D("496.80")
 
 
 def test_closing_needs_a_second_staff_member_and_an_explained_difference(
@@ -59,13 +59,13 @@ def test_closing_needs_a_second_staff_member_and_an_explained_difference(
         client,
         "close",
         counted="1500",
-        explanation="Counted twice; 4.10 short",
+        explanation="Counted twice; 3.20 short",
         witness_username="manager",
         witness_password="demo",
     )
     assert ok.status_code == 302
     box = CashBox.objects.get()
-    assert box.is_closed and box.difference == D("-4.10")
+    assert box.is_closed and box.difference == D("-3.20")  # 1 500 - (2 000 - 496.80)
     assert box.closed_by == staff[Role.PAYROLL] and box.witnessed_by == staff[Role.MANAGER]
     assert _post(client, "movement", amount="5", reason="late").status_code == 400
 
@@ -83,7 +83,9 @@ def test_the_monthly_report_is_due_the_5th_of_the_next_month(year, month, due):
     assert due_date(year, month) == datetime.date.fromisoformat(due)
 
 
-def test_the_monthly_report_sums_per_person_and_flags_small_payments(site, person, draft, staff, wage_rate):
+def test_the_monthly_report_sums_per_person_and_flags_small_payments(
+    site, person, draft, staff, wage_rate, frozen_day
+):
     payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
     small = ParticipantFactory(site=site, name="Åse")
     TaxCardFactory(participant=small, frikort_amount=D("70000"))
@@ -98,7 +100,7 @@ def test_the_monthly_report_sums_per_person_and_flags_small_payments(site, perso
     assert (ola.gross, ola.holiday_pay, ola.tax, ola.contribution_base) == (
         D("900.00"),
         D("91.80"),
-        D("495.90"),
+        D("495.00"),
         D("991.80"),
     )
     assert ola.contribution == D("139.84")  # 14.1 % of 991.80 = 139.8438
@@ -107,15 +109,18 @@ def test_the_monthly_report_sums_per_person_and_flags_small_payments(site, perso
     assert monthly_report(site=site, year=2026, month=4)[0] == []
 
 
-def test_a_charity_is_exempt_up_to_the_limit_per_employee(site, person, draft, staff):
+def test_a_charity_is_exempt_while_the_worker_stays_under_the_limit(site, person, draft, staff, frozen_day):
     from payroll.models import YearSettings
 
     SitePayrollSettings.objects.update_or_create(site=site, defaults={"charity_exempt": True})
-    YearSettings.objects.filter(year=2026).update(charity_exemption_per_employee=D("500"))
     payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
+    # 991.80 paid, at or under the NOK 80 000 per worker: no contribution at all
     (row,), _settings = monthly_report(site=site, year=2026, month=3)
-    assert row.contribution_exempt == D("500")
-    assert row.contribution == D("69.34")  # 14.1 % of 491.80
+    assert (row.contribution_exempt, row.contribution) == (D("991.80"), D("0.00"))
+    # with a limit of 500 the threshold is passed: 14.1 % of all 991.80 = 139.84 (not of 491.80)
+    YearSettings.objects.filter(year=2026).update(charity_exemption_per_employee=D("500"))
+    (row,), _settings = monthly_report(site=site, year=2026, month=3)
+    assert (row.contribution_exempt, row.contribution) == (D("0.00"), D("139.84"))
 
 
 def test_the_report_pages_csv_and_pdf(client_for, draft, staff, frozen_day, person, tmp_path):
@@ -129,7 +134,7 @@ def test_the_report_pages_csv_and_pdf(client_for, draft, staff, frozen_day, pers
     body = b"".join(response.streaming_content).decode()
     lines = body.strip().splitlines()
     assert lines[0].startswith("Navn;Fødselsnummer;Bruttolønn")
-    assert lines[1].startswith("Ola;01017012345;900,00;91,80;495,90;991,80;0,00;139,84")
+    assert lines[1].startswith("Ola;01017012345;900,00;91,80;495,00;991,80;0,00;0,00;139,84")
     pdf = client.get(reverse("payroll:month_report_pdf", kwargs={"year": 2026, "month": 3}))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     path = tmp_path / "report.pdf"
@@ -146,4 +151,4 @@ def test_the_report_pages_csv_and_pdf(client_for, draft, staff, frozen_day, pers
     )
     assert client.get(reverse("payroll:month_report", kwargs={"year": 2026, "month": 13})).status_code == 404
     year = client.get(reverse("payroll:year_report", kwargs={"year": 2026}))
-    assert year.status_code == 200 and "495,90" in year.content.decode()
+    assert year.status_code == 200 and "495,00" in year.content.decode()

@@ -63,7 +63,8 @@ def test_a_warning_shows_when_a_person_passes_80_percent_of_their_frikort(taxabl
     ("birth_year", "day", "rate"),
     [
         (1990, datetime.date(2026, 6, 1), "10.2"),
-        (1967, datetime.date(2026, 6, 1), "10.2"),  # 59 at the end of the year
+        (1968, datetime.date(2026, 12, 31), "10.2"),  # turns 58 in 2026
+        (1967, datetime.date(2026, 6, 1), "12.5"),  # turns 59 in 2026: 12.5 % on pay earned in 2026
         (1966, datetime.date(2026, 1, 2), "12.5"),  # turns 60 this year: the higher rate all year
         (1950, datetime.date(2026, 6, 1), "12.5"),
         (None, datetime.date(2026, 6, 1), "10.2"),  # unknown age: the ordinary rate

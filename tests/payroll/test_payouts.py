@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 def test_a_draft_payslip_shows_pay_holiday_pay_and_tax_without_a_card(draft):
     assert (draft.gross, draft.holiday_pay, draft.taxable) == (D("900.00"), D("91.80"), D("991.80"))
     assert draft.tax_card_kind == "none"
-    assert draft.tax == D("495.90")
-    assert draft.net == draft.amount_due == D("495.90")
+    # 50 % of 991.80 = 495.90, rounded down to whole kroner (the 2026 setting): 495; net 496.80
+    assert draft.tax == D("495.00")
+    assert draft.net == draft.amount_due == D("496.80")
     assert not draft.is_paid
     assert draft.lines.count() == 1
 
@@ -43,7 +44,7 @@ def test_confirming_pays_once_and_a_repeated_nonce_returns_the_same_payout(draft
     first = payout_confirm(payslip=draft, method="cash", nonce=nonce, by=staff[Role.PAYROLL])
     again = payout_confirm(payslip=draft, method="cash", nonce=nonce, by=staff[Role.PAYROLL])
     assert first.pk == again.pk
-    assert first.amount == D("495.90")
+    assert first.amount == D("496.80")
     assert Payout.objects.count() == 1
     with pytest.raises(PayrollError) as error:
         payout_confirm(payslip=draft, method="cash", nonce=uuid.uuid4().hex, by=staff[Role.PAYROLL])
@@ -77,12 +78,12 @@ def test_withholding_uses_the_pay_of_earlier_payouts_of_the_year(site, person, w
     first = payslip_prepare(site=site, participant=person, day=DAY, lines=lines)
     payout_confirm(payslip=first, method="cash", nonce="a", by=staff[Role.PAYROLL])
     second = payslip_prepare(site=site, participant=person, day=DAY.replace(day=11), lines=lines)
-    # 991.80 already used of 1 500: 508.20 free, 483.60 at 50 % = 241.80
+    # 991.80 already used of 1 500: 508.20 free, 483.60 at 50 % = 241.80, down to whole kroner 241
     assert second.frikort_left_before == D("508.20")
     assert second.tax_free_part == D("508.20")
-    assert second.tax == D("241.80")
+    assert second.tax == D("241.00")
     assert second.ytd_gross == D("1983.60")
-    assert second.ytd_tax == D("241.80")
+    assert second.ytd_tax == D("241.00")
 
 
 def test_a_reversal_negates_the_paid_payslip_and_leaves_it_unchanged(draft, staff):
@@ -93,10 +94,10 @@ def test_a_reversal_negates_the_paid_payslip_and_leaves_it_unchanged(draft, staf
         payslip_reverse(payslip=draft, reason="  ", by=staff[Role.PAYROLL])
     reversal = payslip_reverse(payslip=draft, reason="Wrong hours", by=staff[Role.PAYROLL])
     assert reversal.kind == "reversal" and reversal.is_paid
-    assert (reversal.gross, reversal.tax, reversal.net) == (D("-900.00"), D("-495.90"), D("-495.90"))
+    assert (reversal.gross, reversal.tax, reversal.net) == (D("-900.00"), D("-495.00"), D("-496.80"))
     assert reversal.lines.get().amount == D("-900.00")
     draft.refresh_from_db()
-    assert draft.net == D("495.90")
+    assert draft.net == D("496.80")
     with pytest.raises(PayrollError) as error:
         payslip_reverse(payslip=draft, reason="again", by=staff[Role.PAYROLL])
     assert error.value.code == "already_reversed"
@@ -113,10 +114,11 @@ def test_a_correction_pays_only_the_difference(site, person, draft, staff):
         lines=[hourly_line("Snow clearing", D("7"), D("150"))],
     )
     assert new.corrects == draft and new.reason == "Worked 7 hours, not 6"
-    assert new.net == D("578.55")  # 1 050 + 107.10 = 1 157.10, half withheld
-    assert new.previously_paid == D("495.90")
+    # 1 050 + 107.10 = 1 157.10; half is 578.55, withheld 578 (whole kroner, down): net 579.10
+    assert new.net == D("579.10")
+    assert new.previously_paid == D("496.80")
     payout = payout_confirm(payslip=new, method="cash", nonce="b", by=staff[Role.PAYROLL])
-    assert payout.amount == D("82.65")
+    assert payout.amount == D("82.30")  # 579.10 - 496.80
     assert new.ytd_gross == D("1157.10")
 
 
@@ -145,7 +147,7 @@ def test_the_model_layer_refuses_to_change_or_delete_paid_rows(draft, staff):
     with pytest.raises(PaidRowError):
         Payout.objects.update(amount=D("1"))
     draft.refresh_from_db()
-    assert draft.net == D("495.90")
+    assert draft.net == D("496.80")
 
 
 @pytest.mark.parametrize(
@@ -170,7 +172,7 @@ def test_postgresql_itself_refuses_edits_of_paid_rows(on_postgres, draft, staff,
     ):
         cursor.execute(sql)
     draft.refresh_from_db()
-    assert draft.net == D("495.90")
+    assert draft.net == D("496.80")
 
 
 def test_postgresql_still_lets_a_draft_be_replaced(on_postgres, site, person, draft):
