@@ -11,6 +11,9 @@ MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
 class ConfirmPayoutForm(forms.Form):
     method = forms.ChoiceField(label=_("Payout method"), choices=PayoutMethod.choices)
     nonce = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    # What the page showed and staff hand over; the payout is refused if the amount worked out
+    # again under the lock differs.
+    shown_amount = forms.DecimalField(widget=forms.HiddenInput, **MONEY_FIELD)
 
 
 class ReasonForm(forms.Form):

@@ -279,10 +279,14 @@ def _lines_of(slip: Payslip) -> list[WorkLine]:
     return [WorkLine(line.description, line.hours, line.rate, line.amount) for line in slip.lines.all()]
 
 
-def payout_confirm(*, payslip: Payslip, method: str, nonce: str, by) -> Payout:
+def payout_confirm(
+    *, payslip: Payslip, method: str, nonce: str, by, shown_amount: Decimal | None = None
+) -> Payout:
     """Pay a draft payslip once. A repeated request with the same nonce returns the first payout;
     another request for a paid payslip is refused. The tax is worked out again under the lock, from
-    what has been paid this year at that moment."""
+    what has been paid this year at that moment. `shown_amount` is what staff saw and hand over: if
+    the amount worked out now differs, nothing is paid, the draft gets the new figures and the error
+    says why (confirm again to pay the new amount)."""
     if method not in PayoutMethod.values:
         raise PayrollError(_("Choose how the pay is handed over."), code="method", field="method")
     if not nonce or len(nonce) > 64:
@@ -304,11 +308,13 @@ def payout_confirm(*, payslip: Payslip, method: str, nonce: str, by) -> Payout:
                     code="no_bank_account",
                     field="method",
                 )
+            # Cash belongs to the day it is handed over, not the day the work was done.
+            handed_over_on = timezone.localdate()
             if method == PayoutMethod.CASH:
                 # Cash leaves the day's box: wait for a closing in progress, and once the box is
                 # counted and closed, no more cash goes out of it (the count would be wrong).
                 box = CashBox.objects.select_for_update().get(
-                    pk=cash_box_for(site=slip.site, day=slip.date).pk
+                    pk=cash_box_for(site=slip.site, day=handed_over_on).pk
                 )
                 if box.is_closed:
                     raise PayrollError(
@@ -324,29 +330,50 @@ def payout_confirm(*, payslip: Payslip, method: str, nonce: str, by) -> Payout:
                 previously_paid=slip.previously_paid,
                 exclude_pk=slip.pk,
             )
+            shown_ytd = slip.ytd_gross - slip.taxable
             for name, value in fields.items():
                 setattr(slip, name, value)
-            slip.paid_at = timezone.now()
-            slip.save()
-            payout = Payout.objects.create(
-                payslip=slip,
-                site=slip.site,
-                date=slip.date,
-                method=method,
-                amount=slip.amount_due,
-                bank_account=participant.bank_account if method == PayoutMethod.BANK else "",
-                nonce=nonce,
-                paid_by=by,
-            )
-            log_action(
-                actor=by,
-                action="payout_confirm",
-                obj=payout,
-                site=slip.site,
-                amount=payout.amount,
-                method=method,
-            )
-            return payout
+            refused = None
+            if shown_amount is not None and money(shown_amount) != slip.amount_due:
+                why = (
+                    _("this year's earlier pay at the employer changed (a payout at another site?)")
+                    if slip.ytd_gross - slip.taxable != shown_ytd
+                    else _("the tax card or the pay rules changed")
+                )
+                refused = PayrollError(
+                    _(
+                        "The amount changed since it was shown: %(new)s instead of %(shown)s, because "
+                        "%(why)s. Nothing was paid: check the new figures and confirm again."
+                    )
+                    % {"new": slip.amount_due, "shown": money(shown_amount), "why": why},
+                    code="amount_changed",
+                )
+                slip.save()  # still a draft: the day's page now shows the new figures
+            else:
+                slip.paid_at = timezone.now()
+                slip.save()
+                payout = Payout.objects.create(
+                    payslip=slip,
+                    site=slip.site,
+                    date=handed_over_on,
+                    method=method,
+                    amount=slip.amount_due,
+                    bank_account=participant.bank_account if method == PayoutMethod.BANK else "",
+                    nonce=nonce,
+                    paid_by=by,
+                )
+                log_action(
+                    actor=by,
+                    action="payout_confirm",
+                    obj=payout,
+                    site=slip.site,
+                    amount=payout.amount,
+                    method=method,
+                )
+        # Outside the transaction, so the draft's new figures are kept while nothing is paid.
+        if refused is not None:
+            raise refused
+        return payout
     except IntegrityError:
         # Another request won the race for this nonce or payslip; answer as it would have.
         existing = Payout.objects.filter(nonce=nonce).first()

@@ -79,6 +79,7 @@ def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
             initial={
                 "nonce": uuid.uuid4().hex,
                 "method": "bank" if slip.participant.bank_account else "cash",
+                "shown_amount": slip.amount_due,
             },
             auto_id=f"id_{slip.pk}_%s",
         )
@@ -134,6 +135,7 @@ def payslip_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 payslip=slip,
                 method=form.cleaned_data["method"],
                 nonce=form.cleaned_data["nonce"],
+                shown_amount=form.cleaned_data["shown_amount"],
                 by=request.user,
             )
         except PayrollError as error:

@@ -69,7 +69,7 @@ def test_confirming_a_payout_twice_with_the_same_nonce_pays_once(client_for, sig
     _prepare(client_for)
     slip = Payslip.objects.get(participant__name="Kari")
     client = client_for(Role.PAYROLL)
-    data = {"method": "bank", "nonce": uuid.uuid4().hex}
+    data = {"method": "bank", "nonce": uuid.uuid4().hex, "shown_amount": slip.amount_due}
     url = reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk})
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302
@@ -83,7 +83,9 @@ def test_bank_transfer_without_an_account_is_refused_with_400(client_for, signed
     _prepare(client_for)
     slip = Payslip.objects.get(participant__name="Per")
     url = reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk})
-    response = client_for(Role.PAYROLL).post(url, {"method": "bank", "nonce": "x1"})
+    response = client_for(Role.PAYROLL).post(
+        url, {"method": "bank", "nonce": "x1", "shown_amount": slip.amount_due}
+    )
     assert response.status_code == 400
     assert "Personen har ikke bankkonto" in response.content.decode()
     assert not Payout.objects.exists()
@@ -95,7 +97,10 @@ def test_correcting_reverses_and_makes_a_new_draft(client_for, signed_off):
     _prepare(client_for)
     slip = Payslip.objects.get(participant__name="Per")
     client = client_for(Role.PAYROLL)
-    client.post(reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk}), {"method": "cash", "nonce": "n"})
+    client.post(
+        reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk}),
+        {"method": "cash", "nonce": "n", "shown_amount": slip.amount_due},
+    )
     url = reverse("payroll:payslip_correct", kwargs={"pk": slip.pk})
     assert client.post(url, {"reason": ""}).status_code == 400
     assert Payslip.objects.count() == 2
@@ -217,11 +222,14 @@ def _pdftotext(content: bytes, tmp_path, name="out") -> str:
 
 
 def test_the_days_payslips_come_as_one_pdf_with_a_page_per_person(client_for, signed_off, tmp_path):
-    _prepare(client_for)
     TaxCardFactory(participant=signed_off[0], frikort_amount=D("70000"))
+    _prepare(client_for)
     client = client_for(Role.PAYROLL)
     kari = Payslip.objects.get(participant__name="Kari")
-    client.post(reverse("payroll:payslip_confirm", kwargs={"pk": kari.pk}), {"method": "bank", "nonce": "k"})
+    client.post(
+        reverse("payroll:payslip_confirm", kwargs={"pk": kari.pk}),
+        {"method": "bank", "nonce": "k", "shown_amount": kari.amount_due},
+    )
     response = client.get("/payroll/2026-03-10/payslips.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdftotext(response.content, tmp_path)
@@ -266,7 +274,10 @@ def test_hours_corrected_after_payment_are_flagged_and_a_correction_pays_the_dif
     _prepare(client_for)
     client = client_for(Role.PAYROLL)
     slip = Payslip.objects.get(participant__name="Per")
-    client.post(reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk}), {"method": "cash", "nonce": "p"})
+    client.post(
+        reverse("payroll:payslip_confirm", kwargs={"pk": slip.pk}),
+        {"method": "cash", "nonce": "p", "shown_amount": slip.amount_due},
+    )
     time_machine.move_to(datetime.datetime(2026, 3, 10, 15, 0, tzinfo=datetime.UTC), tick=False)
     assignment = Assignment.objects.get(participant__name="Per")
     hours_correct(

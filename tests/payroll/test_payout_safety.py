@@ -1,0 +1,116 @@
+"""A payout never differs silently from what was shown, and cash belongs to the day it is handed
+over. The expected figures are worked out by hand in the comments."""
+
+import datetime
+import zoneinfo
+from decimal import Decimal as D
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from dagsverket.roles import Role
+from payroll.engine import hourly_line
+from payroll.models import CashBox, Payout, Payslip, SitePayrollSettings
+from payroll.services import PayrollError, cash_box_for, cash_expected, payout_confirm, payslip_prepare
+from tests.factories import ParticipantFactory, TaxCardFactory, WageRateFactory
+
+pytestmark = pytest.mark.django_db
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+DAY = datetime.date(2026, 3, 10)
+
+
+@pytest.fixture
+def two_sites(site, other_site):
+    for each in (site, other_site):
+        WageRateFactory(site=each, amount=D("150.00"))
+        SitePayrollSettings.objects.update_or_create(site=each, defaults={"holiday_pay_with_wage": False})
+    return site, other_site
+
+
+@pytest.fixture
+def ola(site):
+    person = ParticipantFactory(site=site, name="Ola")
+    # frikort of 1 000 at the employer (Trondheim and Stjørdal share the organisation number)
+    TaxCardFactory(participant=person, frikort_amount=D("1000"))
+    return person
+
+
+def _six_hours(site, person, day=DAY):
+    return payslip_prepare(
+        site=site, participant=person, day=day, lines=[hourly_line("Raking", D("6"), D("150"))]
+    )
+
+
+def test_a_payout_whose_amount_changed_since_the_preview_is_refused_then_paid_as_shown_again(
+    two_sites, ola, staff
+):
+    trondheim, stjordal = two_sites
+    payer = staff[Role.PAYROLL]
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 13, tzinfo=OSLO), tick=False):
+        preview = _six_hours(trondheim, ola)
+        # 6 × 150 = 900, all within the 1 000 frikort: nothing withheld, 900 to hand over
+        assert preview.amount_due == D("900.00")
+        # meanwhile Stjørdal pays him 2 hours: 300, frikort 1 000 → 700 left
+        other = payslip_prepare(
+            site=stjordal, participant=ola, day=DAY, lines=[hourly_line("Sweeping", D("2"), D("150"))]
+        )
+        payout_confirm(payslip=other, method="card", nonce="s1", by=payer)
+        with pytest.raises(PayrollError) as error:
+            payout_confirm(payslip=preview, method="card", nonce="t1", by=payer, shown_amount=D("900.00"))
+        assert error.value.code == "amount_changed"
+        assert not Payout.objects.filter(payslip=preview).exists()
+        # now: 700 free, 200 above at 50 % = 100 withheld: 800 to hand over
+        preview.refresh_from_db()
+        assert not preview.is_paid and preview.amount_due == D("800.00")
+        assert "800.00" in str(error.value.message) and "900.00" in str(error.value.message)
+        payout = payout_confirm(payslip=preview, method="card", nonce="t2", by=payer, shown_amount=D("800"))
+        assert payout.amount == D("800.00")
+
+
+def test_the_day_page_refuses_a_changed_amount_with_400_and_shows_the_new_figures(
+    client_for, two_sites, ola, staff
+):
+    trondheim, stjordal = two_sites
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 13, tzinfo=OSLO), tick=False):
+        preview = _six_hours(trondheim, ola)
+        other = payslip_prepare(
+            site=stjordal, participant=ola, day=DAY, lines=[hourly_line("Sweeping", D("2"), D("150"))]
+        )
+        payout_confirm(payslip=other, method="card", nonce="s1", by=staff[Role.PAYROLL])
+        client = client_for(Role.PAYROLL)
+        url = reverse("payroll:payslip_confirm", kwargs={"pk": preview.pk})
+        response = client.post(url, {"method": "card", "nonce": "t1", "shown_amount": "900.00"})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "800,00" in page
+        assert not Payout.objects.filter(payslip=preview).exists()
+        # a confirmation that carries no amount is bad input, not a payout
+        assert client.post(url, {"method": "card", "nonce": "t3"}).status_code == 400
+        again = client.post(url, {"method": "card", "nonce": "t2", "shown_amount": "800.00"})
+        assert again.status_code == 302
+        assert Payout.objects.get(payslip=preview).amount == D("800.00")
+
+
+def test_cash_belongs_to_the_day_it_is_handed_over(site, staff):
+    WageRateFactory(site=site, amount=D("150.00"))
+    SitePayrollSettings.objects.update_or_create(site=site, defaults={"holiday_pay_with_wage": False})
+    kari = ParticipantFactory(site=site, name="Kari")
+    TaxCardFactory(participant=kari, frikort_amount=D("100000"))
+    worked = datetime.date(2026, 3, 12)
+    with time_machine.travel(datetime.datetime(2026, 3, 12, 13, tzinfo=OSLO), tick=False):
+        slip = _six_hours(site, kari, day=worked)
+        box = cash_box_for(site=site, day=worked)
+        CashBox.objects.filter(pk=box.pk).update(
+            closed_at=datetime.datetime(2026, 3, 12, 15, tzinfo=OSLO),
+            closed_by=staff[Role.PAYROLL],
+            witnessed_by=staff[Role.MANAGER],
+        )
+    with time_machine.travel(datetime.datetime(2026, 3, 13, 10, tzinfo=OSLO), tick=False):
+        # the 12 March box is closed, but the cash goes out of the 13 March box: paid
+        payout = payout_confirm(payslip=slip, method="cash", nonce="c1", by=staff[Role.PAYROLL])
+    assert payout.date == datetime.date(2026, 3, 13)
+    # 900 out of the 13 March box (6 × 150, within the frikort), nothing out of the 12th
+    assert cash_expected(cash_box_for(site=site, day=datetime.date(2026, 3, 13))) == D("-900.00")
+    assert cash_expected(CashBox.objects.get(site=site, date=worked)) == D("0.00")
+    assert Payslip.objects.get(pk=slip.pk).date == worked
