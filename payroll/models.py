@@ -533,3 +533,36 @@ class CashMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.reason}"
+
+
+class MonthFiling(models.Model):
+    """A month marked as reported (the a-melding filed) for one employer: its figures are kept as
+    they were filed and never change; later changes go as corrections into the next open month."""
+
+    employer = models.CharField(_("employer (organisation number)"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    rows = models.JSONField(_("figures as filed"))
+    filed_at = models.DateTimeField(_("reported"), default=timezone.now)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["employer", "year", "month"]
+        verbose_name = _("reported month")
+        verbose_name_plural = _("reported months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "year", "month"], name="one_filing_per_employer_month"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="filing_month_1_to_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.year}-{self.month:02d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PaidRowError("a reported month is never changed")
+        super().save(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dagsverket.models import Participant, Site
 
 from .engine import ContributionLimits, ContributionRow, employer_contribution, money
-from .models import Payslip, YearSettings
+from .models import MonthFiling, Payslip, YearSettings
 from .selectors import Employer, employer_of, year_settings_for
 
 ZERO = Decimal("0")
@@ -150,7 +150,11 @@ class MonthlyReportExporter:
         self.site, self.year, self.month = site, year, month
 
     def iterate_list(self):
-        rows, _settings = monthly_report(site=self.site, year=self.year, month=self.month)
+        filing = filing_for(site=self.site, year=self.year, month=self.month)
+        if filing is not None:
+            rows = [row_from_data(row) for row in filing.rows]
+        else:
+            rows, _settings = monthly_report(site=self.site, year=self.year, month=self.month)
         yield [
             str(_("Name")),
             str(_("National ID number")),
@@ -178,3 +182,110 @@ class MonthlyReportExporter:
                 row.year_total,
                 str(_("yes")) if row.below_threshold else str(_("no")),
             ]
+
+
+# Reported (filed) months -------------------------------------------------------------------------
+
+_AMOUNTS = (
+    "gross",
+    "holiday_pay",
+    "tax",
+    "contribution_base",
+    "contribution_exempt",
+    "contribution_correction_base",
+    "contribution",
+    "year_total",
+    "year_tax",
+)
+# What a change after filing is judged by: the figures the a-melding carries, and whether to report.
+_COMPARED = ("gross", "holiday_pay", "tax", "contribution", "below_threshold")
+
+
+def row_as_data(row: ReportRow) -> dict:
+    data = dict(row.__dict__)
+    for name in _AMOUNTS:
+        data[name] = str(data[name])
+    return data
+
+
+def row_from_data(data: dict) -> ReportRow:
+    return ReportRow(**{key: Decimal(value) if key in _AMOUNTS else value for key, value in data.items()})
+
+
+def filing_for(*, site: Site, year: int, month: int) -> MonthFiling | None:
+    return MonthFiling.objects.filter(employer=employer_of(site).key, year=year, month=month).first()
+
+
+def filed_months(*, site: Site, year: int) -> dict[int, MonthFiling]:
+    return {f.month: f for f in MonthFiling.objects.filter(employer=employer_of(site).key, year=year)}
+
+
+def next_open_month(*, site: Site, year: int, after: int) -> int | None:
+    """The first month after `after` in the year that is not reported, where corrections go."""
+    filed = filed_months(site=site, year=year)
+    return next((month for month in range(after + 1, 13) if month not in filed), None)
+
+
+_LABELS = {
+    "gross": _("Gross pay"),
+    "holiday_pay": _("Holiday pay"),
+    "tax": _("Tax withheld"),
+    "contribution": _("Employer's contribution"),
+    "below_threshold": _("Need not be reported (NOK 1 000 a year or less, no tax)"),
+}
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return str(_("yes")) if value else str(_("no"))
+    return f"{value:.2f}".replace(".", ",")
+
+
+@dataclass
+class Change:
+    year: int
+    month: int
+    name: str
+    field: str
+    filed: object
+    now: object
+
+    @property
+    def label(self) -> str:
+        return str(_LABELS[self.field])
+
+    @property
+    def filed_text(self) -> str:
+        return _shown(self.filed)
+
+    @property
+    def now_text(self) -> str:
+        return _shown(self.now)
+
+
+def changes_since_filing(*, site: Site, filing: MonthFiling) -> list[Change]:
+    """What the month's figures are today, compared with what was filed (a rate or flag changed,
+    the NOK 1 000 rule passed later): each difference is a correction for the next open month."""
+    filed = {row["participant_id"]: row_from_data(row) for row in filing.rows}
+    live, _settings = monthly_report(site=site, year=filing.year, month=filing.month)
+    now = {row.participant_id: row for row in live}
+    changes = []
+    for pid in sorted(set(filed) | set(now), key=lambda pk: (filed.get(pk) or now.get(pk)).name):
+        before, after = filed.get(pid), now.get(pid)
+        for name in _COMPARED:
+            old = getattr(before, name) if before else None
+            new = getattr(after, name) if after else None
+            if old != new:
+                changes.append(Change(filing.year, filing.month, (before or after).name, name, old, new))
+    return changes
+
+
+def corrections_for(*, site: Site, year: int, month: int) -> list[Change]:
+    """Changes to reported months of the year whose next open month is this one."""
+    corrections = []
+    for filed_month, filing in sorted(filed_months(site=site, year=year).items()):
+        if filed_month < month and next_open_month(site=site, year=year, after=filed_month) == month:
+            corrections.extend(changes_since_filing(site=site, filing=filing))
+    return corrections

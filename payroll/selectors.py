@@ -41,6 +41,11 @@ class Employer:
     site_ids: tuple[int, ...]
     charity_exempt: bool
 
+    @property
+    def key(self) -> str:
+        """What reported months are filed under: the organisation number, or the lone site."""
+        return self.organisation_number or f"site-{self.site_ids[0]}"
+
 
 def employer_of(site: Site) -> Employer:
     if site.organisation_number:

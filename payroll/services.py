@@ -17,6 +17,7 @@ from .engine import WorkLine, day_pay, holiday_pay, money
 from .models import (
     CashBox,
     CashMovement,
+    MonthFiling,
     Payout,
     PayoutMethod,
     Payslip,
@@ -486,6 +487,45 @@ def payslip_correct(*, payslip: Payslip, reason: str, by, lines: list[WorkLine] 
             reason=reason,
         )
     return draft
+
+
+# Reported months -----------------------------------------------------------------------------------
+
+
+def month_file(*, site: Site, year: int, month: int, by) -> MonthFiling:
+    """Mark a month as reported (the a-melding filed) for the site's employer. Its figures are kept
+    as they are now and never change; only a month that is over can be filed, so no payment can
+    land in it afterwards (payments belong to the month they are made in)."""
+    from .reports import monthly_report, row_as_data
+
+    if not 1 <= month <= 12:
+        raise PayrollError(_("Choose a month."), code="month")
+    first_after = datetime.date(year + month // 12, month % 12 + 1, 1)
+    if timezone.localdate() < first_after:
+        raise PayrollError(_("A month can be marked as reported once it is over."), code="month_not_over")
+    employer = employer_of(site)
+    with transaction.atomic():
+        if MonthFiling.objects.filter(employer=employer.key, year=year, month=month).exists():
+            raise PayrollError(_("This month is already marked as reported."), code="already_filed")
+        rows, settings = monthly_report(site=site, year=year, month=month)
+        if settings is None:
+            raise PayrollError(
+                _("There are no pay settings for the year: add them before reporting."),
+                code="no_year_settings",
+            )
+        try:
+            with transaction.atomic():
+                filing = MonthFiling.objects.create(
+                    employer=employer.key,
+                    year=year,
+                    month=month,
+                    rows=[row_as_data(row) for row in rows],
+                    filed_by=by,
+                )
+        except IntegrityError:
+            raise PayrollError(_("This month is already marked as reported."), code="already_filed") from None
+        log_action(actor=by, action="month_file", obj=filing, site=site, year=year, month=month)
+    return filing
 
 
 # Cash box ------------------------------------------------------------------------------------------

@@ -306,11 +306,32 @@ def _month_totals(rows) -> dict[str, Decimal]:
     return {name: sum((getattr(row, name) for row in rows), Decimal("0")) for name in names}
 
 
-@require_GET
+def _month_report_rows(request: HttpRequest, year: int, month: int):
+    """The month's rows as filed if it is reported, else as they are now."""
+    filing = reports.filing_for(site=request.site, year=year, month=month)
+    if filing is not None:
+        settings = YearSettings.objects.filter(year=year).first()
+        return [reports.row_from_data(row) for row in filing.rows], settings, filing
+    rows, settings = reports.monthly_report(site=request.site, year=year, month=month)
+    return rows, settings, None
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required("manage_payroll")
 def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The month's a-melding basis for the employer; payroll marks it as reported (filed)."""
     _month_or_404(year, month)
-    rows, settings = reports.monthly_report(site=request.site, year=year, month=month)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            services.month_file(site=request.site, year=year, month=month, by=request.user)
+        except PayrollError as refused:
+            error, status = refused.message, 400
+        else:
+            messages.success(request, _("The month is marked as reported; its figures are frozen."))
+            return redirect("payroll:month_report", year=year, month=month)
+    rows, settings, filing = _month_report_rows(request, year, month)
+    changes = reports.changes_since_filing(site=request.site, filing=filing) if filing else []
     return render(
         request,
         "payroll/month_report.html",
@@ -320,9 +341,19 @@ def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "month_start": datetime.date(year, month, 1),
             "rows": rows,
             "settings": settings,
+            "filing": filing,
+            "changes": changes,
+            "next_open": reports.next_open_month(site=request.site, year=year, after=month)
+            if changes
+            else None,
+            "corrections": []
+            if filing
+            else reports.corrections_for(site=request.site, year=year, month=month),
             "due": reports.due_date(year, month),
             "totals": _month_totals(rows),
+            "error": error,
         },
+        status=status,
     )
 
 
@@ -367,7 +398,7 @@ def month_report_pdf(request: HttpRequest, year: int, month: int) -> HttpRespons
     from .pdf import render_pdf
 
     _month_or_404(year, month)
-    rows, settings = reports.monthly_report(site=request.site, year=year, month=month)
+    rows, settings, _filing = _month_report_rows(request, year, month)
     with translation.override("nb"), timezone.override("Europe/Oslo"):
         from django.template.loader import render_to_string
 

@@ -22,7 +22,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "te
 
 
 @pytest.fixture
-def paid_cash(draft, staff):
+def paid_cash(draft, staff, frozen_day):
+    # cash belongs to the day it is handed over: pay on the frozen day
     return payout_confirm(payslip=draft, method="cash", nonce="cash-1", by=staff[Role.PAYROLL])
 
 

@@ -177,3 +177,63 @@ def test_the_1000_rule_is_for_the_whole_year(site, payer):
     assert not january.below_threshold and january.reportable_after_all
     (february,), _s = monthly_report(site=site, year=2026, month=2)
     assert not february.below_threshold and not february.reportable_after_all
+
+
+def test_a_reported_month_keeps_its_figures_and_a_later_reversal_goes_into_the_open_month(site, payer):
+    from payroll.models import MonthFiling, YearSettings
+    from payroll.services import PayrollError, month_file
+
+    SitePayrollSettings.objects.update_or_create(site=site, defaults={"holiday_pay_with_wage": False})
+    ola = ParticipantFactory(site=site, name="Ola")
+    january = pay(site, ola, "1000", worked=datetime.date(2026, 1, 20), by=payer)
+    with _at(datetime.date(2026, 1, 31)), pytest.raises(PayrollError) as error:
+        month_file(site=site, year=2026, month=1, by=payer)
+    assert error.value.code == "month_not_over"
+    with _at(datetime.date(2026, 2, 3)):
+        month_file(site=site, year=2026, month=1, by=payer)
+        with pytest.raises(PayrollError) as error:
+            month_file(site=site, year=2026, month=1, by=payer)
+        assert error.value.code == "already_filed"
+    assert MonthFiling.objects.count() == 1
+    with _at(datetime.date(2026, 2, 20)):
+        payslip_reverse(payslip=january, reason="Not owed", by=payer)
+    # the reversal is February's: -1 000 × 14.1 % = -141; January as filed stays 1 000 and 141
+    (february,), _s = monthly_report(site=site, year=2026, month=2)
+    assert (february.gross, february.contribution) == (D("-1000.00"), D("-141.00"))
+    filed = MonthFiling.objects.get().rows
+    assert (filed[0]["gross"], filed[0]["contribution"]) == ("1000.00", "141.00")
+    # a rate changed afterwards leaves the filed month as it was; the page lists the difference
+    # (14.1 % → 10.6 %: 1 000 × 10.6 % = 106) as a correction for the next open month, February
+    YearSettings.objects.filter(year=2026).update(employer_contribution_rate=D("10.6"))
+    from payroll.reports import changes_since_filing, corrections_for, next_open_month
+
+    filing = MonthFiling.objects.get()
+    changes = changes_since_filing(site=site, filing=filing)
+    # and with the reversal the year's pay is 0 and no tax: January need not have been reported
+    assert [(c.field, c.filed, c.now) for c in changes] == [
+        ("contribution", D("141.00"), D("106.00")),
+        ("below_threshold", False, True),
+    ]
+    assert next_open_month(site=site, year=2026, after=1) == 2
+    assert corrections_for(site=site, year=2026, month=2) == changes
+
+
+def test_payroll_marks_a_month_as_reported_from_its_page(client_for, site, payer):
+    from django.urls import reverse
+
+    from payroll.models import MonthFiling
+
+    SitePayrollSettings.objects.update_or_create(site=site, defaults={"holiday_pay_with_wage": False})
+    pay(site, ParticipantFactory(site=site, name="Ola"), "1000", worked=datetime.date(2026, 1, 20), by=payer)
+    url = reverse("payroll:month_report", kwargs={"year": 2026, "month": 1})
+    client = client_for(Role.PAYROLL)
+    with _at(datetime.date(2026, 1, 30)):
+        refused = client.post(url)
+        assert refused.status_code == 400 and not MonthFiling.objects.exists()
+    with _at(datetime.date(2026, 2, 2)):
+        assert client.post(url).status_code == 302
+        page = client.get(url).content.decode()
+        assert "Rapportert" in page and "141,00" in page
+        assert client_for(Role.WORK_LEADER).post(url).status_code == 403
+        assert client_for(Role.PAYROLL).delete(url).status_code == 405
+    assert MonthFiling.objects.count() == 1
