@@ -29,6 +29,9 @@ class TaxCardForm(forms.Form):
     percentage = forms.DecimalField(
         label=_("Percentage"), required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
+    main_employer = forms.BooleanField(
+        label=_("The program is the main employer (withholding by table)"), required=False
+    )
     source = forms.CharField(label=_("Source"), max_length=100)
     received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -205,6 +205,14 @@ class TaxCard(models.Model):
         blank=True,
         help_text=_("For a frikort: the rate above its amount; empty means 50 %."),
     )
+    main_employer = models.BooleanField(
+        _("the program is the main employer"),
+        default=False,
+        help_text=_(
+            "The main employer withholds by the card's table, which is not supported yet: such a card "
+            "is not paid. A secondary employer withholds the card's percentage."
+        ),
+    )
     source = models.CharField(_("source"), max_length=100, help_text=_("For example: Skatteetaten, letter"))
     received_on = models.DateField(_("received on"))
     entered_at = models.DateTimeField(_("entered"), default=timezone.now)

@@ -56,6 +56,7 @@ def tax_card_add(
     by,
     frikort_amount: Decimal | None = None,
     percentage: Decimal | None = None,
+    main_employer: bool = False,
 ) -> TaxCard:
     """Record the tax card a participant got for a year; the latest entered for a year applies."""
     if kind not in TaxCard.Kind.values:
@@ -88,6 +89,7 @@ def tax_card_add(
         kind=kind,
         frikort_amount=frikort_amount,
         percentage=percentage,
+        main_employer=main_employer and kind == TaxCard.Kind.PERCENTAGE,
         source=source,
         received_on=received_on,
         entered_by=by,
@@ -167,6 +169,18 @@ def _computed_fields(
     year = _year_settings_or_refuse(day.year)
     settings = site_settings_for(site)
     card_row = tax_card_for(participant=participant, year=day.year)
+    if card_row is not None and card_row.main_employer:
+        # The main employer withholds by the card's table (Skatteetaten's published tables with their
+        # one-day period); not implemented, so never withheld by a guess.
+        raise PayrollError(
+            _(
+                "This tax card says the program is the main employer, so tax is withheld by the "
+                "card's table, which Dagsverket cannot do yet. Nothing was paid: ask the participant "
+                "whether the program is a secondary employer (then the card's percentage applies), or "
+                "pay through the ordinary payroll system."
+            ),
+            code="table_not_supported",
+        )
     card = card_of(card_row)
     paid = paid_in_year(
         participant=participant, year=day.year, employer=employer_of(site), exclude_pk=exclude_pk
@@ -212,6 +226,35 @@ def _computed_fields(
     }
 
 
+MAX_HOURS_PER_DAY = Decimal("12")
+
+
+def _check_lines(lines: list[WorkLine]) -> None:
+    """The service checks its own input, whoever calls it: refused with a code, nothing written."""
+    if not lines:
+        raise PayrollError(_("There is no signed-off work to pay."), code="no_work")
+    for line in lines:
+        if line.hours is not None and line.hours <= 0:
+            raise PayrollError(_("A line's hours must be more than zero."), code="line_hours")
+        if line.amount < 0 or line.rate < 0:
+            raise PayrollError(_("A pay line cannot be negative."), code="line_negative")
+        if line.amount == 0 and line.rate != 0:
+            raise PayrollError(_("A pay line cannot be zero."), code="line_zero")
+        if line.hours is None and line.amount <= 0:
+            raise PayrollError(_("A day rate must be more than zero."), code="line_zero")
+    hours = sum((line.hours for line in lines if line.hours is not None), ZERO)
+    if hours > MAX_HOURS_PER_DAY:
+        raise PayrollError(
+            _("More than %(max)s hours for one person on one day: check the hours.")
+            % {"max": MAX_HOURS_PER_DAY},
+            code="too_many_hours",
+        )
+    if hours == 0:
+        raise PayrollError(
+            _("A day rate is paid only with hours worked that day."), code="day_rate_without_hours"
+        )
+
+
 def payslip_prepare(
     *,
     site: Site,
@@ -222,8 +265,7 @@ def payslip_prepare(
     reason: str = "",
 ) -> Payslip:
     """Create or refresh the draft payslip of a participant's day (paid payslips stay as they are)."""
-    if not lines:
-        raise PayrollError(_("There is no signed-off work to pay."), code="no_work")
+    _check_lines(lines)
     with transaction.atomic():
         Participant.objects.select_for_update().get(pk=participant.pk)
         draft = Payslip.objects.filter(
@@ -265,6 +307,15 @@ def payslips_prepare_day(*, site: Site, day: datetime.date) -> list[Payslip]:
         Payslip.objects.filter(
             site=site, date=day, kind=Payslip.Kind.REGULAR, paid_at__isnull=False, reversed_by__isnull=True
         ).values_list("participant_id", flat=True)
+    )
+    # Reversed as not owed (a reversal without a correction): the work does not become payable again.
+    # Reversed to correct: the correction draft exists and is refreshed (it keeps its link).
+    paid |= set(
+        Payslip.objects.filter(
+            site=site, date=day, kind=Payslip.Kind.REGULAR, paid_at__isnull=False, reversed_by__isnull=False
+        )
+        .exclude(corrections__isnull=False)
+        .values_list("participant_id", flat=True)
     )
     slips = []
     for participant, tasks in signed_off_work(site=site, day=day):

@@ -33,7 +33,9 @@ def lines_for_work(work: list[PayableWork], rate: WageRate) -> list[WorkLine]:
     The customer's price on the task is not a wage and is not used here.
     """
     if rate.kind == WageRate.Kind.DAILY:
-        lines = [WorkLine(_description(item), item.hours, money(0), money(0)) for item in work]
+        lines = [
+            WorkLine(_description(item), item.hours, money(0), money(0)) for item in work if item.hours > 0
+        ]
         return [*lines, WorkLine(_("Day rate"), None, rate.amount, rate.amount)] if lines else []
     return [hourly_line(_description(item), item.hours, rate.amount) for item in work if item.hours > 0]
 

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from dagsverket.roles import Role
-from payroll.engine import hourly_line
+from payroll.engine import WorkLine, hourly_line
 from payroll.models import CashBox, Payout, Payslip, SitePayrollSettings
 from payroll.services import PayrollError, cash_box_for, cash_expected, payout_confirm, payslip_prepare
 from tests.factories import ParticipantFactory, TaxCardFactory, WageRateFactory
@@ -114,3 +114,69 @@ def test_cash_belongs_to_the_day_it_is_handed_over(site, staff):
     assert cash_expected(cash_box_for(site=site, day=datetime.date(2026, 3, 13))) == D("-900.00")
     assert cash_expected(CashBox.objects.get(site=site, date=worked)) == D("0.00")
     assert Payslip.objects.get(pk=slip.pk).date == worked
+
+
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [
+        ([], "no_work"),
+        ([WorkLine("Raking", D("-2"), D("150"), D("-300"))], "line_hours"),
+        ([WorkLine("Raking", D("2"), D("150"), D("-300"))], "line_negative"),
+        ([WorkLine("Raking", D("2"), D("150"), D("0"))], "line_zero"),
+        # 8 h + 5 h = 13 h > 12 h for one person on one day
+        (
+            [hourly_line("Raking", D("8"), D("150")), hourly_line("Moving", D("5"), D("150"))],
+            "too_many_hours",
+        ),
+        ([WorkLine("Day rate", None, D("800"), D("800"))], "day_rate_without_hours"),
+    ],
+)
+def test_the_payslip_service_refuses_bad_lines_with_a_code_and_writes_nothing(site, lines, code):
+    person = ParticipantFactory(site=site, name="Ola")
+    with pytest.raises(PayrollError) as error:
+        payslip_prepare(site=site, participant=person, day=DAY, lines=lines)
+    assert error.value.code == code
+    assert not Payslip.objects.exists()
+
+
+def test_twelve_hours_and_a_day_rate_with_hours_are_accepted(site):
+    person = ParticipantFactory(site=site, name="Ola")
+    # 12 h × 150 = 1 800
+    twelve = [hourly_line("Moving", D("12"), D("150"))]
+    slip = payslip_prepare(site=site, participant=person, day=DAY, lines=twelve)
+    assert slip.gross == D("1800.00")
+    other = ParticipantFactory(site=site, name="Kari")
+    day_rate = [WorkLine("Raking", D("4"), D("0"), D("0")), WorkLine("Day rate", None, D("800"), D("800"))]
+    assert payslip_prepare(site=site, participant=other, day=DAY, lines=day_rate).gross == D("800.00")
+
+
+def test_a_tax_card_for_the_main_employer_is_refused_not_guessed(site, staff):
+    from payroll.services import tax_card_add
+
+    person = ParticipantFactory(site=site, name="Ola")
+    tax_card_add(
+        participant=person,
+        year=2026,
+        kind="percentage",
+        percentage=D("30"),
+        main_employer=True,
+        source="Skatteetaten",
+        received_on=datetime.date(2026, 1, 5),
+        by=staff[Role.PAYROLL],
+    )
+    with pytest.raises(PayrollError) as error:
+        _six_hours(site, person)
+    assert error.value.code == "table_not_supported"
+    assert not Payslip.objects.exists()
+    # a secondary employer withholds the card's percentage: 6 × 150 = 900 + 10.2 % = 991.80;
+    # 30 % = 297.54, down to whole kroner 297
+    tax_card_add(
+        participant=person,
+        year=2026,
+        kind="percentage",
+        percentage=D("30"),
+        source="Skatteetaten, corrected",
+        received_on=datetime.date(2026, 1, 6),
+        by=staff[Role.PAYROLL],
+    )
+    assert _six_hours(site, person).tax == D("297.00")

@@ -363,3 +363,28 @@ def test_the_days_pay_warns_when_a_person_passes_80_percent_of_their_frikort(
     payslip_prepare(site=site, participant=person, day=DAY, lines=[hourly_line("x", D("6"), D("150"))])
     page = client_for(Role.PAYROLL).get(reverse("payroll:day", kwargs={"day": DAY}))
     assert "Frikort over 80 %" in page.content.decode()  # 991.80 of 1 200 used
+
+
+def test_work_reversed_as_not_owed_does_not_become_payable_again(client_for, signed_off, staff):
+    from payroll.services import payout_confirm, payslip_reverse, payslips_prepare_day
+
+    _prepare(client_for)
+    per = Payslip.objects.get(participant__name="Per")
+    payout_confirm(payslip=per, method="cash", nonce="p1", by=staff[Role.PAYROLL])
+    payslip_reverse(payslip=per, reason="Not owed: left before starting", by=staff[Role.PAYROLL])
+    # preparing the day again makes no new draft for Per (Kari's draft is refreshed)
+    slips = payslips_prepare_day(site=per.site, day=DAY)
+    assert [slip.participant.name for slip in slips] == ["Kari"]
+    assert not Payslip.objects.filter(participant__name="Per", paid_at__isnull=True).exists()
+
+
+def test_a_correction_keeps_its_link_when_the_day_is_prepared_again(client_for, signed_off, staff):
+    from payroll.services import payout_confirm, payslip_correct, payslips_prepare_day
+
+    _prepare(client_for)
+    per = Payslip.objects.get(participant__name="Per")
+    payout_confirm(payslip=per, method="cash", nonce="p1", by=staff[Role.PAYROLL])
+    payslip_correct(payslip=per, reason="Wrong task", by=staff[Role.PAYROLL])
+    payslips_prepare_day(site=per.site, day=DAY)
+    draft = Payslip.objects.get(participant__name="Per", paid_at__isnull=True)
+    assert draft.corrects == per and draft.previously_paid == per.net
