@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PayoutMethod, TaxCard, WageRate
+from .models import PayoutMethod, Rounding, TaxCard, WageRate
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
 
@@ -68,6 +68,37 @@ class YearSettingsForm(forms.Form):
     )
     reporting_threshold = forms.DecimalField(
         label=_("Reporting threshold per person and year"), min_value=0, **MONEY_FIELD
+    )
+    withholding_rounding = forms.ChoiceField(
+        label=_("Rounding of percentage withholding"),
+        choices=[("", "—"), *Rounding.choices],
+        required=False,
+        help_text=_("verify: whole kroner rounded down is common practice; no source confirmed it."),
+    )
+    holiday_pay_rate = forms.DecimalField(
+        label=_("Holiday pay rate (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+    )
+    holiday_pay_extra_rate = forms.DecimalField(
+        label=_("Extra holiday pay for older workers (percentage points)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+    )
+    holiday_pay_extra_from_age = forms.IntegerField(
+        label=_("Extra holiday pay on pay earned in the year the worker turns"),
+        required=False,
+        min_value=0,
+        max_value=100,
+    )
+    basic_amount = forms.DecimalField(
+        label=_("Basic amount (G) on 31 December"), required=False, min_value=0, **MONEY_FIELD
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

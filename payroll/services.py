@@ -99,7 +99,8 @@ def tax_card_add(
 
 
 def year_settings_save(*, year: int, by, **values) -> YearSettings:
-    """Create or change a year's frikort limit and employer's contribution settings."""
+    """Create or change a year's settings; a value left empty keeps the stored one (or the default)."""
+    values = {name: value for name, value in values.items() if value not in (None, "")}
     settings, _created = YearSettings.objects.update_or_create(year=year, defaults=values)
     log_action(actor=by, action="year_settings_save", obj=settings, **values)
     return settings

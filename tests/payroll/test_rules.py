@@ -78,3 +78,33 @@ def test_only_a_manager_keeps_the_rules(client_for, site):
     for role in (Role.PAYROLL, Role.WORK_LEADER, Role.FRONT_DESK, Role.EVALUATOR):
         assert client_for(role).get(url).status_code == 403
     assert client_for(Role.MANAGER).delete(url).status_code == 405
+
+
+def test_the_rules_page_marks_unconfirmed_settings_in_norwegian(client_for, site):
+    page = client_for(Role.MANAGER).get(reverse("payroll:rules")).content.decode()
+    # the 2026 frikort limit and G, and whole kroner rounded down, are not confirmed by a source
+    assert "må bekreftes" in page
+    assert "Hele kroner, rundet ned" in page
+    assert "130 160" in page or "130&nbsp;160" in page or "130\xa0160" in page
+
+
+def test_a_manager_sets_the_years_holiday_pay_and_rounding(client_for, site):
+    year = {
+        "action": "year",
+        "year-year": "2027",
+        "year-frikort_limit": "110000",
+        "year-employer_contribution_rate": "14.1",
+        "year-charity_exemption_per_employee": "80000",
+        "year-charity_exemption_total": "800000",
+        "year-reporting_threshold": "1000",
+        "year-withholding_rounding": "ore_half_up",
+        "year-basic_amount": "135000",
+        "year-note": "",
+    }
+    assert client_for(Role.MANAGER).post(reverse("payroll:rules"), year).status_code == 302
+    row = YearSettings.objects.get(year=2027)
+    assert (row.withholding_rounding, row.basic_amount, row.holiday_pay_extra_from_age) == (
+        "ore_half_up",
+        D("135000"),
+        59,
+    )
