@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -57,6 +56,15 @@ def _frikort_warning(slip: Payslip) -> bool:
     return used >= slip.frikort_amount * FRIKORT_WARNING_SHARE
 
 
+def _day_pager(day: datetime.date, url_name: str, go: str) -> dict:
+    return {
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1),
+        "url_name": url_name,
+        "go": go,
+    }
+
+
 def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
     from .work import signed_off_work
 
@@ -86,6 +94,7 @@ def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
     paid = [slip for slip in slips if slip.is_paid]
     return {
         "day": day,
+        **_day_pager(day, "payroll:day", "day"),
         "today": timezone.localdate(),
         "payslips": slips,
         "waiting": waiting,
@@ -96,10 +105,26 @@ def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
     }
 
 
+def _parse_day(value: str | None) -> datetime.date | None:
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
 @require_GET
 @permission_required("manage_payroll")
 def today(request: HttpRequest) -> HttpResponse:
-    """The payroll start page: the day's pay at the current site."""
+    """The payroll start page: the day's pay at the current site; `?day=` (from the date picker)
+    goes to that day's pay or, with `go=cash`, its cash box."""
+    if "day" in request.GET:
+        day = _parse_day(request.GET.get("day"))
+        if day is None:
+            context = _day_context(request, timezone.localdate(), error=_("Enter a valid date."))
+            return render(request, "payroll/day.html", context, status=400)
+        target = "payroll:cash_box" if request.GET.get("go") == "cash" else "payroll:day"
+        return redirect(target, day=day)
     return render(request, "payroll/day.html", _day_context(request, timezone.localdate()))
 
 
@@ -286,6 +311,7 @@ def cash_box(request: HttpRequest, day: datetime.date) -> HttpResponse:
         "payroll/cash_box.html",
         {
             "day": day,
+            **_day_pager(day, "payroll:cash_box", "cash"),
             "box": box,
             "movements": box.movements.select_related("by") if box else [],
             "cash_payouts": services.cash_payouts_total(site=request.site, day=day),
@@ -339,6 +365,8 @@ def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "year": year,
             "month": month,
             "month_start": datetime.date(year, month, 1),
+            "previous_month": datetime.date(year, month, 1) - datetime.timedelta(days=1),
+            "next_month": datetime.date(year + month // 12, month % 12 + 1, 1),
             "rows": rows,
             "settings": settings,
             "filing": filing,
@@ -423,15 +451,49 @@ def year_report(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "payroll/year_report.html",
-        {"year": year, "rows": list(reports.year_summary(site=request.site, year=year))},
+        {
+            "year": year,
+            "rows": list(reports.year_summary(site=request.site, year=year)),
+            "months": [datetime.date(year, month, 1) for month in range(1, 13)],
+            "day": datetime.date(year, 1, 1),
+        },
     )
 
 
 @require_GET
 @permission_required("manage_payroll")
 def reports_index(request: HttpRequest) -> HttpResponse:
+    """The months of a year with their state (open or reported); `?month=YYYY-MM` goes to one."""
     today = timezone.localdate()
-    return redirect(reverse("payroll:month_report", kwargs={"year": today.year, "month": today.month}))
+    error, status, year = None, 200, today.year
+    if "month" in request.GET:
+        picked = _parse_day(f"{request.GET.get('month')}-01")
+        if picked is not None:
+            return redirect("payroll:month_report", year=picked.year, month=picked.month)
+        error, status = _("Choose a month."), 400
+    elif "year" in request.GET:
+        try:
+            year = int(request.GET["year"])
+        except ValueError:
+            year = 0
+        if not 2000 <= year <= 2100:
+            error, status, year = _("Choose a year."), 400, today.year
+    filed = reports.filed_months(site=request.site, year=year)
+    months = [
+        {
+            "number": month,
+            "start": datetime.date(year, month, 1),
+            "due": reports.due_date(year, month),
+            "filing": filed.get(month),
+        }
+        for month in range(1, 13)
+    ]
+    return render(
+        request,
+        "payroll/reports.html",
+        {"year": year, "months": months, "day": today, "error": error},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -388,3 +388,32 @@ def test_a_correction_keeps_its_link_when_the_day_is_prepared_again(client_for, 
     payslips_prepare_day(site=per.site, day=DAY)
     draft = Payslip.objects.get(participant__name="Per", paid_at__isnull=True)
     assert draft.corrects == per and draft.previously_paid == per.net
+
+
+def test_payroll_reaches_any_day_month_and_year_from_the_pages(client_for, staff, site, frozen_day):
+    from payroll.models import MonthFiling
+
+    client = client_for(Role.PAYROLL)
+    day = client.get(reverse("payroll:day", kwargs={"day": DAY})).content.decode()
+    assert "/payroll/2026-03-09/" in day and "/payroll/2026-03-11/" in day and 'type="date"' in day
+    cash = client.get(reverse("payroll:cash_box", kwargs={"day": DAY})).content.decode()
+    assert "/payroll/2026-03-09/cash/" in cash
+    picked = client.get(reverse("payroll:today"), {"day": "2025-11-28", "go": "cash"})
+    assert picked.status_code == 302 and picked.url == "/payroll/2025-11-28/cash/"
+    assert client.get(reverse("payroll:today"), {"day": "2025-02-30"}).status_code == 400
+    MonthFiling.objects.create(
+        employer="974760673", year=2026, month=2, rows=[], filed_by=staff[Role.PAYROLL]
+    )
+    reports = client.get(reverse("payroll:reports"))
+    assert reports.status_code == 200
+    page = reports.content.decode()
+    assert "/payroll/reports/2026/1/" in page and "/payroll/reports/2026/12/" in page
+    assert page.count("Rapportert") == 1 and page.count("Åpen") == 11
+    month = client.get(reverse("payroll:reports"), {"month": "2025-11"})
+    assert month.status_code == 302 and month.url == "/payroll/reports/2025/11/"
+    assert client.get(reverse("payroll:reports"), {"month": "2025-13"}).status_code == 400
+    assert client.get(reverse("payroll:reports"), {"year": "x"}).status_code == 400
+    november = client.get("/payroll/reports/2025/11/").content.decode()
+    assert "/payroll/reports/2025/10/" in november and "/payroll/reports/2025/12/" in november
+    year = client.get("/payroll/reports/2026/").content.decode()
+    assert "/payroll/reports/2026/7/" in year and "/payroll/reports/2025/" in year

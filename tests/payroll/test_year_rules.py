@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from dagsverket.roles import Role
 from payroll.engine import (
@@ -97,7 +98,7 @@ def test_a_workers_payslip_uses_the_extra_rate_from_their_birth_date(site):
 @pytest.mark.django_db
 def test_a_year_without_settings_is_refused_with_where_to_add_them(site, staff):
     person = ParticipantFactory(site=site, name="Ola")
-    with pytest.raises(PayrollError) as error:
+    with translation.override("en"), pytest.raises(PayrollError) as error:
         payslip_prepare(
             site=site,
             participant=person,
