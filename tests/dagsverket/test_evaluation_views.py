@@ -14,7 +14,7 @@ from tests.dagsverket.test_evaluation_exports import appears_as_words
 from tests.factories import EvaluationProjectFactory, ParticipantFactory, SiteFactory, VisitFactory
 
 MARCH = datetime.date(2026, 3, 2)
-QUERY = "start=2026-01-01&end=2026-12-31&format=csv"
+QUERY = "start=2026-01-05&end=2027-01-03&format=csv"
 EXPORT_URLS = ["/exports/attendance/", "/exports/person-period/", "/exports/statistics/"]
 
 
@@ -38,7 +38,7 @@ def test_a_named_evaluator_downloads_a_streamed_export_and_it_is_logged(client_f
     entry = ExportLog.objects.get()
     assert entry.user == staff[Role.EVALUATOR]
     assert entry.project == project
-    assert entry.parameters["start"] == "2026-01-01" and entry.parameters["format"] == "csv"
+    assert entry.parameters["start"] == "2026-01-05" and entry.parameters["format"] == "csv"
     assert entry.row_count == len(body.strip().splitlines()) - 1
     assert entry.finished_at is not None
 
@@ -48,7 +48,7 @@ def test_every_format_downloads_with_and_without_the_codebook(client_for, data, 
     project, _people = data
     for codebook in ("", "&codebook=1"):
         response = client_for(Role.MANAGER).get(
-            f"/exports/attendance/?project={project.pk}&start=2026-01-01&end=2026-12-31&format={fmt}{codebook}"
+            f"/exports/attendance/?project={project.pk}&start=2026-01-05&end=2027-01-03&format={fmt}{codebook}"
         )
         assert response.status_code == 200
         content = b"".join(response.streaming_content)
@@ -60,11 +60,11 @@ def test_every_format_downloads_with_and_without_the_codebook(client_for, data, 
     "query",
     [
         "project=x&" + QUERY,
-        "start=2026-01-01&end=2026-12-31&format=csv",
-        "start=2026-13-01&end=2026-12-31&format=csv&project={pk}",
+        "start=2026-01-05&end=2027-01-03&format=csv",
+        "start=2026-13-01&end=2027-01-03&format=csv&project={pk}",
         "start=2026-12-01&end=2026-01-31&format=csv&project={pk}",
         "start=2025-01-01&end=2026-01-31&format=csv&project={pk}",
-        "start=2026-01-01&end=2026-12-31&format=exe&project={pk}",
+        "start=2026-01-05&end=2027-01-03&format=exe&project={pk}",
     ],
 )
 def test_bad_export_parameters_get_400_and_nothing_is_logged(client_for, data, url, query):
