@@ -36,6 +36,7 @@ class ProjectForm(forms.Form):
         min_value=1,
         max_value=24,
         initial=3,
+        required=False,
         help_text=_(
             "Exports and dashboards cover whole blocks of this length, aligned to the project's start."
         ),
@@ -52,6 +53,9 @@ class ProjectForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def clean_release_months(self):
+        return self.cleaned_data.get("release_months") or 3
 
 
 class ExportForm(forms.Form):

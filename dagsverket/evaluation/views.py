@@ -78,14 +78,16 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         exporter.prepare()
     except DagsverketError as error:
-        # A refusal is logged like an export: who asked for what, for which project, and why not.
-        export_log_record(
-            user=request.user,
-            project=project,
-            kind=exporter.kind,
-            parameters={**exporter.parameters(), "format": data["format"], "refused": error.code},
-            row_count=None,
-        )
+        if error.code == "k_anonymity":
+            # A refusal is logged like an export: who asked for what, for which project, and why not.
+            # (Bad input, such as a period off the grid, writes nothing.)
+            export_log_record(
+                user=request.user,
+                project=project,
+                kind=exporter.kind,
+                parameters={**exporter.parameters(), "format": data["format"], "refused": error.code},
+                row_count=None,
+            )
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=400)
     fmt = data["format"]

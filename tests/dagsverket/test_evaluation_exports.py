@@ -187,7 +187,8 @@ def test_dates_are_coarsened_as_the_project_says(how, day, expected):
     ("how", "expected"), [("day", "2026-03-02"), ("week", "2026-W10"), ("month", "2026-03")]
 )
 def test_the_export_coarsens_dates_the_same_way_on_every_database(site, crowd, how, expected):
-    rows = _csv(AttendanceExporter(project=EvaluationProjectFactory(date_coarsening=how), **_year(how)).prepare())
+    project = EvaluationProjectFactory(date_coarsening=how)
+    rows = _csv(AttendanceExporter(project=project, **_year(how)).prepare())
     assert rows[1][1] == expected
     python_rows = list(
         AttendanceExporter(project=EvaluationProjectFactory(date_coarsening=how), **_year(how))
