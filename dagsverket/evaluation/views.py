@@ -131,7 +131,13 @@ def export_statistics(request: HttpRequest) -> HttpResponse:
 def _dashboard_form(request: HttpRequest) -> DashboardForm:
     """Evaluators must choose one of their projects; managers may also look at the raw figures."""
     manager = request.user.is_superuser or has_perm(request.user, "manage_site")
-    return DashboardForm(request.GET, projects=projects_for_user(request.user), project_required=not manager)
+    projects = projects_for_user(request.user)
+    data = request.GET
+    if not manager and not data.get("project") and (first := projects.first()) is not None:
+        # An evaluator opening the dashboard lands on their first project, on its latest block.
+        data = data.copy()
+        data["project"] = str(first.pk)
+    return DashboardForm(data, projects=projects, project_required=not manager)
 
 
 def _board(request: HttpRequest, kind: str):
