@@ -187,7 +187,8 @@ class EvaluationProjectFactory(factory.django.DjangoModelFactory):
     purpose = "Does same-day paid work help?"
     approval_reference = factory.Sequence(lambda n: f"REK 2026/{1000 + n}")
     starts_on = datetime.date(2026, 1, 1)
-    ends_on = datetime.date(2026, 12, 31)
+    # Whole blocks of the release grid both in weeks (13 from Monday 5 January) and in months.
+    ends_on = datetime.date(2027, 1, 3)
     requires_research_consent = False
     date_coarsening = "day"
 

@@ -1,5 +1,7 @@
 """Charts drawn on the server as SVG: no JavaScript, no CDN, the same picture on screen and in the PDF."""
 
+import math
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -20,6 +22,9 @@ def chart_svg(
     points: list, *, title: str, kind: str = "bar", width: int = WIDTH, height: int = HEIGHT
 ) -> SafeString:
     """A bar or line chart of `[(label, value or None)]`; hidden values (None) are marked, not drawn."""
+    from django.utils.translation import pgettext
+
+    hidden_label = pgettext("suppressed cell", "hidden")
     inner_w, inner_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     values = [value for _label, value in points if value is not None]
     top = _nice_max(max(values, default=0))
@@ -30,6 +35,8 @@ def chart_svg(
         f' width="{width}" height="{height}"'
         f' role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
+        '<defs><pattern id="hidden" width="4" height="4" patternUnits="userSpaceOnUse"'
+        ' patternTransform="rotate(45)"><rect width="2" height="4" fill="#b8bfcc"/></pattern></defs>',
     ]
     for i in range(5):
         y = TOP + inner_h - inner_h * i / 4
@@ -43,9 +50,12 @@ def chart_svg(
     for index, (label, value) in enumerate(points):
         x = LEFT + step * index
         if value is None:
+            # A hidden value: a hatched stub on the axis, the same for every reason of hiding.
             parts.append(
-                f'<text x="{x + step / 2:.1f}" y="{TOP + inner_h - 3:.1f}" font-size="10"'
-                ' text-anchor="middle" fill="#a33">&lt;5</text>'
+                f'<rect x="{x + step * 0.12:.1f}" y="{TOP + inner_h - 10:.1f}"'
+                f' width="{max(step * 0.76, 1):.1f}"'
+                f' height="10" fill="url(#hidden)" stroke="#8a93a6" stroke-width="0.5" class="hidden-cell">'
+                f"<title>{escape(label)}: {escape(hidden_label)}</title></rect>"
             )
             continue
         h = inner_h * value / top
@@ -59,7 +69,9 @@ def chart_svg(
             )
     if line:
         parts.append(f'<polyline fill="none" stroke="#2f5d8a" stroke-width="1.5" points="{" ".join(line)}"/>')
-    every = max(1, n // 8)
+    # Axis labels never overlap: about 7 pixels a character plus a gap, thinned to fit.
+    widest = max((len(str(label)) for label, _value in points), default=1) * 7 + 8
+    every = max(1, math.ceil(widest / step))
     for index, (label, _value) in enumerate(points):
         if index % every == 0:
             x = LEFT + step * index + step / 2

@@ -37,6 +37,7 @@ class Dashboard:
     series: list = field(default_factory=list)
     totals: dict = field(default_factory=dict)
     referrals: dict | None = None
+    project: object = None
 
 
 def _months(start: datetime.date, end: datetime.date) -> list[str]:
@@ -258,3 +259,89 @@ def _open_label():
     from django.utils.translation import gettext as _
 
     return _("Open (no outcome yet)")
+
+
+def release_dashboard(*, project, start: datetime.date, end: datetime.date, site: Site | None) -> Dashboard:
+    """The evaluator's dashboard of a project: the cells of the period's releases (one per block of
+    the project's grid), every table and chart suppressed together with all the others; a hidden
+    cell is None, whatever the reason it is hidden."""
+    from django.utils.translation import gettext as _
+
+    from .release import ALL, TOTAL, releases_for_period
+
+    releases = releases_for_period(project, start, end)
+    site_key = site.pk if site is not None else ALL
+    board = Dashboard(start=start, end=end, site=site, suppressed=True, project=project)
+
+    def cells(measure, label_key=None):
+        points, totals = [], []
+        for release in releases:
+            for label in release.units:
+                points.append((label, release.shown((measure, site_key, label, ALL))))
+            totals.append(release.shown((measure, site_key, TOTAL, ALL)))
+        # A total over several blocks is published only when every block's total is: then it is
+        # their sum and says nothing new.
+        total = None if any(value is None for value in totals) else sum(totals)
+        return points, total
+
+    unit_name = _("per month") if releases and releases[0].unit == "month" else _("per week")
+    titles = [
+        ("visits", _("Visits %(unit)s")),
+        ("people", _("Unique participants %(unit)s")),
+        ("core", _("Core group %(unit)s (%(days)s+ days in the month)")),
+        ("not_fit", _("Not fit today, %(unit)s")),
+        ("not_drawn", _("Not drawn in the lottery (unmet demand), %(unit)s")),
+        ("hours", _("Hours worked %(unit)s")),
+        ("wages", _("Wages paid %(unit)s (NOK)")),
+    ]
+    for measure, title in titles:
+        if measure == "core" and (not releases or releases[0].unit != "month"):
+            continue
+        points, total = cells(measure)
+        if measure in ("people", "core"):
+            total = None  # unique people do not add up over units
+        board.series.append(
+            Series(
+                f"{measure}_unit",
+                title % {"unit": unit_name, "days": CORE_GROUP_DAYS},
+                points,
+                total,
+            )
+        )
+    visits_total = board.series[0].total
+    participants = None
+    if len(releases) == 1:
+        participants = releases[0].shown(("people", site_key, TOTAL, ALL))
+    else:
+        period_visits = Visit.objects.filter(date__gte=start, date__lte=end, undone_at__isnull=True)
+        if site is not None:
+            period_visits = period_visits.filter(site=site)
+        count = period_visits.values("participant_id").distinct().count()
+        # Unique people over several blocks: not a sum of published cells, shown when not small.
+        participants = count if count >= 5 else None
+    board.totals = {"visits": visits_total, "participants": participants}
+    board.referrals = _release_referrals(releases, site_key)
+    return board
+
+
+def _release_referrals(releases, site_key) -> dict:
+    from dagsverket.referral_models import AgencyType, ReferralOutcome
+
+    from .release import TOTAL
+
+    types = [value for value, _label in AgencyType.choices]
+    outcomes = [*ReferralOutcome.values, "open"]
+
+    def value(agency_type, outcome):
+        found = [release.shown(("referrals", site_key, agency_type, outcome)) for release in releases]
+        return None if any(v is None for v in found) else sum(found)
+
+    present = types  # every type, so an empty row is not told apart from a hidden one
+    labels = dict(AgencyType.choices)
+    outcome_labels = {**dict(ReferralOutcome.choices), "open": _open_label()}
+    return {
+        "columns": [outcome_labels[o] for o in outcomes],
+        "rows": [(labels[t], [value(t, o) for o in outcomes], value(t, TOTAL)) for t in present],
+        "totals": [value(TOTAL, o) for o in outcomes],
+        "grand_total": value(TOTAL, TOTAL),
+    }

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Participant, Visit
 from ..services import DagsverketError
+from .anonymity import refuse_small, sites_in_project, smallest_group, study_profiles_for_project
 from .consent import research_consent_participant_ids
 from .models import DateCoarsening, EvaluationProject
 from .pseudonyms import pseudonyms_ensure
@@ -139,6 +140,22 @@ def income_band(gross) -> str:
     return "6000-"
 
 
+VISIT_PAY_BANDS = ((0, "0"), (499, "1-499"), (999, "500-999"))
+VISIT_PAY_TOP = "1000-"
+
+
+def visit_pay_band(gross) -> str:
+    """A day's gross pay in the bands of the codebook."""
+    for limit, band in VISIT_PAY_BANDS:
+        if gross <= limit:
+            return band
+    return VISIT_PAY_TOP
+
+
+def tax_category(tax) -> str:
+    return "withheld" if tax > 0 else "none"
+
+
 def _money(value: Any) -> str:
     """Hours and kroner with two decimals, the same text on every database."""
     return str(Decimal(str(value)).quantize(Decimal("0.01")))
@@ -190,9 +207,14 @@ class PayrollVisitColumns(ColumnProvider):
     a reversed day adds up to 0), one LEFT JOIN on a subquery grouped by site, person and day."""
 
     def columns(self, exporter):
+        # Bands and a category, never amounts: the amounts of a month's visits would add up to a
+        # person's exact income, and the share withheld would show their tax card.
+        band_sql = " ".join(f"WHEN pay.gross <= {limit} THEN '{band}'" for limit, band in VISIT_PAY_BANDS)
+        band = f"CASE WHEN pay.gross IS NULL THEN NULL {band_sql} ELSE '{VISIT_PAY_TOP}' END"
+        tax = "CASE WHEN pay.tax IS NULL THEN NULL WHEN pay.tax > 0 THEN 'withheld' ELSE 'none' END"
         return [
-            Column("gross_pay", "pay.gross", "pay.gross", _money),
-            Column("tax_withheld", "pay.tax", "pay.tax", _money),
+            Column("gross_pay_band", band, "pay.gross", visit_pay_band),
+            Column("tax_category", tax, "pay.tax", tax_category),
             Column("payout_method", "pay.method", "pay.method"),
         ]
 
@@ -293,8 +315,13 @@ class Exporter:
         self.notes: list[str] = []
 
     def check_period(self) -> None:
+        from .grid import blocks_for_period
+
         if self.start > self.end:
             raise DagsverketError(_("The period ends before it starts."), code="bad_period", field="end")
+        if self.start >= self.project.starts_on and self.end <= self.project.ends_on:
+            # Only whole blocks of the project's release grid (see grid.py).
+            blocks_for_period(self.project, self.start, self.end)
         if self.start < self.project.starts_on or self.end > self.project.ends_on:
             raise DagsverketError(
                 _("The period must lie inside the project's approved period (%(start)s to %(end)s).")
@@ -390,18 +417,20 @@ class AttendanceExporter(Exporter):
         participant_ids = sorted({participant_id for _site_id, participant_id, _visits in pairs})
         people = len(participant_ids)
         if 0 < people < K_ANONYMITY:
-            raise DagsverketError(
-                _(
-                    "Refused: only %(people)s people would be in this export, fewer than %(k)s, "
-                    "so they could be recognised. Choose a longer period or all sites."
-                )
-                % {"people": people, "k": K_ANONYMITY},
-                code="k_anonymity",
-            )
-        if any(0 < count < K_ANONYMITY for count in people_per_site.values()):
+            raise refuse_small()
+        # k over the union with the trial's columns (anonymity.py): each person's sites in this
+        # export, joined with what the trial export publishes about them.
+        trial = study_profiles_for_project(self.project, participant_ids)
+        sites_of: dict[int, set] = defaultdict(set)
+        for site_id, participant_id, _visits in pairs:
+            sites_of[participant_id].add(site_id)
+        with_sites = [(frozenset(sites_of[pid]), trial.get(pid, ())) for pid in participant_ids]
+        if people and smallest_group(with_sites) < K_ANONYMITY:
+            if smallest_group(trial.get(pid, ()) for pid in participant_ids) < K_ANONYMITY:
+                raise refuse_small()
             self.sites_merged = True
             self.notes.append(
-                _("A site had fewer than %(k)s people in the period, so all sites are shown as one.")
+                _("Fewer than %(k)s people shared their sites in the period, so all sites are shown as one.")
                 % {"k": K_ANONYMITY}
             )
         pseudonyms_ensure(project=self.project, participant_ids=participant_ids)
@@ -463,8 +492,10 @@ class AttendanceExporter(Exporter):
         else:
             period = "substr(v.date, 1, 7)"
         site = "" if self.sites_merged else "v.site_id, "
+        # Inside a unit, a person's rows come in random order (the pseudonym order itself says
+        # nothing of the day), so neither the database's order nor the IDs show through.
         code = 'p.code COLLATE "C"' if postgres else "p.code"
-        return f"{period}, {site}{code}"
+        return f"{period}, {site}{code}, random()"
 
     def iter_rows(self) -> Iterator[list]:
         columns = self.columns()
@@ -513,6 +544,7 @@ class PersonPeriodExporter(Exporter):
     """Per pseudonym and month: days came, worked, not drawn, not fit, hours, income band, core group."""
 
     kind = "person_period"
+    # The last level publishes no age band and no sex: it adds nothing to a join, so it is always allowed.
     AGE_LEVELS = [("age10", "sex"), ("age20", "sex"), ("sex",), ()]
 
     def __init__(self, *, project, start, end, core_group_days: int = 4, progress=None):
@@ -574,27 +606,27 @@ class PersonPeriodExporter(Exporter):
             ).values_list("pk", "birth_date", "birth_year", "sex")
         }
         if 0 < len(people) < K_ANONYMITY:
-            raise DagsverketError(
-                _(
-                    "Refused: only %(people)s people would be in this export, fewer than %(k)s, "
-                    "so they could be recognised. Choose a longer period or all sites."
-                )
-                % {"people": len(people), "k": K_ANONYMITY},
-                code="k_anonymity",
-            )
+            raise refuse_small()
+        # Ages on the project's one reference day, never on a day the request chooses.
+        reference = self.project.age_reference_date
         traits = {
             pk: {
-                "age10": age_band(participant_age(birth_date, birth_year, self.start), 10),
-                "age20": age_band(participant_age(birth_date, birth_year, self.start), 20),
+                "age10": age_band(participant_age(birth_date, birth_year, reference), 10),
+                "age20": age_band(participant_age(birth_date, birth_year, reference), 20),
                 "sex": sex or "x",
             }
             for pk, (birth_date, birth_year, sex) in people.items()
         }
+        # k over the union: age band and sex together with every site the visit export can show
+        # for the person and the trial's columns (anonymity.py).
+        sites = sites_in_project(self.project, list(people))
+        trial = study_profiles_for_project(self.project, list(people))
         for level in self.AGE_LEVELS:
-            groups = defaultdict(int)
-            for trait in traits.values():
-                groups[tuple(trait[name] for name in level)] += 1
-            if not groups or min(groups.values()) >= K_ANONYMITY:
+            profiles = [
+                (tuple(trait[name] for name in level), sites.get(pk, frozenset()), trial.get(pk, ()))
+                for pk, trait in traits.items()
+            ]
+            if not level or not profiles or smallest_group(profiles) >= K_ANONYMITY:
                 self.quasi = level
                 break
             self.notes.append(
@@ -669,74 +701,54 @@ class StatisticsExporter(Exporter):
         return {**super().parameters(), "by": self.by}
 
     def header(self) -> list[str]:
-        return ["site", "month", "group", "participants", "visits", "suppressed"]
+        return ["site", "period", "group", "participants", "visits", "suppressed"]
 
     def prepare(self) -> "StatisticsExporter":
-        from .suppression import ROW_TOTAL, suppress
+        """Cells of the period's releases (release.py): every breakdown of a block is suppressed
+        together with the others and with the dashboard's figures, so no combination solves a cell."""
+        from .release import ALL, releases_for_period
 
         self.check_period()
-        visits = Visit.objects.filter(date__gte=self.start, date__lte=self.end, undone_at__isnull=True)
-        per_person = (
-            visits.annotate(month=TruncMonth("date"))
-            .values("site__name", "month", "participant_id")
-            .annotate(visits=Count("id"))
-            .order_by()
-        )
-        people = {
-            pk: (birth_date, birth_year, sex)
-            for pk, birth_date, birth_year, sex in Participant.objects.filter(
-                pk__in=visits.values("participant_id")
-            ).values_list("pk", "birth_date", "birth_year", "sex")
-        }
-        dims = self.BREAKDOWNS[self.by]
-        participants = defaultdict(lambda: defaultdict(int))
-        visit_counts = defaultdict(lambda: defaultdict(int))
-        groups = set()
-        for item in per_person:
-            birth_date, birth_year, sex = people[item["participant_id"]]
-            parts = []
-            if "age" in dims:
-                parts.append(age_band(participant_age(birth_date, birth_year, self.start)))
-            if "sex" in dims:
-                parts.append(sex or "x")
-            group = "/".join(parts) or "all"
-            groups.add(group)
-            key = (f"{item['month']:%Y-%m}", group)
-            participants[item["site__name"]][key] += 1
-            visit_counts[item["site__name"]][key] += item["visits"]
         self.notes.append(
             _(
-                "Counts from 1 to %(limit)s are hidden, and further cells "
-                "so no hidden count follows from a total."
+                "Counts under %(k)s (zero included) are hidden, and further cells so that no hidden "
+                "count follows from any figure of the same release; hidden cells are empty."
             )
-            % {"limit": K_ANONYMITY - 1}
+            % {"k": K_ANONYMITY}
         )
         rows = []
-        columns = sorted(groups)
-        for site_name in sorted(participants):
-            table = suppress(participants[site_name], columns=columns, column_totals=False)
-            for month in table.rows:
-                for group in [*columns, ROW_TOTAL]:
-                    shown = table.shown(month, group)
-                    visits_value = (
-                        None
-                        if shown is None
-                        else (
-                            sum(visit_counts[site_name][(month, g)] for g in columns)
-                            if group == ROW_TOTAL
-                            else visit_counts[site_name][(month, group)]
+        for release in releases_for_period(self.project, self.start, self.end):
+            age_sex = [
+                f"age_sex:{age[4:]}/{sex[4:]}" for age in release.age_groups for sex in release.sex_groups
+            ]
+            groups = {
+                "none": [],
+                "age": release.age_groups,
+                "sex": release.sex_groups,
+                "age_sex": age_sex,
+            }[self.by]
+            sites = sorted(release.sites, key=lambda pk: release.site_names.get(pk, ""))
+            for site_key in [*sites, ALL]:
+                name = ALL_SITES if site_key == ALL else safe_text(release.site_names.get(site_key, ""))
+                for label in release.units:
+                    for group in [*groups, ALL]:
+                        people = release.shown(("people", site_key, label, group))
+                        visits = release.shown(("visits", site_key, label, group))
+                        if group == ALL:
+                            shown_group = "all" if self.by == "none" else "total"
+                        else:
+                            shown_group = group.partition(":")[2]
+                        hidden = people is None or visits is None
+                        rows.append(
+                            [
+                                name,
+                                label,
+                                shown_group,
+                                None if hidden else people,
+                                None if hidden else visits,
+                                1 if hidden else 0,
+                            ]
                         )
-                    )
-                    rows.append(
-                        [
-                            safe_text(site_name),
-                            month,
-                            "total" if group == ROW_TOTAL else group,
-                            shown,
-                            visits_value,
-                            1 if shown is None else 0,
-                        ]
-                    )
         self.rows = rows
         self.row_count = len(rows)
         return self

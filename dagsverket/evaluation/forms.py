@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Site
 from .downloads import FORMATS
 from .exporters import StatisticsExporter
-from .models import DateCoarsening
+from .models import DateCoarsening, EvaluationProject
 
 
 class ProjectForm(forms.Form):
@@ -31,12 +31,31 @@ class ProjectForm(forms.Form):
     date_coarsening = forms.ChoiceField(
         label=_("Dates in exports"), choices=DateCoarsening.choices, initial=DateCoarsening.WEEK
     )
+    release_months = forms.IntegerField(
+        label=_("Shortest release (months)"),
+        min_value=1,
+        max_value=24,
+        initial=3,
+        required=False,
+        help_text=_(
+            "Exports and dashboards cover whole blocks of this length, aligned to the project's start."
+        ),
+    )
+    age_reference_on = forms.DateField(
+        label=_("Ages counted on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the project's first day."),
+    )
     evaluators = forms.ModelMultipleChoiceField(
         label=_("Evaluators"),
         queryset=get_user_model().objects.filter(groups__name="evaluator").order_by("username"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def clean_release_months(self):
+        return self.cleaned_data.get("release_months") or 3
 
 
 class ExportForm(forms.Form):
@@ -57,6 +76,9 @@ class ExportForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=EvaluationProject.objects.none(), required=False, empty_label=None
+    )
     site = forms.ModelChoiceField(
         label=_("Site"), queryset=Site.objects.all(), required=False, empty_label=_("All sites")
     )
@@ -68,8 +90,21 @@ class DashboardForm(forms.Form):
         label=_("Language"), choices=[("nb", "Norsk"), ("en", "English")], required=False
     )
 
+    def __init__(self, *args, projects=None, project_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_required = project_required
+        if projects is not None:
+            self.fields["project"].queryset = projects
+        if not project_required:
+            self.fields["project"].empty_label = _("No project (raw figures)")
+
     def clean(self):
         data = super().clean()
+        project = data.get("project")
+        if project is None and self.project_required:
+            raise forms.ValidationError(_("Choose one of your projects."))
+        if project is not None:
+            return self._clean_on_grid(data, project)
         end = data.get("end") or timezone.localdate()
         start = data.get("start") or (end - datetime.timedelta(days=364))
         if start > end:
@@ -77,4 +112,21 @@ class DashboardForm(forms.Form):
         if (end - start).days > 3 * 366:
             raise forms.ValidationError(_("Choose a period of at most three years."))
         data["start"], data["end"] = start, end
+        return data
+
+    def _clean_on_grid(self, data, project):
+        from ..services import DagsverketError
+        from .grid import blocks_for_period, default_period
+
+        start, end = data.get("start"), data.get("end")
+        if start is None and end is None:
+            period = default_period(project, timezone.localdate())
+            if period is None:
+                raise forms.ValidationError(_("The project's period is shorter than one release block."))
+            start, end = period
+        try:
+            blocks_for_period(project, start or end, end or start)
+        except DagsverketError as error:
+            raise forms.ValidationError(error.message) from error
+        data["start"], data["end"] = start or end, end or start
         return data

@@ -38,6 +38,21 @@ class EvaluationProject(models.Model):
     date_coarsening = models.CharField(
         _("dates in exports"), max_length=10, choices=DateCoarsening.choices, default=DateCoarsening.WEEK
     )
+    # The release grid: exports and dashboards cover whole blocks of this many months (in ISO weeks
+    # when dates are weeks or days), counted from the project's start, so two allowed periods
+    # never differ by less than a whole block (no differencing of one day or one week).
+    release_months = models.PositiveSmallIntegerField(
+        _("shortest release (months)"),
+        default=3,
+        help_text=_(
+            "Exports and dashboards cover whole blocks of this length, aligned to the project's start."
+        ),
+    )
+    # Ages are counted on one day for the whole project, never on a day a request chooses
+    # (a sliding day would show when a pseudonym has a birthday).
+    age_reference_on = models.DateField(
+        _("ages counted on"), null=True, blank=True, help_text=_("Empty: the project's first day.")
+    )
     evaluators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="evaluation_projects", blank=True, verbose_name=_("evaluators")
     )
@@ -58,10 +73,17 @@ class EvaluationProject(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="evaluation_project_period"
             ),
+            models.CheckConstraint(
+                condition=models.Q(release_months__gte=1), name="evaluation_project_release_months"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def age_reference_date(self):
+        return self.age_reference_on or self.starts_on
 
 
 class ProjectPseudonym(models.Model):

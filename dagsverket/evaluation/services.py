@@ -20,6 +20,8 @@ def evaluation_project_create(
     ends_on: datetime.date,
     requires_research_consent: bool,
     date_coarsening: str,
+    release_months: int = 3,
+    age_reference_on: datetime.date | None = None,
     evaluators=(),
 ) -> EvaluationProject:
     """Register an approved evaluation or research project; it gets its own pseudonym key."""
@@ -33,6 +35,10 @@ def evaluation_project_create(
         raise DagsverketError(_("The period ends before it starts."), code="bad_period", field="ends_on")
     if date_coarsening not in DateCoarsening.values:
         raise DagsverketError(_("Unknown date coarsening."), code="bad_coarsening", field="date_coarsening")
+    if release_months < 1:
+        raise DagsverketError(
+            _("A release covers at least one month."), code="bad_release", field="release_months"
+        )
     if EvaluationProject.objects.filter(name=name).exists():
         raise DagsverketError(_("A project with this name exists."), code="duplicate", field="name")
     with transaction.atomic():
@@ -44,6 +50,8 @@ def evaluation_project_create(
             ends_on=ends_on,
             requires_research_consent=requires_research_consent,
             date_coarsening=date_coarsening,
+            release_months=release_months,
+            age_reference_on=age_reference_on,
             created_by=by,
         )
         project.evaluators.set(evaluators)

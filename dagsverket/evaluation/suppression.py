@@ -6,6 +6,7 @@ give it away by subtraction; another value in that line is hidden too, the small
 line hides exactly one value.
 """
 
+from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
@@ -111,3 +112,137 @@ def suppress_series(counts: dict[Hashable, int], keys: list, threshold: int = TH
     shown = {key: table.shown("all", key) for key in keys}
     shown["total"] = table.row_total("all")
     return shown
+
+
+# ---------------------------------------------------------------------------------------------
+# One suppression pass over a whole release (see release.py and docs/CODEBOOK.md).
+#
+# A release is a set of cells (key -> value) and the sums that tie them together: each equation
+# says `total = part + part + …` (a series and its total, the sites and all sites, age × sex and
+# its margins). Every table and chart of the release is suppressed together, so an attacker who
+# writes down all the equations of everything the project publishes still cannot solve any hidden
+# cell. The pass:
+#   1. primary: every cell marked as small (a count under the threshold, zero included, or a sum
+#      that fewer than `threshold` people stand behind) is hidden;
+#   2. lines: an equation that hides exactly one of its cells would give it away by subtraction:
+#      hide the smallest other part (or the total); an equation whose total is shown and whose
+#      hidden parts add up to less than the threshold (zero included) bounds them too tightly:
+#      hide one more part;
+#   3. audit: with exact rational arithmetic, the hidden cells that the equations of the whole
+#      release determine (a hidden cell is determined when its unit vector lies in the row space of
+#      the equations restricted to the hidden cells) get one more cell hidden in an equation of theirs;
+#   repeated until nothing changes. Hidden cells are never negative, and with zeros hidden like
+#   other small cells and every hidden sum at least the threshold, the bounds give no exact value
+#   either; tests/dagsverket/test_evaluation_suppression.py checks this against a brute-force solver.
+# ---------------------------------------------------------------------------------------------
+
+
+def _determined(equations: list[tuple], hidden: set, values: dict) -> set:
+    """Hidden cells whose value follows exactly from the equations and the shown cells."""
+    from fractions import Fraction
+
+    parent: dict = {}
+
+    def find(key):
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    rows_of: dict = defaultdict(list)
+    for total, parts in equations:
+        row: dict = defaultdict(int)
+        for key, sign in ((total, -1), *((part, 1) for part in parts)):
+            if key in hidden:
+                row[key] += sign
+        row = {key: coefficient for key, coefficient in row.items() if coefficient}
+        if not row:
+            continue
+        keys = list(row)
+        for key in keys[1:]:
+            parent[find(key)] = find(keys[0])
+        rows_of[find(keys[0])].append(row)
+    components: dict = defaultdict(list)
+    for rows in list(rows_of.values()):
+        for row in rows:
+            components[find(next(iter(row)))].append(row)
+    found = set()
+    for rows in components.values():
+        matrix = [{key: Fraction(value) for key, value in row.items()} for row in rows]
+        pivots: dict = {}
+        for row in matrix:
+            for pivot_key, pivot_row in pivots.items():
+                if pivot_key in row:
+                    factor = row[pivot_key]
+                    for key, value in pivot_row.items():
+                        row[key] = row.get(key, 0) - factor * value
+                        if row[key] == 0:
+                            del row[key]
+            if not row:
+                continue
+            pivot_key = min(row, key=str)
+            factor = row[pivot_key]
+            row = {key: value / factor for key, value in row.items()}
+            for other in pivots.values():
+                if pivot_key in other:
+                    multiple = other[pivot_key]
+                    for key, value in row.items():
+                        other[key] = other.get(key, 0) - multiple * value
+                        if other[key] == 0:
+                            del other[key]
+            pivots[pivot_key] = row
+        found |= {key for key, row in pivots.items() if len(row) == 1}
+    return found
+
+
+def protect(values: dict, equations: list[tuple], primary: set, threshold: int = THRESHOLD) -> set:
+    """The cells to hide: `primary` and enough others that no hidden cell can be worked out.
+
+    `values` holds every cell of the release; `equations` are `(total, [parts])` with
+    `values[total] == sum(values[part])`. Returns the hidden keys (primary ones included).
+    """
+    hidden = set(primary)
+    by_cell: dict = defaultdict(list)
+    for index, (total, parts) in enumerate(equations):
+        for key in (total, *parts):
+            by_cell[key].append(index)
+
+    def order(key):
+        return (values[key], str(key))
+
+    def hide_one_more(total, parts) -> bool:
+        shown_parts = [key for key in parts if key not in hidden]
+        if shown_parts:
+            hidden.add(min(shown_parts, key=order))
+            return True
+        if total not in hidden:
+            hidden.add(total)
+            return True
+        return False
+
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in equations:
+            cells = [total, *parts]
+            hidden_here = [key for key in cells if key in hidden]
+            if not hidden_here:
+                continue
+            if len(hidden_here) == 1:
+                changed |= hide_one_more(total, parts)
+                continue
+            if total not in hidden:
+                rest = sum(values[key] for key in parts if key in hidden)
+                if rest < threshold:
+                    changed |= hide_one_more(total, parts)
+        if changed:
+            continue
+        for key in sorted(_determined(equations, hidden, values), key=str):
+            for index in by_cell[key]:
+                total, parts = equations[index]
+                if hide_one_more(total, parts):
+                    changed = True
+                    break
+            if changed:
+                break
+    return hidden

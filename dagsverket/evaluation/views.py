@@ -8,13 +8,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ..access import has_perm, permission_required
 from ..services import DagsverketError
 from .charts import chart_svg
-from .dashboard import dashboard_figures
+from .dashboard import dashboard_figures, release_dashboard
 from .downloads import FORMATS, export_response
 from .exporters import AttendanceExporter, PersonPeriodExporter, StatisticsExporter
 from .forms import DashboardForm, ExportForm, ProjectForm
 from .models import EvaluationProject, ExportLog
 from .selectors import projects_for_user
-from .services import evaluation_project_create
+from .services import evaluation_project_create, export_log_record
 
 
 def _get_project_for_user(request: HttpRequest, project_id) -> EvaluationProject:
@@ -78,6 +78,16 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         exporter.prepare()
     except DagsverketError as error:
+        if error.code == "k_anonymity":
+            # A refusal is logged like an export: who asked for what, for which project, and why not.
+            # (Bad input, such as a period off the grid, writes nothing.)
+            export_log_record(
+                user=request.user,
+                project=project,
+                kind=exporter.kind,
+                parameters={**exporter.parameters(), "format": data["format"], "refused": error.code},
+                row_count=None,
+            )
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=400)
     fmt = data["format"]
@@ -118,15 +128,45 @@ def export_statistics(request: HttpRequest) -> HttpResponse:
     return _export(request, "statistics")
 
 
-def _board(request: HttpRequest):
-    form = DashboardForm(request.GET)
+def _dashboard_form(request: HttpRequest) -> DashboardForm:
+    """Evaluators must choose one of their projects; managers may also look at the raw figures."""
+    manager = request.user.is_superuser or has_perm(request.user, "manage_site")
+    projects = projects_for_user(request.user)
+    data = request.GET
+    if not manager and not data.get("project") and (first := projects.first()) is not None:
+        # An evaluator opening the dashboard lands on their first project, on its latest block.
+        data = data.copy()
+        data["project"] = str(first.pk)
+    return DashboardForm(data, projects=projects, project_required=not manager)
+
+
+def _board(request: HttpRequest, kind: str):
+    form = _dashboard_form(request)
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
-    suppressed = not (request.user.is_superuser or has_perm(request.user, "manage_site"))
-    board = dashboard_figures(
-        start=data["start"], end=data["end"], site=data.get("site"), suppressed=suppressed
-    )
+    project = data.get("project")
+    if project is None:
+        board = dashboard_figures(
+            start=data["start"], end=data["end"], site=data.get("site"), suppressed=False
+        )
+    else:
+        board = release_dashboard(
+            project=project, start=data["start"], end=data["end"], site=data.get("site")
+        )
+        site = data.get("site")
+        export_log_record(
+            user=request.user,
+            project=project,
+            kind=kind,
+            parameters={
+                "start": data["start"].isoformat(),
+                "end": data["end"].isoformat(),
+                "site": site.pk if site else None,
+                "lang": data.get("lang") or "",
+            },
+            row_count=None,
+        )
     for series in board.series:
         series.svg = chart_svg(series.points, title=series.title, kind=series.kind) if series.points else ""
     return form, board
@@ -136,7 +176,7 @@ def _board(request: HttpRequest):
 @permission_required("export_evaluation", site=False)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts and charts for a site and period; evaluators see suppressed counts."""
-    form, board = _board(request)
+    form, board = _board(request, "dashboard")
     status = 200 if board is not None else 400
     return render(
         request, "dagsverket/evaluation/dashboard.html", {"form": form, "board": board}, status=status
@@ -147,14 +187,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @permission_required("export_evaluation", site=False)
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """The evaluation report for a period as PDF, in Norwegian or English."""
-    form = DashboardForm(request.GET)
+    form = _dashboard_form(request)
     if not form.is_valid():
         return render(
             request, "dagsverket/evaluation/dashboard.html", {"form": form, "board": None}, status=400
         )
     language = form.cleaned_data.get("lang") or translation.get_language() or "nb"
     with translation.override(language):
-        _form, board = _board(request)
+        _form, board = _board(request, "report_pdf")
         from .report import render_report_pdf
 
         pdf = render_report_pdf(board, language=language, generated=timezone.localtime())

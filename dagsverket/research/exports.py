@@ -11,11 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..access import permission_required
+from ..evaluation.anonymity import study_coarsen
 from ..evaluation.downloads import export_response
 from ..evaluation.exporters import Exporter, coarsen_date, safe_text
 from ..evaluation.models import DateCoarsening, ProjectPseudonym
 from ..evaluation.pseudonyms import pseudonyms_ensure
 from ..evaluation.selectors import projects_for_user
+from ..evaluation.services import export_log_record
+from ..services import DagsverketError
 from .forms import ResearchExportForm
 from .models import (
     AllocationSlot,
@@ -104,6 +107,9 @@ class StudyExporter(Exporter):
             for enrolment in enrolments
         ]
         people.sort(key=lambda person: person["pseudonym"])
+        # k over the trial's own person columns (the evaluation exports of the project take the
+        # trial's columns into their own k check): coarsened, or refused without a number.
+        self.notes.append(f"quasi-identifier level: {', '.join(study_coarsen(people)) or 'arm only'}")
         return people
 
     def _measures(self, enrolments) -> dict:
@@ -232,8 +238,19 @@ def export_view(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=400)
     data = form.cleaned_data
     exporter_class = StudyLongExporter if data["kind"] == "long" else StudyWideExporter
-    exporter = exporter_class(study=study).prepare()
     fmt = data["format"]
+    try:
+        exporter = exporter_class(study=study).prepare()
+    except DagsverketError as error:
+        export_log_record(
+            user=request.user,
+            project=study.project,
+            kind=exporter_class.kind,
+            parameters={"study": study.name, "format": fmt, "refused": error.code},
+            row_count=None,
+        )
+        form.add_error(None, error.message)
+        return render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=400)
     return export_response(
         user=request.user,
         project=study.project,

@@ -23,18 +23,37 @@ def test_the_evaluator_sees_suppressed_charts_and_no_names(tablet, staff, site):
                     participant=person, date=day, readiness=rng.choice(["ready"] * 6 + ["not_today"])
                 )
         day += datetime.timedelta(days=1)
-    EvaluationProjectFactory(name="NTNU-evaluering 2026", evaluators=[staff[Role.EVALUATOR]])
+    project = EvaluationProjectFactory(
+        name="NTNU-evaluering 2026", evaluators=[staff[Role.EVALUATOR]], date_coarsening="week"
+    )
     tablet.set_viewport_size(TABLET_LANDSCAPE)
     login(tablet, Role.EVALUATOR.value)
     assert tablet.url.endswith("/evaluation/")
     assert "NTNU-evaluering 2026" in tablet.content()
     assert_touch_targets(tablet)
     screenshot(tablet, "evaluation-home-1280")
-    tablet.goto(tablet.base_url + f"/evaluation/dashboard/?site={site.pk}&start=2026-01-01&end=2026-06-30")
+    tablet.goto(
+        tablet.base_url
+        + f"/evaluation/dashboard/?project={project.pk}&site={site.pk}&start=2026-01-05&end=2026-07-05"
+    )
     assert tablet.locator("svg.chart").count() >= 4
     content = tablet.content()
     for person in people:
         assert person.full_name not in content
-    assert "&lt;5" in content
+    # Hidden cells are marked alike (never "<5") and explained under the figures.
+    assert "&lt;5" not in content
+    assert tablet.locator("svg.chart .hidden-cell").count() > 0
+    assert tablet.locator(".hidden-explained").is_visible()
+    # The axis labels of every chart stand apart.
+    overlaps = tablet.evaluate(
+        """() => Array.from(document.querySelectorAll("svg.chart")).map(svg => {
+            const boxes = Array.from(svg.querySelectorAll("text[text-anchor=middle][font-size='11']"))
+                .map(t => t.getBoundingClientRect());
+            let bad = 0;
+            for (let i = 1; i < boxes.length; i++) if (boxes[i].left < boxes[i - 1].right) bad++;
+            return bad;
+        })"""
+    )
+    assert overlaps and max(overlaps) == 0, overlaps
     assert_touch_targets(tablet)
     screenshot(tablet, "evaluation-dashboard-1280")

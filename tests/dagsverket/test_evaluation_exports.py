@@ -25,8 +25,15 @@ from dagsverket.evaluation.pseudonyms import pseudonym_for
 from dagsverket.services import DagsverketError
 from tests.factories import EvaluationProjectFactory, ParticipantFactory, SiteFactory, VisitFactory
 
-START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+# Whole blocks of the factory project's release grid (13 ISO weeks from Monday 5 January 2026).
+START, END = datetime.date(2026, 1, 5), datetime.date(2027, 1, 3)
 MARCH = datetime.date(2026, 3, 2)  # a Monday
+# The same year as whole blocks of three months, for projects whose dates are months.
+MONTH_START, MONTH_END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+
+
+def _year(how: str) -> dict:
+    return {"start": MONTH_START, "end": MONTH_END} if how == "month" else {"start": START, "end": END}
 
 
 def _people(site, count, **extra):
@@ -118,8 +125,8 @@ def test_the_visit_export_has_one_row_per_visit_with_the_documented_columns(site
         "job_category",
         "customer_sector",
         "hours",
-        "gross_pay",
-        "tax_withheld",
+        "gross_pay_band",
+        "tax_category",
         "payout_method",
     ]
     assert len(rows) == 1 + 8 * 10
@@ -180,14 +187,11 @@ def test_dates_are_coarsened_as_the_project_says(how, day, expected):
     ("how", "expected"), [("day", "2026-03-02"), ("week", "2026-W10"), ("month", "2026-03")]
 )
 def test_the_export_coarsens_dates_the_same_way_on_every_database(site, crowd, how, expected):
-    rows = _csv(
-        AttendanceExporter(
-            project=EvaluationProjectFactory(date_coarsening=how), start=START, end=END
-        ).prepare()
-    )
+    project = EvaluationProjectFactory(date_coarsening=how)
+    rows = _csv(AttendanceExporter(project=project, **_year(how)).prepare())
     assert rows[1][1] == expected
     python_rows = list(
-        AttendanceExporter(project=EvaluationProjectFactory(date_coarsening=how), start=START, end=END)
+        AttendanceExporter(project=EvaluationProjectFactory(date_coarsening=how), **_year(how))
         .prepare()
         .iter_rows()
     )
@@ -227,7 +231,9 @@ def test_a_row_level_export_of_fewer_than_five_people_is_refused_with_a_reason(s
     with pytest.raises(DagsverketError) as error:
         AttendanceExporter(project=EvaluationProjectFactory(), start=START, end=END).prepare()
     assert error.value.code == "k_anonymity"
-    assert "4" in str(error.value.message)
+    # The reason, but no number: neither the people counted nor the size of a group.
+    assert "too few people" in str(error.value.message)
+    assert not re.search(r"\d", str(error.value.message))
     with pytest.raises(DagsverketError):
         PersonPeriodExporter(project=EvaluationProjectFactory(), start=START, end=END).prepare()
 
@@ -341,8 +347,8 @@ def test_the_command_writes_the_file_logs_the_export_and_shows_progress(site, cr
     call_command(
         "export_attendance",
         project=project.pk,
-        start="2026-01-01",
-        end="2026-12-31",
+        start="2026-01-05",
+        end="2027-01-03",
         format="csv",
         output=str(out),
         user=staff[Role.EVALUATOR].username,
@@ -357,7 +363,7 @@ def test_the_command_writes_the_file_logs_the_export_and_shows_progress(site, cr
         "attendance",
         80,
     )
-    assert entry.parameters["start"] == "2026-01-01"
+    assert entry.parameters["start"] == "2026-01-05"
     assert entry.finished_at is not None
     assert "80 rows" in err.getvalue()
 
@@ -367,8 +373,8 @@ def test_the_command_can_bundle_the_codebook(site, crowd, tmp_path):
     call_command(
         "export_attendance",
         project=EvaluationProjectFactory().pk,
-        start="2026-01-01",
-        end="2026-12-31",
+        start="2026-01-05",
+        end="2027-01-03",
         format="xlsx",
         output=str(out),
         codebook=True,
@@ -455,12 +461,15 @@ def test_the_visit_export_carries_lottery_work_and_pay_on_every_path(site, crowd
         "housing",
         "3.50",
     )
-    assert worker["gross_pay"] == str(worked_day.gross)
-    assert worker["tax_withheld"] == str(worked_day.tax)
+    # A band and a category, never the amounts (attack: the month's amounts add up to the income).
+    assert worked_day.gross > 0 and worked_day.gross <= 999
+    assert worker["gross_pay_band"] == ("1-499" if worked_day.gross <= 499 else "500-999")
+    assert worker["tax_category"] == ("withheld" if worked_day.tax > 0 else "none")
+    assert str(worked_day.gross) not in " ".join(copy_rows[1][9:11])
     assert worker["payout_method"] == "cash"
     unlucky = by_person[pseudonym_for(project, crowd[1].pk)]
     assert unlucky["lottery_outcome"] == "not_drawn"
-    assert unlucky["hours"] == unlucky["gross_pay"] == unlucky["payout_method"] == ""
+    assert unlucky["hours"] == unlucky["gross_pay_band"] == unlucky["payout_method"] == ""
     assert len(copy_rows) == 81
 
 

@@ -67,3 +67,154 @@ def test_no_table_ever_leaves_a_line_with_exactly_one_hidden_value(grid, column_
     for key, value in counts.items():
         if 0 < value < 5:
             assert table.shown(*key) is None
+
+
+# --- One pass over a whole release (`protect`), checked against a brute-force solver ----------------
+
+import itertools  # noqa: E402
+import random  # noqa: E402
+
+from dagsverket.evaluation.suppression import protect  # noqa: E402
+
+
+def given_away(published: dict, equations: list[tuple], truth: dict, cap: int) -> set:
+    """Brute force: the hidden cells (None in `published`) that have one possible value only.
+
+    For each hidden cell, a search over whole, non-negative values up to `cap` (trying values near
+    the true ones first, with every equation that has one unknown left solved on the way) looks for
+    a solution of all the release's equations that agrees with every published cell and gives this
+    cell another value. A cell without one is given away; so is one the search cannot settle."""
+    hidden = sorted((key for key, value in published.items() if value is None), key=str)
+
+    def propagate(assigned: dict) -> dict | None:
+        assigned = dict(assigned)
+        changed = True
+        while changed:
+            changed = False
+            for total, parts in equations:
+                cells = [total, *parts]
+                unknown = [key for key in cells if key not in assigned]
+                rest = assigned.get(total, 0) if total in assigned else 0
+                rest -= sum(assigned[part] for part in parts if part in assigned)
+                if not unknown:
+                    if rest != 0:
+                        return None
+                elif len(unknown) == 1:
+                    key = unknown[0]
+                    value = -rest if key == total else rest
+                    if value < 0 or value > cap:
+                        return None
+                    assigned[key] = value
+                    changed = True
+        return assigned
+
+    budget = [20_000]
+
+    def feasible(assigned: dict) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise TimeoutError
+        free = [key for key in hidden if key not in assigned]
+        if not free:
+            return True
+        key = free[0]
+        for value in sorted(range(cap + 1), key=lambda v: abs(v - truth[key])):
+            nxt = propagate({**assigned, key: value})
+            if nxt is not None and feasible(nxt):
+                return True
+        return False
+
+    shown = {key: value for key, value in published.items() if value is not None}
+    away = set()
+    for key in hidden:
+        budget[0] = 20_000
+        options = sorted((v for v in range(cap + 1) if v != truth[key]), key=lambda v: abs(v - truth[key]))
+        try:
+            if not any(
+                (start := propagate({**shown, key: value})) is not None and feasible(start)
+                for value in options
+            ):
+                away.add(key)
+        except TimeoutError:
+            away.add(key)
+    return away
+
+
+def _two_way(rng: random.Random, rows: int, columns: int, sites: int):
+    """Site × row × column counts with row, column and grand totals per site, and all sites."""
+    values, equations = {}, []
+    site_keys = [f"s{site}" for site in range(sites)]
+    for site in site_keys:
+        for row, column in itertools.product(range(rows), range(columns)):
+            values[(site, row, column)] = rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 11, 15])
+    for site in [*site_keys, "all"]:
+        if site == "all":
+            for row, column in itertools.product(range(rows), range(columns)):
+                values[("all", row, column)] = sum(values[(s, row, column)] for s in site_keys)
+        for row in range(rows):
+            values[(site, row, "T")] = sum(values[(site, row, c)] for c in range(columns))
+            equations.append(((site, row, "T"), [(site, row, c) for c in range(columns)]))
+        for column in [*range(columns), "T"]:
+            values[(site, "T", column)] = sum(values[(site, r, column)] for r in range(rows))
+            equations.append(((site, "T", column), [(site, r, column) for r in range(rows)]))
+        equations.append(((site, "T", "T"), [(site, "T", c) for c in range(columns)]))
+    if sites > 1:
+        for row, column in itertools.product([*range(rows), "T"], [*range(columns), "T"]):
+            equations.append((("all", row, column), [(s, row, column) for s in site_keys]))
+    return values, equations
+
+
+def test_a_lone_small_cell_takes_partners_with_it_and_zeros_count_as_small():
+    values = {"jan": 3, "feb": 10, "mar": 0, "total": 13}
+    hidden = protect(values, [("total", ["jan", "feb", "mar"])], {"jan", "mar"})
+    # 0 and 3 hidden sum to 3, under 5: the bound "jan <= 3" would be too tight, so feb goes too.
+    assert hidden == {"jan", "feb", "mar"}
+
+
+def test_the_bound_attack_fails_a_total_of_five_over_five_hidden_cells_says_nothing_exact():
+    values = {f"c{i}": 1 for i in range(5)} | {"total": 5}
+    hidden = protect(values, [("total", [f"c{i}" for i in range(5)])], {f"c{i}" for i in range(5)})
+    published = {key: (None if key in hidden else value) for key, value in values.items()}
+    # With zeros hidden too, each hidden cell could be anything from 0 to 5.
+    assert given_away(published, [("total", [f"c{i}" for i in range(5)])], values, cap=10) == set()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000), rows=st.integers(2, 3), columns=st.integers(2, 3), sites=st.integers(1, 2)
+)
+def test_no_hidden_cell_of_a_release_is_determined_by_a_brute_force_solver(seed, rows, columns, sites):
+    values, equations = _two_way(random.Random(seed), rows, columns, sites)
+    primary = {key for key, value in values.items() if value < 5}
+    hidden = protect(values, equations, primary)
+    assert primary <= hidden
+    published = {key: (None if key in hidden else value) for key, value in values.items()}
+    if not hidden:
+        return
+    assert given_away(published, equations, values, cap=max(values.values()) + 5) == set(), (values, hidden)
+
+
+def test_the_solver_finds_a_cell_that_only_primary_suppression_gives_away():
+    values = {"jan": 3, "feb": 10, "mar": 7, "total": 20}
+    equations = [("total", ["jan", "feb", "mar"])]
+    published = {key: (None if key == "jan" else value) for key, value in values.items()}
+    assert given_away(published, equations, values, cap=30) == {"jan"}
+
+
+def test_the_solver_finds_cells_that_suppressing_each_table_on_its_own_gives_away():
+    # Attack 4: two sites and all sites, each table suppressed on its own by the old rule.
+    values, equations = _two_way(random.Random(11), 2, 2, 2)
+    hidden = set()
+    for site in ("s0", "s1", "all"):
+        counts = {(row, column): values[(site, row, column)] for row in range(2) for column in range(2)}
+        table = suppress(counts, rows=[0, 1], columns=[0, 1])
+        for key in table.hidden:
+            row = "T" if key[0] == "__column_total__" else key[0]
+            column = "T" if key[1] == "__row_total__" else key[1]
+            hidden.add((site, row, column))
+    published = {key: (None if key in hidden else value) for key, value in values.items()}
+    joint = protect(values, equations, {key for key, value in values.items() if value < 5})
+    joint_published = {key: (None if key in joint else value) for key, value in values.items()}
+    assert given_away(joint_published, equations, values, cap=60) == set()
+    assert hidden
+    assert given_away(published, equations, values, cap=60) != set()

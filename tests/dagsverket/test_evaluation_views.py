@@ -1,6 +1,7 @@
 """The evaluation area's pages: who may open them, what they answer, and what they log."""
 
 import datetime
+import re
 import subprocess
 
 import pytest
@@ -14,7 +15,7 @@ from tests.dagsverket.test_evaluation_exports import appears_as_words
 from tests.factories import EvaluationProjectFactory, ParticipantFactory, SiteFactory, VisitFactory
 
 MARCH = datetime.date(2026, 3, 2)
-QUERY = "start=2026-01-01&end=2026-12-31&format=csv"
+QUERY = "start=2026-01-05&end=2027-01-03&format=csv"
 EXPORT_URLS = ["/exports/attendance/", "/exports/person-period/", "/exports/statistics/"]
 
 
@@ -38,7 +39,7 @@ def test_a_named_evaluator_downloads_a_streamed_export_and_it_is_logged(client_f
     entry = ExportLog.objects.get()
     assert entry.user == staff[Role.EVALUATOR]
     assert entry.project == project
-    assert entry.parameters["start"] == "2026-01-01" and entry.parameters["format"] == "csv"
+    assert entry.parameters["start"] == "2026-01-05" and entry.parameters["format"] == "csv"
     assert entry.row_count == len(body.strip().splitlines()) - 1
     assert entry.finished_at is not None
 
@@ -48,7 +49,7 @@ def test_every_format_downloads_with_and_without_the_codebook(client_for, data, 
     project, _people = data
     for codebook in ("", "&codebook=1"):
         response = client_for(Role.MANAGER).get(
-            f"/exports/attendance/?project={project.pk}&start=2026-01-01&end=2026-12-31&format={fmt}{codebook}"
+            f"/exports/attendance/?project={project.pk}&start=2026-01-05&end=2027-01-03&format={fmt}{codebook}"
         )
         assert response.status_code == 200
         content = b"".join(response.streaming_content)
@@ -60,11 +61,11 @@ def test_every_format_downloads_with_and_without_the_codebook(client_for, data, 
     "query",
     [
         "project=x&" + QUERY,
-        "start=2026-01-01&end=2026-12-31&format=csv",
-        "start=2026-13-01&end=2026-12-31&format=csv&project={pk}",
+        "start=2026-01-05&end=2027-01-03&format=csv",
+        "start=2026-13-01&end=2027-01-03&format=csv&project={pk}",
         "start=2026-12-01&end=2026-01-31&format=csv&project={pk}",
         "start=2025-01-01&end=2026-01-31&format=csv&project={pk}",
-        "start=2026-01-01&end=2026-12-31&format=exe&project={pk}",
+        "start=2026-01-05&end=2027-01-03&format=exe&project={pk}",
     ],
 )
 def test_bad_export_parameters_get_400_and_nothing_is_logged(client_for, data, url, query):
@@ -79,8 +80,13 @@ def test_too_few_people_is_refused_with_the_reason_on_the_page(client_for, staff
     VisitFactory(participant=ParticipantFactory(site=SiteFactory(name="Liten")), date=MARCH)
     response = client_for(Role.EVALUATOR).get(f"/exports/attendance/?project={project.pk}&{QUERY}")
     assert response.status_code == 400
-    assert "1" in response.content.decode()
-    assert ExportLog.objects.count() == 0
+    # Attack 6: the refusal used to say "only 1 people"; it gives the reason and no number now.
+    (message,) = response.context["form"].non_field_errors()
+    assert not re.search(r"\d", message)
+    # And it is logged like an export: who, when, what, for which project, refused.
+    entry = ExportLog.objects.get()
+    assert (entry.user, entry.project, entry.kind) == (staff[Role.EVALUATOR], project, "attendance")
+    assert entry.parameters["refused"] == "k_anonymity" and entry.row_count is None
 
 
 def test_an_evaluator_not_named_on_the_project_gets_404(client_for, data):
@@ -200,16 +206,23 @@ def test_the_dashboard_shows_managers_counts_and_evaluators_suppressed_counts(
     assert page.status_code == 200
     assert page.context["board"].totals == {"visits": 121, "participants": 7}
     assert "<svg" in page.content.decode()
-    evaluator_board = client_for(Role.EVALUATOR).get(url).context["board"]
+    evaluator = client_for(Role.EVALUATOR)
+    # An evaluator sees a project's dashboard only, on the project's grid.
+    assert evaluator.get(url).status_code == 400
+    assert evaluator.get(f"{url}&project={_project.pk}").status_code == 400
+    block = f"/evaluation/dashboard/?project={_project.pk}&site={site.pk}&start=2026-01-05&end=2026-04-05"
+    page = evaluator.get(block)
+    assert page.status_code == 200
+    evaluator_board = page.context["board"]
     assert evaluator_board.suppressed
-    days = dict(evaluator_board.series[0].points)
-    assert days["2026-04-01"] is None
-    # One more day is hidden so the published total does not give 1 April away.
-    assert sum(value is None for value in days.values()) == 2
-    assert days["2026-03-03"] == 6
-    months = dict(evaluator_board.series[2].points)
-    # April (2 people) is hidden, and March with it, or the total would give April away.
-    assert months["2026-04"] is None and months["2026-03"] is None and months["2026-01"] == 0
+    weeks = dict(evaluator_board.series[0].points)
+    assert len(weeks) == 13 and weeks["2026-W10"] == 41
+    # Week 14 has the two visits of 1 April: hidden, and another week with it.
+    assert weeks["2026-W14"] is None
+    assert sum(value is None for value in weeks.values()) >= 2
+    assert "&lt;5" not in page.content.decode()
+    entry = ExportLog.objects.get()
+    assert (entry.kind, entry.project, entry.parameters["start"]) == ("dashboard", _project, "2026-01-05")
 
 
 def test_the_dashboard_rejects_a_backwards_period(client_for):
@@ -221,8 +234,9 @@ def test_the_dashboard_rejects_a_backwards_period(client_for):
 
 @pytest.mark.parametrize(("lang", "title"), [("nb", "Evalueringsrapport"), ("en", "Evaluation report")])
 def test_the_report_is_a_pdf_in_the_chosen_language(client_for, data, tmp_path, lang, title):
+    project, _people = data
     response = client_for(Role.EVALUATOR).get(
-        f"/evaluation/report.pdf?start=2026-01-01&end=2026-06-30&lang={lang}"
+        f"/evaluation/report.pdf?project={project.pk}&start=2026-01-05&end=2026-07-05&lang={lang}"
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -230,6 +244,8 @@ def test_the_report_is_a_pdf_in_the_chosen_language(client_for, data, tmp_path, 
     pdf.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert title in text
+    entry = ExportLog.objects.get()
+    assert (entry.kind, entry.project, entry.parameters["lang"]) == ("report_pdf", project, lang)
 
 
 def test_the_dashboard_shows_unmet_demand_hours_wages_and_referrals(client_for, site, staff):
@@ -268,11 +284,18 @@ def test_the_dashboard_shows_unmet_demand_hours_wages_and_referrals(client_for, 
     assert series["not_drawn_month"]["2026-03"] == 3
     assert series["hours_month"]["2026-03"] == 10  # 10.5 hours, drawn rounded to whole hours
     assert board.referrals["rows"][0][1][0] == 6
-    evaluator = client_for(Role.EVALUATOR).get(url).context["board"]
+    project = EvaluationProjectFactory(evaluators=[staff[Role.EVALUATOR]])
+    evaluator = (
+        client_for(Role.EVALUATOR)
+        .get(f"/evaluation/dashboard/?project={project.pk}&site={site.pk}&start=2026-01-05&end=2026-04-05")
+        .context["board"]
+    )
     hidden = {s.key: dict(s.points) for s in evaluator.series}
-    assert hidden["not_drawn_month"]["2026-03"] is None
-    assert hidden["hours_month"]["2026-03"] is None  # three people worked: too few to show their hours
-    assert evaluator.referrals["rows"][0][1][0] == 6
+    assert hidden["not_drawn_unit"]["2026-W10"] is None
+    assert hidden["hours_unit"]["2026-W10"] is None  # three people worked: too few to show their hours
+    # Six referrals, all "helped": the zeros beside them are small cells too, so the six would follow
+    # from the row's total; hidden with them.
+    assert evaluator.referrals["rows"][0][1][0] is None
 
 
 def _plain_urls(patterns, prefix=""):
