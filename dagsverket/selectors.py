@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, F, Q, Value, When
 
 from .models import ActivityLog, Exclusion, Participant, ReasonCode, Visit, normalise_name
@@ -176,3 +177,18 @@ def attendance_outcomes(visits) -> dict[int, dict]:
             "gross": pay.get((visit.participant_id, visit.site_id, visit.date)),
         }
     return result
+
+
+def tablet_staff(*, site):
+    """Who may unlock the shared tablet at `site`: its active staff with the check-in permission."""
+    holds = Q(
+        groups__permissions__codename="use_checkin",
+        groups__permissions__content_type__app_label="dagsverket",
+    )
+    return (
+        get_user_model()
+        .objects.filter(sites=site, is_active=True)
+        .filter(holds | Q(user_permissions__codename="use_checkin") | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from . import tablet
 from .access import permission_required
 from .forms import LoginForm
 from .models import Participant, Visit
@@ -24,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each staff member to the start page of their role."""
     if not request.user.is_authenticated:
         return redirect("login")
+    if request.session.get(tablet.SCOPE_KEY):  # unlocked by PIN: the front desk's screens only
+        return redirect("checkin")
     url_name = start_page_for(request.user)
     if url_name is None:
         return render(request, "dagsverket/no_role.html", status=403)

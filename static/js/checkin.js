@@ -1,24 +1,13 @@
-// The check-in tablet: lock after the site's idle time, clear the search after a check-in.
+// The check-in tablet: clear the search after a check-in, hold the poll while someone works.
 (function () {
   "use strict";
   var root = document.getElementById("checkin");
   if (!root) { return; }
-  var minutes = parseFloat(root.getAttribute("data-idle-lock-minutes")) || 5;
-  var timer = null;
+  // The idle lock is app.js's, on every page; here the last touch holds back the board's poll.
   var lastTouch = 0;
-  function lock() {
-    var form = document.getElementById("lock-form");
-    if (form) { form.submit(); }
-  }
-  function reset() {
-    lastTouch = Date.now();
-    if (timer) { clearTimeout(timer); }
-    timer = setTimeout(lock, minutes * 60 * 1000);
-  }
   ["pointerdown", "keydown", "input", "touchstart", "scroll"].forEach(function (name) {
-    document.addEventListener(name, reset, { passive: true });
+    document.addEventListener(name, function () { lastTouch = Date.now(); }, { passive: true });
   });
-  reset();
   // After a check-in from the results, empty the search box for the next person.
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var source = event.detail.elt;
