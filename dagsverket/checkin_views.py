@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .access import has_perm, permission_required
 from .forms import PinForm
+from .identifiers import name_needs_confirming
 from .models import Participant, Readiness, ReasonCode, Visit
 from .selectors import (
     board_version,
@@ -207,33 +208,42 @@ def register_and_check_in(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("name", "").strip()[:100]
     if not name:
         return _answer(request, _("A name or nickname is enough, but it is needed."), status=400, error=True)
+    confirmed = request.POST.get("confirm_new") == "1"
+    if name_needs_confirming(name) and not confirmed:
+        return _question(request, name, [], odd_name=True)
     try:
         visit, created, similar = participant_register_and_check_in(
             site=request.site,
             by=request.user,
             name=name,
             nonce=request.POST.get("nonce"),
-            confirm_new=request.POST.get("confirm_new") == "1",
+            confirm_new=confirmed,
         )
     except DagsverketError as error:
         return _answer(request, str(error.message), status=400, error=True)
     if similar:
-        response = render(
-            request,
-            "dagsverket/_search_results.html",
-            {
-                "query": name,
-                "results": similar,
-                "similar": True,
-                "nonce": uuid.uuid4().hex,
-                "in_url": reverse("checkin_in"),
-            },
-        )
-        # The answer is a question, not the board: show it where the search results are.
-        response["HX-Retarget"] = "#search-results"
-        response["HX-Reswap"] = "innerHTML"
-        return response
+        return _question(request, name, similar)
     return _checked_in_answer(request, visit, created)
+
+
+def _question(request: HttpRequest, name: str, similar: list, *, odd_name: bool = False) -> HttpResponse:
+    """Ask before registering: "is this the same person?" or "is that the name?"."""
+    response = render(
+        request,
+        "dagsverket/_search_results.html",
+        {
+            "query": name,
+            "results": similar,
+            "similar": bool(similar),
+            "odd_name": odd_name,
+            "nonce": uuid.uuid4().hex,
+            "in_url": reverse("checkin_in"),
+        },
+    )
+    # The answer is a question, not the board: show it where the search results are.
+    response["HX-Retarget"] = "#search-results"
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @require_POST

@@ -2,8 +2,10 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from . import tablet
@@ -85,3 +87,17 @@ class TabletLockMiddleware:
             response["HX-Redirect"] = reverse("checkin_locked")
             return response
         return redirect("checkin_locked")
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Norwegian unless someone chose English with the switcher (its cookie).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, so a tablet bought with
+    an English browser showed English until someone switched once. The browser is not asked here.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

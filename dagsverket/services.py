@@ -9,7 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import compact_bank_account, compact_national_id
+from .identifiers import compact_bank_account, compact_national_id, normalise_phone
 from .models import (
     AccessLog,
     ActivityLog,
@@ -76,12 +76,24 @@ PARTICIPANT_FIELDS = [  # in the order the registration form shows them
 ]
 
 
-def _validate_participant(participant: Participant) -> None:
+def _validate_participant(participant: Participant, *, check_phone: bool = True) -> None:
     if not (participant.name or "").strip():
         raise DagsverketError(_("A name or nickname is enough, but it is needed."), code="name", field="name")
     participant.name = participant.name.strip()
     participant.national_id = compact_national_id(participant.national_id)
     participant.bank_account = compact_bank_account(participant.bank_account)
+    if check_phone:  # a number kept from before the check came in is left as it was
+        try:
+            participant.phone = normalise_phone(participant.phone)
+        except ValidationError as error:
+            raise DagsverketError(error.messages[0], code="phone", field="phone") from None
+    this_year = timezone.localdate().year
+    years = [participant.birth_year, participant.birth_date.year if participant.birth_date else None]
+    if any(year is not None and not 1900 <= year <= this_year for year in years):
+        field = "birth_date" if participant.birth_date else "birth_year"
+        raise DagsverketError(
+            _("A birth year is between 1900 and this year."), code="birth_year", field=field
+        )
     try:
         participant.full_clean(exclude=["site", "merged_into", "search_name"])
     except ValidationError as error:
@@ -109,7 +121,7 @@ def participant_update(*, participant: Participant, by, **fields) -> Participant
     ]
     for name in changed:
         setattr(participant, name, fields[name])
-    _validate_participant(participant)
+    _validate_participant(participant, check_phone="phone" in changed)
     with transaction.atomic():
         participant.save()
         log_action(

@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dagsverket.middleware.SessionRefreshMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Norwegian unless the language switcher chose English; the browser's language is not asked.
+    "dagsverket.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -115,3 +115,41 @@ def test_ten_simultaneous_register_as_new_taps_give_one_new_person(on_postgres, 
     run_at_once([functools.partial(tap, number) for number in range(20)])
     assert statuses == [200] * 20
     assert Participant.objects.count() == 2 and Visit.objects.count() == 1
+
+
+# --- bad registrations (item 8) ---
+
+
+def test_a_name_of_only_digits_or_one_letter_is_asked_about_first(desk, site):
+    for odd in ("1234", "K"):
+        response = desk.post("/checkin/new/", {"name": odd, "nonce": f"odd-{odd}"}, **HTMX)
+        assert "bare sifre eller én bokstav" in response.content.decode()
+        assert response["HX-Retarget"] == "#search-results"
+    assert not Participant.objects.exists()
+    desk.post("/checkin/new/", {"name": "K", "confirm_new": "1", "nonce": "odd-K-yes"}, **HTMX)
+    assert Participant.objects.get().name == "K" and Visit.objects.count() == 1
+
+
+def test_the_registration_form_asks_about_a_name_of_only_digits(client_for, site):
+    client = client_for(Role.FRONT_DESK)
+    response = client.post("/participants/new/", {"name": "42"})
+    assert response.status_code == 200 and "bare sifre" in response.content.decode()
+    assert not Participant.objects.exists()
+    assert client.post("/participants/new/", {"name": "42", "confirm_new": "True"}).status_code == 302
+
+
+def test_a_phone_number_is_validated_and_stored_normalised(client_for, site):
+    client = client_for(Role.FRONT_DESK)
+    assert client.post("/participants/new/", {"name": "Kari", "phone": "12"}).status_code == 400
+    assert not Participant.objects.exists()
+    assert client.post("/participants/new/", {"name": "Kari", "phone": "412 34 567"}).status_code == 302
+    assert Participant.objects.get().phone == "+4741234567"
+
+
+@pytest.mark.parametrize(
+    "birth", [{"birth_year": "1899"}, {"birth_year": "2027"}, {"birth_date": "1850-01-01"}]
+)
+def test_a_birth_year_before_1900_or_in_the_future_is_refused(client_for, site, birth):
+    response = client_for(Role.MANAGER).post("/participants/new/", {"name": "Kari", **birth})
+    assert response.status_code == 400
+    assert not Participant.objects.exists()
