@@ -2,7 +2,7 @@
 and the shared-tablet lock with a personal PIN.
 
 Every action answers an htmx request with the board partial (and a confirmation line), except the
-common one: a new check-in answers with only the new row, appended to the tablet's board, so the tap
+common one: a new check-in answers with only the new row, put on top of the tablet's board, so the tap
 stays quick however full the morning is. Without htmx every action redirects back to the board with a
 message. The board asks every few seconds whether anything happened at the site and is replaced only
 when something did, so a second tablet's arrivals show up without anyone touching the screen.
@@ -82,10 +82,13 @@ def _board_context(request: HttpRequest, version: int | None = None, **extra) ->
     # The version first: if something happens while the board is read, the next poll shows it.
     if version is None:
         version = board_version(site=request.site)
+    # Newest arrival on top: the row the front desk taps next is always in view.
+    visits = board_visits(site=request.site, day=today)[::-1]
     return _row_context(
         request,
-        board_visits(site=request.site, day=today),
+        visits,
         today=today,
+        unassessed=sum(1 for visit in visits if visit.readiness == Readiness.UNKNOWN),
         version=version,
         board_url=reverse("checkin"),
         poll_seconds=settings.CHECKIN_POLL_SECONDS,
@@ -183,7 +186,7 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
     if exclusion:
         message += " " + _excluded_message(exclusion.ends_on)
     if request.htmx:
-        # A new arrival is the latest of the day: append its row to the tablet's board and put the
+        # A new arrival is the latest of the day: put its row on top of the tablet's board and the
         # confirmation in the board's message line. Other tablets' arrivals come with the next poll.
         visit.excluded_until = exclusion.ends_on if exclusion else None
         visit.is_excluded = exclusion is not None
@@ -191,7 +194,7 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         context = _row_context(request, [visit], highlight=visit.pk, flash=message, oob=True)
         response = render(request, "dagsverket/_board_new_row.html", context)
         response["HX-Retarget"] = "#board-list"
-        response["HX-Reswap"] = "beforeend"
+        response["HX-Reswap"] = "afterbegin"
         return response
     return _answer(request, message, highlight=visit.pk)
 

@@ -112,7 +112,7 @@ def year_summary(*, site: Site, year: int):
     """Per participant for the whole year: gross, holiday pay, tax, net, days paid."""
     return (
         Payslip.objects.filter(site=site, paid_at__isnull=False, date__year=year)
-        .values("participant_id", "participant__name")
+        .values("participant_id", "participant__name", "participant__full_name", "participant__birth_year")
         .annotate(
             gross=Sum("gross"),
             holiday=Sum("holiday_pay"),
