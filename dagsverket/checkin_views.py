@@ -33,6 +33,7 @@ from .selectors import (
     participant_is_excluded,
     participant_search,
     readiness_reasons,
+    search_results_marked,
     tablet_staff,
 )
 from .services import (
@@ -135,7 +136,11 @@ def board(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     """Search as you type (a small partial): best matches first, people seen recently first."""
     query = request.GET.get("q", "")[:100]
-    results = participant_search(site=request.site, query=query)
+    results = search_results_marked(
+        site=request.site,
+        people=participant_search(site=request.site, query=query),
+        day=timezone.localdate(),
+    )
     return render(
         request,
         "dagsverket/_search_results.html",
