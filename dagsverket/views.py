@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import tablet
 from .access import permission_required
 from .forms import LoginForm
+from .glance import day_figures
 from .models import Participant, Visit
 from .roles import roles_of, start_page_for
 from .sites import SESSION_KEY
@@ -62,6 +63,7 @@ def manage_today(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "visit_count": visits.count(),
+            "figures": day_figures(site=request.site, day=today),
             "participant_count": Participant.objects.filter(
                 site=request.site, merged_into__isnull=True
             ).count(),
