@@ -2,18 +2,17 @@
 and the shared-tablet lock with a personal PIN.
 
 Every action answers an htmx request with the board partial (and a confirmation line), except the
-common one: a new check-in answers with only the new row, appended to the tablet's board, so the tap
+common one: a new check-in answers with only the new row, put on top of the tablet's board, so the tap
 stays quick however full the morning is. Without htmx every action redirects back to the board with a
 message. The board asks every few seconds whether anything happened at the site and is replaced only
 when something did, so a second tablet's arrivals show up without anyone touching the screen.
 """
 
 import uuid
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,10 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .access import has_perm, permission_required
 from .forms import PinForm
+from .identifiers import name_needs_confirming
 from .models import Participant, Readiness, ReasonCode, Visit
 from .selectors import (
     board_version,
@@ -32,36 +33,22 @@ from .selectors import (
     participant_is_excluded,
     participant_search,
     readiness_reasons,
-    similar_participants,
+    search_results_marked,
+    tablet_staff,
 )
 from .services import (
     DagsverketError,
+    log_action,
     participant_check_in,
-    participant_register,
+    participant_register_and_check_in,
     staff_by_pin,
     staff_pin_set,
+    tablet_unlock_logged,
     visit_set_readiness,
     visit_undo,
 )
 from .sites import SESSION_KEY
-
-LOCK_KEY = "checkin_locked"
-
-
-def unlocked(view):
-    """While the tablet is locked, no check-in page shows anything: go to the PIN screen."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.session.get(LOCK_KEY):
-            if request.htmx:
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = reverse("checkin_locked")
-                return response
-            return redirect("checkin_locked")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from .tablet import FRONT_DESK_SCOPE, LOCK_KEY, SCOPE_KEY
 
 
 def _row_context(request: HttpRequest, visits: list[Visit], **extra) -> dict:
@@ -96,10 +83,13 @@ def _board_context(request: HttpRequest, version: int | None = None, **extra) ->
     # The version first: if something happens while the board is read, the next poll shows it.
     if version is None:
         version = board_version(site=request.site)
+    # Newest arrival on top: the row the front desk taps next is always in view.
+    visits = board_visits(site=request.site, day=today)[::-1]
     return _row_context(
         request,
-        board_visits(site=request.site, day=today),
+        visits,
         today=today,
+        unassessed=sum(1 for visit in visits if visit.readiness == Readiness.UNKNOWN),
         version=version,
         board_url=reverse("checkin"),
         poll_seconds=settings.CHECKIN_POLL_SECONDS,
@@ -128,7 +118,6 @@ def _get_visit_for_site(request: HttpRequest, pk: int) -> Visit:
 
 @require_GET
 @permission_required("use_checkin")
-@unlocked
 def board(request: HttpRequest) -> HttpResponse:
     """Today's board for the current site: who has arrived, in arrival order, and the search box.
 
@@ -144,11 +133,14 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("use_checkin")
-@unlocked
 def search(request: HttpRequest) -> HttpResponse:
     """Search as you type (a small partial): best matches first, people seen recently first."""
     query = request.GET.get("q", "")[:100]
-    results = participant_search(site=request.site, query=query)
+    results = search_results_marked(
+        site=request.site,
+        people=participant_search(site=request.site, query=query),
+        day=timezone.localdate(),
+    )
     return render(
         request,
         "dagsverket/_search_results.html",
@@ -164,7 +156,6 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("use_checkin")
-@unlocked
 def check_in(request: HttpRequest) -> HttpResponse:
     """One tap: check a person in. A repeated tap or a second tablet shows the existing visit."""
     try:
@@ -200,7 +191,7 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
     if exclusion:
         message += " " + _excluded_message(exclusion.ends_on)
     if request.htmx:
-        # A new arrival is the latest of the day: append its row to the tablet's board and put the
+        # A new arrival is the latest of the day: put its row on top of the tablet's board and the
         # confirmation in the board's message line. Other tablets' arrivals come with the next poll.
         visit.excluded_until = exclusion.ends_on if exclusion else None
         visit.is_excluded = exclusion is not None
@@ -208,7 +199,7 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         context = _row_context(request, [visit], highlight=visit.pk, flash=message, oob=True)
         response = render(request, "dagsverket/_board_new_row.html", context)
         response["HX-Retarget"] = "#board-list"
-        response["HX-Reswap"] = "beforeend"
+        response["HX-Reswap"] = "afterbegin"
         return response
     return _answer(request, message, highlight=visit.pk)
 
@@ -219,44 +210,52 @@ def _excluded_message(ends_on) -> str:
 
 @require_POST
 @permission_required("use_checkin")
-@unlocked
 def register_and_check_in(request: HttpRequest) -> HttpResponse:
     """Register a newcomer by name or nickname and check them in, in one step. Similar existing
     people are offered first ("is this the same person?")."""
     name = request.POST.get("name", "").strip()[:100]
     if not name:
         return _answer(request, _("A name or nickname is enough, but it is needed."), status=400, error=True)
-    if request.POST.get("confirm_new") != "1":
-        similar = similar_participants(site=request.site, name=name)
-        if similar:
-            response = render(
-                request,
-                "dagsverket/_search_results.html",
-                {
-                    "query": name,
-                    "results": similar,
-                    "similar": True,
-                    "nonce": uuid.uuid4().hex,
-                    "in_url": reverse("checkin_in"),
-                },
-            )
-            # The answer is a question, not the board: show it where the search results are.
-            response["HX-Retarget"] = "#search-results"
-            response["HX-Reswap"] = "innerHTML"
-            return response
+    confirmed = request.POST.get("confirm_new") == "1"
+    if name_needs_confirming(name) and not confirmed:
+        return _question(request, name, [], odd_name=True)
     try:
-        participant = participant_register(site=request.site, by=request.user, name=name)
+        visit, created, similar = participant_register_and_check_in(
+            site=request.site,
+            by=request.user,
+            name=name,
+            nonce=request.POST.get("nonce"),
+            confirm_new=confirmed,
+        )
     except DagsverketError as error:
         return _answer(request, str(error.message), status=400, error=True)
-    visit, created = participant_check_in(
-        participant=participant, site=request.site, by=request.user, nonce=request.POST.get("nonce")
-    )
+    if similar:
+        return _question(request, name, similar)
     return _checked_in_answer(request, visit, created)
+
+
+def _question(request: HttpRequest, name: str, similar: list, *, odd_name: bool = False) -> HttpResponse:
+    """Ask before registering: "is this the same person?" or "is that the name?"."""
+    response = render(
+        request,
+        "dagsverket/_search_results.html",
+        {
+            "query": name,
+            "results": similar,
+            "similar": bool(similar),
+            "odd_name": odd_name,
+            "nonce": uuid.uuid4().hex,
+            "in_url": reverse("checkin_in"),
+        },
+    )
+    # The answer is a question, not the board: show it where the search results are.
+    response["HX-Retarget"] = "#search-results"
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @require_POST
 @permission_required("use_checkin")
-@unlocked
 def readiness(request: HttpRequest, pk: int) -> HttpResponse:
     """Readiness in one or two taps: ready, light duties, or not today with a coded reason."""
     visit = _get_visit_for_site(request, pk)
@@ -286,7 +285,6 @@ def readiness(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("use_checkin")
-@unlocked
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Undo a check-in within 10 minutes; later, a correction with a reason. Kept, not deleted."""
     visit = _get_visit_for_site(request, pk)
@@ -308,26 +306,54 @@ def lock(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("use_checkin")
 def locked(request: HttpRequest) -> HttpResponse:
-    """The locked screen: staff names and a PIN pad, nothing about participants."""
-    staff = list(
-        request.site.staff.filter(is_active=True, pin__isnull=False).order_by("first_name", "username")
-    )
+    """The locked screen: the names of who may unlock here and a PIN pad, nothing about participants.
+
+    A PIN unlocks the front desk's screens only, whoever's PIN it is; a password unlocks that staff
+    member's whole account. Wrong PINs are limited per staff member (in the service) and per tablet
+    session (here); past either limit only the password unlocks, and every try is logged."""
+    site = request.site
+    staff = list(tablet_staff(site=site).select_related("pin"))
     error = None
+    locked_out = request.session.get(PIN_FAILURES_KEY, 0) >= settings.TABLET_PIN_TRIES_PER_SESSION
     if request.method == "POST":
-        site = request.site
+        user_id = int(request.POST["user"]) if request.POST.get("user", "").isdigit() else 0
+        password = request.POST.get("password", "")
         try:
-            user = staff_by_pin(
-                site=site,
-                user_id=int(request.POST["user"]) if request.POST.get("user", "").isdigit() else 0,
-                pin=request.POST.get("pin", ""),
-            )
+            if password:
+                user, scope = _unlock_by_password(request, user_id, password), None
+            elif locked_out:
+                tablet_unlock_logged(
+                    by=request.user,
+                    site=site,
+                    staff=None,
+                    method="pin",
+                    success=False,
+                    reason="session_locked_out",
+                )
+                raise DagsverketError(SESSION_LOCKED_OUT_MESSAGE, code="pin_locked")
+            else:
+                user, scope = (
+                    staff_by_pin(
+                        site=site, user_id=user_id, pin=request.POST.get("pin", ""), by=request.user
+                    ),
+                    FRONT_DESK_SCOPE,
+                )
         except DagsverketError as exc:
             error = exc.message
+            if exc.code == "pin" and _count_pin_failure(request):
+                locked_out, error = True, SESSION_LOCKED_OUT_MESSAGE
+            elif exc.code == "pin_locked":
+                locked_out = True  # the password form comes first
         else:
             if user.pk != request.user.pk:
                 login(request, user, backend="dagsverket.auth.OneQueryPermissionBackend")
                 request.session[SESSION_KEY] = site.pk
             request.session.pop(LOCK_KEY, None)
+            request.session.pop(PIN_FAILURES_KEY, None)
+            if scope:
+                request.session[SCOPE_KEY] = scope
+            else:
+                request.session.pop(SCOPE_KEY, None)
             messages.success(
                 request, _("Welcome, %(name)s.") % {"name": user.get_full_name() or user.username}
             )
@@ -336,14 +362,55 @@ def locked(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dagsverket/checkin_locked.html",
-        {"staff": staff, "error": error, "current": request.user},
+        {
+            "staff": staff,
+            "error": error,
+            "current": request.user,
+            "locked_out": locked_out,
+            "any_pin": any(hasattr(member, "pin") for member in staff),
+        },
         status=400 if error else 200,
     )
 
 
+PIN_FAILURES_KEY = "tablet_pin_failures"
+SESSION_LOCKED_OUT_MESSAGE = _lazy(
+    "Too many wrong PINs on this tablet: the PIN pad is locked. Unlock with your password."
+)
+
+
+def _count_pin_failure(request: HttpRequest) -> bool:
+    """One more wrong PIN in this tablet session; True when that reaches the session's limit."""
+    failures = request.session.get(PIN_FAILURES_KEY, 0) + 1
+    request.session[PIN_FAILURES_KEY] = failures
+    if failures == settings.TABLET_PIN_TRIES_PER_SESSION:
+        log_action(
+            actor=request.user,
+            action="tablet_pin_locked_out",
+            obj=request.site,
+            site=request.site,
+            scope="session",
+        )
+    return failures >= settings.TABLET_PIN_TRIES_PER_SESSION
+
+
+def _unlock_by_password(request: HttpRequest, user_id: int, password: str):
+    """The staff member's own password (throttled like a login by django-axes) unlocks everything
+    they may do, and lifts a PIN lock-out."""
+    site = request.site
+    staff = tablet_staff(site=site).filter(pk=user_id).first()
+    user = authenticate(request, username=staff.get_username(), password=password) if staff else None
+    if user is None or user.pk != staff.pk:
+        tablet_unlock_logged(
+            by=request.user, site=site, staff=staff, method="password", success=False, reason="wrong"
+        )
+        raise DagsverketError(_("Wrong name or password."), code="password")
+    tablet_unlock_logged(by=request.user, site=site, staff=user, method="password", success=True)
+    return user
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("use_checkin")
-@unlocked
 def pin(request: HttpRequest) -> HttpResponse:
     """Set one's own PIN for switching user on the tablet."""
     form = PinForm(request.POST or None)

@@ -37,3 +37,26 @@ def compact_national_id(value: str) -> str:
 
 def compact_bank_account(value: str) -> str:
     return kontonr.compact(value or "")
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number in E.164 (`+4798765432`); Norwegian when it has no country code. Refuses what
+    the phonenumbers library does not know as a possible number."""
+    import phonenumbers
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "NO")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("This is not a valid phone number."), code="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def name_needs_confirming(name: str) -> bool:
+    """A name that is only digits or one letter is more often a slip than a name: ask first."""
+    name = (name or "").strip()
+    return bool(name) and (name.isdigit() or len(name) == 1)

@@ -1,7 +1,14 @@
 import time
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
+from . import tablet
 from .sites import current_site
 
 
@@ -47,3 +54,50 @@ def session_refreshed_at_login(sender, request, user, **kwargs):
     """Logging in saves the session anyway: the next refresh is due a full interval later."""
     if request is not None and hasattr(request, "session"):
         request.session[SessionRefreshMiddleware.KEY] = int(time.time())
+
+
+class TabletLockMiddleware:
+    """The shared tablet's lock holds for the whole session, and nothing personal stays in a cache.
+
+    While a session is locked (by the button or the idle timer), every request except the lock
+    screen and logging out is sent to the lock screen before its view runs: no page, no menu, no
+    form processed. htmx requests get the redirect as `HX-Redirect`. A session unlocked by PIN has
+    the front desk's permissions only (`tablet.apply_scope`). Every answer to a logged-in user says
+    `Cache-Control: no-store`, so the back button after a lock shows nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        tablet.apply_scope(request)
+        if tablet.is_locked(request) and request.path_info not in tablet.paths_open_while_locked():
+            response = self._to_lock_screen(request)
+        else:
+            response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _to_lock_screen(request):
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("checkin_locked")
+            return response
+        return redirect("checkin_locked")
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Norwegian unless someone chose English with the switcher (its cookie).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, so a tablet bought with
+    an English browser showed English until someone switched once. The browser is not asked here.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

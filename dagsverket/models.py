@@ -169,7 +169,8 @@ class Visit(models.Model):
         null=True,
         verbose_name=_("checked in by"),
     )
-    nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The tablet's key for one tap: unique per site (a nonce never names a visit of another site).
+    nonce = models.CharField(max_length=64, null=True, blank=True)
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -200,6 +201,7 @@ class Visit(models.Model):
                 condition=models.Q(undone_at__isnull=True),
                 name="one_visit_per_participant_site_day",
             ),
+            models.UniqueConstraint(fields=["site", "nonce"], name="one_visit_per_site_nonce"),
         ]
         indexes = [models.Index(fields=["site", "date"], name="visit_site_date")]
 

@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig
 from .access import has_perm, permission_required
 from .filters import AttendanceFilter
 from .forms import ExclusionForm, ImportForm, ParticipantForm
+from .identifiers import name_needs_confirming
 from .models import Exclusion, Participant, ReadinessEntry, Visit
 from .resources import ParticipantResource
 from .selectors import attendance_outcomes, participant_is_excluded, participant_search, similar_participants
@@ -62,9 +63,12 @@ def participant_new(request: HttpRequest) -> HttpResponse:
     show_ids = has_perm(request.user, "view_national_id")
     form = ParticipantForm(request.POST or None, show_identifiers=show_ids)
     similar = []
+    odd_name = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not data.get("confirm_new"):
+            if name_needs_confirming(data["name"]):
+                odd_name = data["name"].strip()
             similar = similar_participants(
                 site=request.site,
                 name=data["name"],
@@ -72,13 +76,13 @@ def participant_new(request: HttpRequest) -> HttpResponse:
                 full_name=data.get("full_name", ""),
                 birth_date=data.get("birth_date"),
             )
-        if not similar and (participant := _form_save(request, form)):
+        if not similar and not odd_name and (participant := _form_save(request, form)):
             messages.success(request, _("%(name)s is registered.") % {"name": participant.name})
             return redirect("participant_detail", pk=participant.pk)
     return render(
         request,
         "dagsverket/participant_form.html",
-        {"form": form, "similar": similar, "participant": None},
+        {"form": form, "similar": similar, "participant": None, "odd_name": odd_name},
         status=400 if form.errors else 200,
     )
 

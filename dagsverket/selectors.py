@@ -2,7 +2,10 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 
 from .models import ActivityLog, Exclusion, Participant, ReasonCode, Visit, normalise_name
 
@@ -32,22 +35,124 @@ def participant_is_excluded(participant: Participant, day: datetime.date) -> Exc
 
 def participant_search(*, site, query: str, limit: int = 8) -> list[Participant]:
     """Search as you type: words of the name, nickname or full name that start with what was typed,
-    accent-insensitive; names that start with it first, then people seen recently.
+    accent-insensitive; names that start with it first, then people seen recently. A four-digit year
+    matches the birth year, five digits or more the phone number. When that finds fewer than
+    `limit`, people within one typo of what was typed follow ("kare seter" finds Kåre Sæter).
 
     Reads only the site's participants (never the visits), so it stays as fast as history grows."""
     words = normalise_name(query).split()
     if not words:
         return []
-    matches = Participant.objects.filter(site=site, merged_into__isnull=True)
-    for word in words:
+    this_year = timezone.localdate().year
+    if all(word.isdigit() for word in words) and len("".join(words)) >= 5:
+        words = ["".join(words)]  # a phone number typed in groups: "412 34 567"
+    years = [word for word in words if len(word) == 4 and word.isdigit() and 1900 <= int(word) <= this_year]
+    phones = [word for word in words if len(word) >= 5 and word.isdigit()]
+    names = [word for word in words if word not in years and word not in phones]
+    people = Participant.objects.filter(site=site, merged_into__isnull=True)
+    for year in years:
+        people = people.filter(birth_year=int(year))
+    for digits in phones:
+        people = people.filter(phone__contains=digits)
+    matches = people
+    for word in names:
         matches = matches.filter(Q(search_name__startswith=word) | Q(search_name__contains=" " + word))
-    return list(
-        matches.annotate(
-            starts=Case(When(search_name__startswith=words[0], then=Value(0)), default=Value(1)),
-        )
+    results = list(_in_search_order(matches, names)[:limit])
+    if len(results) < limit and any(len(word) >= 3 for word in names):
+        found = {person.pk for person in results}
+        near = [person for person in _near_matches(people, names, limit) if person.pk not in found]
+        results += near[: limit - len(results)]
+    return results
+
+
+def _in_search_order(people, names: list[str]):
+    starts = Value(0)
+    if names:
+        starts = Case(When(search_name__startswith=names[0], then=Value(0)), default=Value(1))
+    return (
+        people.annotate(starts=starts)
         .only("pk", "name", "full_name", "nickname", "birth_year", "last_seen", "site_id")
-        .order_by("starts", F("last_seen").desc(nulls_last=True), "name")[:limit]
+        .order_by("starts", F("last_seen").desc(nulls_last=True), "name")
     )
+
+
+def _near_matches(people, names: list[str], limit: int) -> list[Participant]:
+    """People whose every typed word is within one typo of the start of one of their name words.
+
+    On PostgreSQL pg_trgm's word similarity (with the trigram index of migration 0014) picks the
+    candidates; elsewhere every name at the site is a candidate (a few thousand short strings). The
+    same rule decides in both."""
+    candidates = people
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        candidates = (
+            people.annotate(similarity=TrigramWordSimilarity(" ".join(names), "search_name"))
+            .filter(similarity__gte=0.3)
+            .order_by("-similarity")[:100]
+        )
+    keep = [
+        pk
+        for pk, search_name in candidates.values_list("pk", "search_name")
+        if all(any(near_prefix(word, name) for name in search_name.split()) for word in names)
+    ]
+    if not keep:
+        return []
+    return list(_in_search_order(Participant.objects.filter(pk__in=keep), names)[:limit])
+
+
+def near_prefix(typed: str, word: str) -> bool:
+    """`typed` is the start of `word`, or one typo (a letter wrong, missing or extra) away from it.
+    Words under three letters must match exactly: one typo in two letters matches nearly anyone."""
+    if word.startswith(typed):
+        return True
+    if len(typed) < 3:
+        return False
+    return any(_one_edit_apart(typed, word[:size]) for size in (len(typed) - 1, len(typed), len(typed) + 1))
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] != b[j]:
+            edits += 1
+            if edits > 1:
+                return False
+            if len(a) == len(b):
+                i += 1
+            j += 1
+        else:
+            i += 1
+            j += 1
+    return edits + (len(b) - j) + (len(a) - i) <= 1
+
+
+def search_results_marked(*, site, people: list[Participant], day: datetime.date) -> list[Participant]:
+    """Mark search results with what the front desk needs before the tap: already checked in today
+    (`here_today`), excluded until (`excluded_until`). Two queries, however many results."""
+    ids = [person.pk for person in people]
+    if not ids:
+        return people
+    here = set(
+        Visit.objects.filter(site=site, date=day, undone_at__isnull=True, participant_id__in=ids).values_list(
+            "participant_id", flat=True
+        )
+    )
+    excluded = dict(
+        Exclusion.objects.filter(
+            participant_id__in=ids, starts_on__lte=day, ends_on__gte=day, lifted_at__isnull=True
+        )
+        .order_by("ends_on")
+        .values_list("participant_id", "ends_on")
+    )
+    for person in people:
+        person.here_today = person.pk in here
+        person.excluded_until = excluded.get(person.pk)
+    return people
 
 
 def similar_participants(
@@ -176,3 +281,18 @@ def attendance_outcomes(visits) -> dict[int, dict]:
             "gross": pay.get((visit.participant_id, visit.site_id, visit.date)),
         }
     return result
+
+
+def tablet_staff(*, site):
+    """Who may unlock the shared tablet at `site`: its active staff with the check-in permission."""
+    holds = Q(
+        groups__permissions__codename="use_checkin",
+        groups__permissions__content_type__app_label="dagsverket",
+    )
+    return (
+        get_user_model()
+        .objects.filter(sites=site, is_active=True)
+        .filter(holds | Q(user_permissions__codename="use_checkin") | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -2,13 +2,14 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import compact_bank_account, compact_national_id
+from .identifiers import compact_bank_account, compact_national_id, normalise_phone
 from .models import (
     AccessLog,
     ActivityLog,
@@ -75,12 +76,24 @@ PARTICIPANT_FIELDS = [  # in the order the registration form shows them
 ]
 
 
-def _validate_participant(participant: Participant) -> None:
+def _validate_participant(participant: Participant, *, check_phone: bool = True) -> None:
     if not (participant.name or "").strip():
         raise DagsverketError(_("A name or nickname is enough, but it is needed."), code="name", field="name")
     participant.name = participant.name.strip()
     participant.national_id = compact_national_id(participant.national_id)
     participant.bank_account = compact_bank_account(participant.bank_account)
+    if check_phone:  # a number kept from before the check came in is left as it was
+        try:
+            participant.phone = normalise_phone(participant.phone)
+        except ValidationError as error:
+            raise DagsverketError(error.messages[0], code="phone", field="phone") from None
+    this_year = timezone.localdate().year
+    years = [participant.birth_year, participant.birth_date.year if participant.birth_date else None]
+    if any(year is not None and not 1900 <= year <= this_year for year in years):
+        field = "birth_date" if participant.birth_date else "birth_year"
+        raise DagsverketError(
+            _("A birth year is between 1900 and this year."), code="birth_year", field=field
+        )
     try:
         participant.full_clean(exclude=["site", "merged_into", "search_name"])
     except ValidationError as error:
@@ -108,7 +121,7 @@ def participant_update(*, participant: Participant, by, **fields) -> Participant
     ]
     for name in changed:
         setattr(participant, name, fields[name])
-    _validate_participant(participant)
+    _validate_participant(participant, check_phone="phone" in changed)
     with transaction.atomic():
         participant.save()
         log_action(
@@ -200,7 +213,7 @@ def participant_check_in(
         participant = participant.merged_into
     if participant.site_id != site.pk:
         raise DagsverketError(_("This person is registered at another site."), code="other_site")
-    nonce = (nonce or "")[:64] or None
+    nonce = _clean_nonce(nonce)
     today = timezone.localdate()
     # No look before the insert: the unique constraints (one visit per person, site and day; one per
     # nonce) decide, and a repeat is read only when it happens.
@@ -221,12 +234,49 @@ def participant_check_in(
             Visit.objects.filter(
                 participant=participant, site=site, date=today, undone_at__isnull=True
             ).first()
-            or Visit.objects.filter(nonce=nonce).first()
+            or Visit.objects.filter(site=site, nonce=nonce).first()
         )
         if existing is None:
             raise
         return existing, False
     return visit, True
+
+
+def _clean_nonce(nonce: str | None) -> str | None:
+    return (nonce or "")[:64] or None
+
+
+def participant_register_and_check_in(
+    *, site: Site, by, name: str, nonce: str | None, confirm_new: bool = False
+) -> tuple[Visit | None, bool, list[Participant]]:
+    """Register a newcomer and check them in, in one transaction keyed by the tablet's nonce.
+
+    A repeat of the same form (a double tap, a retried request, a second tap on "no, register as
+    new") returns the first person's visit. Unless `confirm_new`, similar people at the site are
+    returned instead of a visit, to ask "is this the same person?". Returns (visit, created,
+    similar)."""
+    from .selectors import similar_participants
+
+    nonce = _clean_nonce(nonce)
+    with transaction.atomic():
+        # Registrations at one site wait for one another, so a second tablet registering the same
+        # newcomer at the same moment sees the first and is asked about them. FOR NO KEY UPDATE:
+        # check-ins and other rows that point at the site go on meanwhile.
+        Site.objects.select_for_update(no_key=True).filter(pk=site.pk).first()
+        if nonce:
+            repeat = Visit.objects.filter(site=site, nonce=nonce).select_related("participant").first()
+            if repeat is not None:
+                return repeat, False, []
+        if not confirm_new:
+            similar = similar_participants(site=site, name=name)
+            if similar:
+                return None, False, similar
+        # One transaction: if the check-in fails, the person is not left behind either.
+        participant = participant_register(site=site, by=by, name=name)
+        visit, created = participant_check_in(participant=participant, site=site, by=by, nonce=nonce)
+        if not created:  # the nonce names an earlier visit after all: keep that, not a new person
+            transaction.set_rollback(True)
+    return visit, created, []
 
 
 def _lottery_pool_changed(*, site: Site, day: datetime.date) -> None:
@@ -370,13 +420,67 @@ def staff_pin_set(*, user, pin: str) -> StaffPin:
     return staff_pin
 
 
-def staff_by_pin(*, site: Site, user_id, pin: str):
-    """The staff member of `site` with this id and PIN, or an error (never says which part was wrong)."""
-    staff_pin = (
-        StaffPin.objects.filter(user_id=user_id, user__sites=site, user__is_active=True)
-        .select_related("user")
-        .first()
-    )
-    if staff_pin is None or not check_password((pin or "").strip(), staff_pin.pin_hash):
+def _unlock_log(*, by, site: Site, staff, action: str, **data) -> None:
+    log_action(actor=by, action=action, obj=staff if staff is not None else site, site=site, **data)
+
+
+def _pin_failures_since_last_unlock(staff) -> int:
+    """Wrong PINs of `staff` since their last successful unlock (by PIN or password)."""
+    entries = ActivityLog.objects.filter(object_type=staff._meta.label_lower, object_id=str(staff.pk))
+    last = entries.filter(action="tablet_unlock").order_by("-pk").values_list("pk", flat=True).first()
+    failures = entries.filter(action="tablet_unlock_failed", data__reason="wrong", data__method="pin")
+    if last is not None:
+        failures = failures.filter(pk__gt=last)
+    return failures.count()
+
+
+def staff_by_pin(*, site: Site, user_id, pin: str, by=None):
+    """The staff member of `site` who may unlock the tablet, with this id and PIN, or an error that
+    never says which part was wrong. Every try is logged; after TABLET_PIN_TRIES_PER_STAFF wrong PINs
+    since their last unlock a staff member's PIN stops working until they unlock with their password.
+    """
+    from .selectors import tablet_staff
+
+    limit = settings.TABLET_PIN_TRIES_PER_STAFF
+    with transaction.atomic():  # the log entries are written whatever the outcome: raise after it
+        staff = tablet_staff(site=site).filter(pk=user_id).first()
+        # The PIN row is the lock that counts one staff member's tries: simultaneous wrong PINs
+        # cannot slip past the limit.
+        staff_pin = StaffPin.objects.select_for_update().filter(user=staff).first() if staff else None
+        if staff_pin is None:
+            outcome = "wrong"
+        elif _pin_failures_since_last_unlock(staff) >= limit:
+            outcome = "locked_out"
+        elif not check_password((pin or "").strip(), staff_pin.pin_hash):
+            outcome = "wrong"
+        else:
+            outcome = "ok"
+        if outcome == "ok":
+            _unlock_log(by=by, site=site, staff=staff, action="tablet_unlock", method="pin")
+        else:
+            _unlock_log(
+                by=by, site=site, staff=staff, action="tablet_unlock_failed", method="pin", reason=outcome
+            )
+        if outcome == "wrong" and staff_pin is not None and _pin_failures_since_last_unlock(staff) >= limit:
+            _unlock_log(by=by, site=site, staff=staff, action="tablet_pin_locked_out", scope="staff")
+            outcome = "locked_out"
+    if outcome == "locked_out":
+        raise DagsverketError(PIN_LOCKED_OUT_MESSAGE, code="pin_locked", field="pin")
+    if outcome == "wrong":
         raise DagsverketError(_("Wrong name or PIN."), code="pin", field="pin")
-    return staff_pin.user
+    return staff
+
+
+PIN_LOCKED_OUT_MESSAGE = _(
+    "Too many wrong PINs: the PIN is locked. Unlock with your password; the PIN works again after that."
+)
+
+
+def tablet_unlock_logged(*, by, site: Site, staff, method: str, success: bool, reason: str = "") -> None:
+    """Log an unlock the view decided itself (a password, a tablet session out of PIN tries)."""
+    if success:
+        _unlock_log(by=by, site=site, staff=staff, action="tablet_unlock", method=method)
+    else:
+        _unlock_log(
+            by=by, site=site, staff=staff, action="tablet_unlock_failed", method=method, reason=reason
+        )

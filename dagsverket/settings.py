@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dagsverket.middleware.SessionRefreshMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Norwegian unless the language switcher chose English; the browser's language is not asked.
+    "dagsverket.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dagsverket.middleware.CurrentSiteMiddleware",
+    # After the site and the user are known: a locked tablet session sees only the lock screen.
+    "dagsverket.middleware.TabletLockMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -192,6 +195,10 @@ SESSION_REFRESH_SECONDS = 5 * 60
 # How often an open check-in board asks whether anything happened at its site (one query; the
 # board is sent again only when something did).
 CHECKIN_POLL_SECONDS = int(os.environ.get("CHECKIN_POLL_SECONDS", "15"))
+# Wrong PINs on the tablet's lock screen: a staff member's PIN stops working after this many since
+# their last unlock, a tablet session's PIN pad after this many in all; the password unlocks.
+TABLET_PIN_TRIES_PER_STAFF = 5
+TABLET_PIN_TRIES_PER_SESSION = 10
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.

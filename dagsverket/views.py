@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from . import tablet
 from .access import permission_required
 from .forms import LoginForm
+from .glance import day_figures
 from .models import Participant, Visit
 from .roles import roles_of, start_page_for
 from .sites import SESSION_KEY
@@ -24,6 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each staff member to the start page of their role."""
     if not request.user.is_authenticated:
         return redirect("login")
+    if request.session.get(tablet.SCOPE_KEY):  # unlocked by PIN: the front desk's screens only
+        return redirect("checkin")
     url_name = start_page_for(request.user)
     if url_name is None:
         return render(request, "dagsverket/no_role.html", status=403)
@@ -59,6 +63,7 @@ def manage_today(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "visit_count": visits.count(),
+            "figures": day_figures(site=request.site, day=today),
             "participant_count": Participant.objects.filter(
                 site=request.site, merged_into__isnull=True
             ).count(),

@@ -130,7 +130,7 @@ def year_summary(*, site: Site, year: int):
     pay, tax, net, days paid."""
     return (
         paid_by_employer(employer_of(site), year)
-        .values("participant_id", "participant__name")
+        .values("participant_id", "participant__name", "participant__full_name", "participant__birth_year")
         .annotate(
             gross=Sum("gross"),
             holiday=Sum("holiday_pay"),

@@ -254,7 +254,7 @@ def test_the_board_shows_the_lottery_outcome_and_the_task(desk, site):
     assert "Ikke trukket" in unlucky_row
 
 
-def test_the_board_lists_todays_arrivals_in_order_in_a_fixed_number_of_queries(
+def test_the_board_lists_todays_arrivals_newest_first_in_a_fixed_number_of_queries(
     desk, site, django_assert_num_queries
 ):
     for minute in (30, 10, 20):
@@ -265,15 +265,16 @@ def test_the_board_lists_todays_arrivals_in_order_in_a_fixed_number_of_queries(
     VisitFactory(participant=ParticipantFactory(site=site, name="Yesterday"), date=datetime.date(2026, 3, 1))
     desk.get("/checkin/")  # warm the session
     # session, user, sites, permissions, board version, visits, exclusions, lottery entries, tasks,
-    # reasons
-    with django_assert_num_queries(10):
+    # reasons, names not unique at the site
+    with django_assert_num_queries(11):
         response = desk.get("/checkin/")
     body = response.content.decode()
-    assert body.index("P10") < body.index("P20") < body.index("P30")
+    assert body.index("P30") < body.index("P20") < body.index("P10")
+    assert 'id="board-unassessed">3<' in body
     assert "Yesterday" not in body
     ParticipantFactory(site=site)
     VisitFactory(participant=ParticipantFactory(site=site), arrived_at=MORNING.replace(minute=40))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         desk.get("/checkin/")
 
 
@@ -283,14 +284,14 @@ def test_a_new_check_in_answers_with_only_its_row_in_a_fixed_number_of_queries(
     early = ParticipantFactory(site=site, name="Early")
     desk.post("/checkin/in/", {"participant": early.pk, "nonce": "early"}, **HTMX)
     # session, user, sites, permissions, participant, BEGIN, visit, its history, last seen, activity
-    # log, COMMIT, exclusion, reasons: however many have arrived before
+    # log, COMMIT, exclusion, reasons, names not unique at the site: however many have arrived before
     for number in range(2):
         person = ParticipantFactory(site=site, name=f"Late{number}")
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             response = desk.post("/checkin/in/", {"participant": person.pk, "nonce": f"late{number}"}, **HTMX)
         VisitFactory.create_batch(5, site=site)
     body = response.content.decode()
-    assert response["HX-Retarget"] == "#board-list" and response["HX-Reswap"] == "beforeend"
+    assert response["HX-Retarget"] == "#board-list" and response["HX-Reswap"] == "afterbegin"
     assert body.count('class="board-row') == 1 and "Late1" in body and "Early" not in body
     # The confirmation replaces the board's message line, out of band.
     assert 'id="board-flash"' in body and 'hx-swap-oob="true"' in body and "Late1 er sjekket inn" in body
@@ -311,7 +312,7 @@ def test_an_open_board_is_replaced_only_when_something_happened_at_the_site(
     # A second tablet checks Kari in: the next poll brings the board with her on it and a new version.
     client_for(Role.MANAGER).post("/checkin/in/", {"participant": person.pk, "nonce": "k"}, **HTMX)
     # The version is read once: the same queries as opening the board.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = desk.get("/checkin/", poll, **HTMX)
     assert response.status_code == 200
     body = response.content.decode()

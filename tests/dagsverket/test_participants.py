@@ -400,11 +400,11 @@ def test_editing_saves_logs_and_offers_similar_people(client_for, site):
     person.refresh_from_db()
     assert person.name == "Per"
     response = client.post(
-        f"/participants/{person.pk}/edit/", {"name": "Ase", "confirm_new": "True", "phone": "1"}
+        f"/participants/{person.pk}/edit/", {"name": "Ase", "confirm_new": "True", "phone": "412 34 567"}
     )
     assert response.status_code == 302
     person.refresh_from_db()
-    assert (person.name, person.phone) == ("Ase", "1")
+    assert (person.name, person.phone) == ("Ase", "+4741234567")
     assert ActivityLog.objects.get(action="participant_update").data["fields"] == "name,phone"
     assert client.post(f"/participants/{person.pk}/edit/", {"name": ""}).status_code == 400
     assert client_for(Role.WORK_LEADER).get(f"/participants/{person.pk}/edit/").status_code == 403

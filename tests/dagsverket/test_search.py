@@ -1,0 +1,76 @@
+"""Search on the tablet (issue 16, item 7): phone, birth year, one typo, and what the results say."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from dagsverket.roles import Role
+from dagsverket.selectors import near_prefix, participant_search
+from tests.factories import ExclusionFactory, ParticipantFactory, VisitFactory
+
+MORNING = datetime.datetime(2026, 3, 2, 8, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+
+
+@pytest.fixture(autouse=True)
+def _morning():
+    with time_machine.travel(MORNING, tick=False):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "near"),
+    [
+        ("kare", "kare", True),
+        ("kar", "kare", True),  # a start
+        ("seter", "saeter", True),  # a letter missing
+        ("sater", "saeter", True),  # a letter missing
+        ("sxeyer", "saeter", False),  # two letters wrong
+        ("karre", "kare", True),  # an extra letter
+        ("xyz", "kare", False),
+        ("ka", "ko", False),  # short words must match exactly
+    ],
+)
+def test_one_typo_is_forgiven_in_words_of_three_letters_or_more(typed, word, near):
+    assert near_prefix(typed, word) is near
+
+
+def test_search_finds_a_name_with_one_typo_while_typing(site):
+    kaare = ParticipantFactory(site=site, name="Kåre", full_name="Kåre Sæter")
+    ParticipantFactory(site=site, name="Kari", full_name="Kari Berg")
+    assert kaare in participant_search(site=site, query="kåre seter")
+    assert kaare in participant_search(site=site, query="kare saet")
+    assert participant_search(site=site, query="kaare sæter") == [kaare]
+    assert participant_search(site=site, query="zzz") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_typo_search_uses_trigrams_on_postgresql(on_postgres, site):
+    kaare = ParticipantFactory(site=site, name="Kåre", full_name="Kåre Sæter")
+    ParticipantFactory(site=site, name="Kari", full_name="Kari Berg")
+    assert participant_search(site=site, query="kare seter") == [kaare]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'participant_search_trgm'")
+        assert cursor.fetchone() == (1,)
+
+
+def test_search_by_phone_number_and_by_birth_year(site):
+    kari = ParticipantFactory(site=site, name="Kari", phone="+4741234567", birth_date=None, birth_year=1971)
+    per = ParticipantFactory(site=site, name="Per", phone="", birth_date=None, birth_year=1985)
+    assert participant_search(site=site, query="41234567") == [kari]
+    assert participant_search(site=site, query="412 34 567") == [kari]
+    assert participant_search(site=site, query="1985") == [per]
+    assert participant_search(site=site, query="kari 1971") == [kari]
+    assert participant_search(site=site, query="kari 1985") == []
+
+
+def test_results_say_already_here_and_excluded_until_before_the_tap(client_for, site):
+    here = ParticipantFactory(site=site, name="Åse", full_name="Åse Berg")
+    VisitFactory(participant=here)
+    away = ParticipantFactory(site=site, name="Åsmund", full_name="Åsmund Lie")
+    ExclusionFactory(participant=away, ends_on=datetime.date(2026, 3, 20))
+    body = client_for(Role.FRONT_DESK).get("/checkin/search/", {"q": "ås"}, HTTP_HX_REQUEST="true")
+    body = body.content.decode()
+    assert body.count("Allerede her") == 1 and "Utestengt til 20.3." in body
