@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/dagsverket)
 
-.PHONY: help install install-dev run test lint format messages bench load clean
+.PHONY: help install install-dev run test checks lint format messages bench load clean
 
 help:
 	@echo "make run       install, migrate, load demo data and serve on http://$(HOST)"
@@ -36,7 +36,7 @@ compile-messages: install
 	$(MANAGE) compilemessages --ignore=.venv --ignore=staticfiles -v 0
 
 run: install compile-messages
-	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo --if-empty
 	@echo "Serving on http://$(HOST)/  (Ctrl+C stops)"
 	$(MANAGE) runserver $(HOST)
@@ -50,8 +50,13 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install-dev compile-messages lint
+# The checks that do not depend on the database; `.ci/run` runs them once (TEST_CHECKS= the second time).
+TEST_CHECKS ?= checks
+
+checks: lint
 	$(MANAGE) makemigrations --check --dry-run -v 1
+
+test: install-dev compile-messages $(TEST_CHECKS)
 	DAGSVERKET_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 messages: install

@@ -106,6 +106,27 @@ def figures(context):
 
     yield "lottery_ms", round(median_ms(draw_once, repeat=5 if small else 20, warmup=2), 1)
 
+    # The tap as the front desk presses it: the POST, its redirect and the page that shows the draw
+    # (every entry with its reason), against the same pool and history; rolled back after each run.
+    desk = User.objects.create_user("bench-jobs-desk")
+    desk.groups.add(Group.objects.get(name=Role.FRONT_DESK.value))
+    site.staff.add(desk)
+    desk_client = Client()
+    desk_client.force_login(desk)
+
+    def tap():
+        with transaction.atomic():
+            response = desk_client.post("/jobs/lottery/draw/", {"reason": ""}, follow=True)
+            if response.status_code != 200 or b'data-testid="entry-' not in response.content:
+                raise AssertionError(f"the draw answered {response.status_code}")
+            transaction.set_rollback(True)
+
+    tap()
+    with CaptureQueriesContext(connection) as queries:
+        tap()
+    yield "lottery_post_queries", len(queries.captured_queries)
+    yield "lottery_post_ms", round(median_ms(tap, repeat=5 if small else 20, warmup=2), 1)
+
     # The day board: 20 tasks and 60 people, all assigned; the count must not grow with them.
     board_site = Site.objects.create(name="Bench jobs board")
     board_customer = Customer.objects.create(site=board_site, name="Bench board", sector="business")

@@ -1,6 +1,7 @@
 """Fake demo data for the jobs app: customers, tasks, lottery draws and assignments with signed-off
 hours for past days. Every name and number is invented; organisation numbers are made valid by stdnum."""
 
+import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -56,7 +57,8 @@ def seed(context) -> None:
             )
             for name, sector in CUSTOMERS
         ]
-        days = sorted(set(Visit.objects.filter(site=site).values_list("date", flat=True)))
+        since = today - datetime.timedelta(days=context.work_days)
+        days = sorted(set(Visit.objects.filter(site=site, date__gte=since).values_list("date", flat=True)))
         progress = context.progress(f"Jobs at {site.name}")
         for index, day in enumerate(days):
             progress(index + 1, len(days))

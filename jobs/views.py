@@ -35,7 +35,7 @@ from .forms import (
     PlacesForm,
     TaskForm,
 )
-from .models import Assignment, Customer, EarnedGuarantee, LotteryDraw, Outcome, Task
+from .models import Assignment, Customer, EarnedGuarantee, LotteryDraw, LotteryEntry, Outcome, Task
 from .selectors import current_draw, day_places, day_tasks
 from .services import ASSIGNABLE_OUTCOMES, JobsError
 from .tables import CustomerFilter, CustomerTable, DrawFilter, DrawTable, TaskFilter, TaskTable
@@ -327,8 +327,10 @@ def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guar
             ),
             "draw_form": draw_form or DrawForm(),
             "guarantee_form": guarantee_form or GuaranteeForm(),
+            # Only what the guarantee form's list shows: the whole pool's rows are wide.
             "today_visits": Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
             .select_related("participant")
+            .only("pk", "participant__name")
             .order_by("participant__name"),
             "guarantees": EarnedGuarantee.objects.filter(participant__site=site, used_in__isnull=True)
             .select_related("participant")
@@ -343,10 +345,12 @@ def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guar
 def _explained_entries(draw):
     from .explain import explain
 
+    # The table shows the person's name and the entry's own fields; a pool of 200 full participant
+    # and visit rows cost more to build than the draw itself.
     entries = list(
-        draw.entries.select_related("participant", "visit").order_by(
-            "outcome", "position", "waiting_position", "pk"
-        )
+        draw.entries.select_related("participant")
+        .only(*[field.name for field in LotteryEntry._meta.concrete_fields], "participant__name")
+        .order_by("outcome", "position", "waiting_position", "pk")
     )
     for entry in entries:
         entry.explanation = explain(entry, draw.rules)

@@ -5,18 +5,22 @@ import time
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission, User
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from weasyprint import HTML
 
 from dagsverket.bench import get_ok, median_ms
-from dagsverket.models import Participant, Site
+from dagsverket.models import Participant, Site, Visit
 from dagsverket.roles import Role, sync_role_groups
+from jobs.models import Assignment, Customer, Task
 
 from .engine import hourly_line
 from .models import Payslip, WageRate
 from .pdf import font_config, payslips_html
 from .selectors import day_payslips
-from .services import payout_confirm, payslip_prepare
+from .services import payout_confirm, payslip_prepare, payslips_prepare_day
 
 DAY = datetime.date(2026, 3, 10)
 PEOPLE = 60
@@ -52,6 +56,53 @@ def _build() -> tuple[Client, Site]:
     return client, site
 
 
+def _signed_off_day(day: datetime.date) -> Site:
+    """A site where PEOPLE people worked signed-off tasks on `day` (four to a task), none paid yet."""
+    site = Site.objects.create(name="Bench payroll day")
+    WageRate.objects.create(site=site, valid_from=datetime.date(2020, 1, 1), amount=Decimal("150"))
+    customer = Customer.objects.create(site=site, name="Bench kunde", sector="municipal")
+    people = Participant.objects.bulk_create(
+        [
+            Participant(site=site, name=f"Dag {n:02d}", full_name=f"Dag Benchmark {n:02d}", birth_year=1985)
+            for n in range(PEOPLE)
+        ]
+    )
+    arrived = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0)))
+    visits = Visit.objects.bulk_create(
+        [Visit(participant=p, site=site, date=day, arrived_at=arrived, readiness="ready") for p in people]
+    )
+    tasks = Task.objects.bulk_create(
+        [
+            Task(
+                site=site,
+                customer=customer,
+                description=f"Oppdrag {n}",
+                date=day,
+                category="garden",
+                workers_max=4,
+                signed_off_at=arrived,
+                status="done",
+            )
+            for n in range(PEOPLE // 4)
+        ]
+    )
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                task=tasks[n // 4],
+                participant_id=visit.participant_id,
+                visit=visit,
+                date=day,
+                starts_at=tasks[n // 4].starts_at,
+                ends_at=tasks[n // 4].ends_at,
+                hours=4,
+            )
+            for n, visit in enumerate(visits)
+        ]
+    )
+    return site
+
+
 def _seconds(func, repeat: int) -> float:
     samples = []
     for _ in range(repeat):
@@ -62,6 +113,23 @@ def _seconds(func, repeat: int) -> float:
 
 
 def figures(context):
+    # Preparing the day: everyone's draft payslip from the signed-off work, rolled back after each run.
+    day = DAY + datetime.timedelta(days=1)
+    day_site = _signed_off_day(day)
+
+    def prepare_day():
+        with transaction.atomic():
+            slips = payslips_prepare_day(site=day_site, day=day)
+            if len(slips) != PEOPLE:
+                raise AssertionError(f"prepared {len(slips)} payslips, not {PEOPLE}")
+            transaction.set_rollback(True)
+
+    with CaptureQueriesContext(connection) as queries:
+        prepare_day()
+    yield "payroll_prepare_day_queries", len(queries.captured_queries)
+    prepare_ms = median_ms(prepare_day, repeat=3 if context.small else 7, warmup=1)
+    yield "payroll_prepare_day_ms", round(prepare_ms, 1)
+
     client, site = _build()
     repeat = 1 if context.small else 3
     batch_url = f"/payroll/{DAY:%Y-%m-%d}/payslips.pdf"

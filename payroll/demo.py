@@ -61,7 +61,7 @@ def seed(context) -> None:
         seed_people(context.participants[site.pk], context, today.year)
         if payer is None:
             continue
-        days = [today - datetime.timedelta(days=offset) for offset in range(context.days, 0, -1)]
+        days = [today - datetime.timedelta(days=offset) for offset in range(context.work_days, 0, -1)]
         progress = context.progress(f"Pay at {site.name}")
         count = 0
         for index, day in enumerate(days, start=1):

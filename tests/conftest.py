@@ -11,6 +11,44 @@ from tests.factories import SiteFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Fixtures through which a test reaches the database (pytest-django's own, and the live server).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def _uses_database(item) -> bool:
+    if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None:
+        from django.test import TransactionTestCase
+
+        return issubclass(cls, TransactionTestCase)
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """With DAGSVERKET_DATABASE_TESTS_ONLY=1, run only the tests that touch the database.
+
+    `.ci/run` runs the suite on SQLite and then on PostgreSQL; the tests that never reach the
+    database (the pure engine rules, the property tests of the tax tables) would give the same
+    answer twice, so the second run leaves them out. pytest-django refuses database access to a
+    test without one of the fixtures above, so a test left out cannot depend on the database.
+    """
+    if os.environ.get("DAGSVERKET_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept, left_out = [], []
+    for item in items:
+        (kept if _uses_database(item) else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -85,15 +86,32 @@ def _path_for(route, draw) -> str | None:
         return None
 
 
-def _row_counts() -> dict[str, int]:
-    counts = {}
-    for model in apps.get_models():
-        if (
-            model._meta.app_label in {"dagsverket", "jobs", "payroll", "ips", "research"}
+def _counted_tables() -> list[str]:
+    return sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models()
+            if model._meta.app_label in {"dagsverket", "jobs", "payroll", "ips", "research"}
             and model._meta.db_table not in LOG_TABLES
-        ):
-            counts[model._meta.db_table] = model._default_manager.count()
-    return counts
+        }
+    )
+
+
+COUNTED_TABLES = _counted_tables()
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows in every table of the project's apps, in one query.
+
+    One COUNT per table was about 80 queries before and after each of some 3 000 requests, most of
+    the suite's time. The rows are counted in the table itself, not through a model's default
+    manager, so a write that a manager would hide still shows.
+    """
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in COUNTED_TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(zip(COUNTED_TABLES, cursor.fetchone(), strict=True))
 
 
 class World:

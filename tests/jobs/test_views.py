@@ -341,3 +341,22 @@ def test_the_draw_list_filters_by_period_and_refuses_a_bad_date(client_for, site
     assert bad.status_code == 400
     assert 'class="error"' in bad.content.decode()
     assert not re.findall(r'href="/jobs/lottery/\d+/"', bad.content.decode())
+
+
+def test_the_draw_and_its_answer_run_the_same_queries_for_a_pool_of_4_and_of_24(client_for, site):
+    TaskFactory(customer=CustomerFactory(site=site), date=DAY, workers_max=3)
+    for _ in range(4):
+        VisitFactory(participant=ParticipantFactory(site=site), date=DAY, readiness="ready")
+    client = client_for(Role.FRONT_DESK)
+    assert client.post(reverse("jobs:lottery_draw")).status_code == 302
+
+    def redraw_queries(reason):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("jobs:lottery_draw"), {"reason": reason}, follow=True)
+        assert response.status_code == 200 and response.content.decode().count('data-testid="entry-') > 3
+        return len(queries.captured_queries)
+
+    small = redraw_queries("Feil")
+    for _ in range(20):
+        VisitFactory(participant=ParticipantFactory(site=site), date=DAY, readiness="ready")
+    assert redraw_queries("Feil igjen") == small

@@ -34,6 +34,9 @@ class DemoContext:
     fake: Faker
     days: int
     stdout: object
+    # Days back with work on them (tasks, draws, assignments, pay): the jobs and pay services run for
+    # each such day, which is most of the seeding time, so the work history is shorter than the visits.
+    work_days: int = 21
     extra: dict = field(default_factory=dict)
 
     def progress(self, label: str) -> Progress:
@@ -45,7 +48,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--participants", type=int, default=60, help="participants at the main site")
-        parser.add_argument("--days", type=int, default=91, help="days of history")
+        parser.add_argument("--days", type=int, default=91, help="days of visit history")
+        parser.add_argument(
+            "--work-days", type=int, default=21, help="of those, the last days with tasks, draws and pay"
+        )
         parser.add_argument("--seed", type=int, default=2021, help="random seed, for repeatable data")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when data exists")
         parser.add_argument("--allow-production", action="store_true", help="run even when DEBUG is off")
@@ -69,7 +75,15 @@ class Command(BaseCommand):
             participants = {}
             for site, size in zip(sites, sizes, strict=True):
                 participants[site.pk] = demo.seed_participants(site, size, fake, rng)
-            context = DemoContext(sites, participants, rng, fake, options["days"], self.stdout)
+            context = DemoContext(
+                sites,
+                participants,
+                rng,
+                fake,
+                options["days"],
+                self.stdout,
+                work_days=min(options["work_days"], options["days"]),
+            )
             for site in sites:
                 count = demo.seed_visits(
                     site,
