@@ -714,7 +714,9 @@ def follow_up_correct(*, follow_up: FollowUp, values: dict, reason: str, by) -> 
             if name not in values:
                 continue
             old, new = getattr(follow_up, name), values[name]
-            if _json_value(old) == _json_value(new):
+            if isinstance(old, Decimal) and new is not None:
+                new = Decimal(str(new))
+            if old == new:
                 continue
             if name == "done_on":
                 follow_up.deviations = _check_entry(
