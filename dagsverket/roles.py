@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
     EVALUATOR = "evaluator", _("Evaluator")
     STUDY = "study", _("Study staff")
+    STATISTICIAN = "statistician", _("Trial statistician")
 
 
 # Permission codenames live on dagsverket.Site (see its Meta); a role is the set it holds.
@@ -28,16 +29,24 @@ PERMISSIONS = {
     "manage_site": _("Can configure sites, codes and staff"),
     "export_evaluation": _("Can export pseudonymised data and statistics"),
     "manage_study": _("Can enrol study participants, follow them up and keep the job-specialist log"),
+    "correct_trial_data": _("Can correct recorded trial data, with a reason"),
+    "trial_statistics": _("Can see the trial's allocation balance, extend and export allocation lists"),
 }
+
+# Recruiters must not see running balances per stratum, so no recruiting role holds this.
+STATISTICIAN_ONLY = {"trial_statistics"}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.FRONT_DESK: {"use_checkin", "view_participants", "view_health_data"},
     Role.WORK_LEADER: {"manage_jobs", "view_participants"},
     Role.PAYROLL: {"manage_payroll", "view_participants", "view_national_id"},
-    Role.MANAGER: set(PERMISSIONS),
+    Role.MANAGER: set(PERMISSIONS) - STATISTICIAN_ONLY,
     Role.EVALUATOR: {"export_evaluation"},
     # Trial staff and IPS job specialists: questionnaires hold health-related answers.
     Role.STUDY: {"manage_study", "view_participants", "view_health_data"},
+    # Sees the allocation side of the trial, never names; to get the study's exports as well, the
+    # statistician is named on the study as an evaluator and given that role too.
+    Role.STATISTICIAN: {"trial_statistics"},
 }
 
 # Where each role starts its day, in the order used when a person holds several roles.
@@ -48,6 +57,7 @@ START_PAGES = [
     (Role.PAYROLL, "payroll:today"),
     (Role.EVALUATOR, "evaluation_home"),
     (Role.STUDY, "research:home"),
+    (Role.STATISTICIAN, "research:statistics"),
 ]
 
 

@@ -36,7 +36,8 @@ from tests.research.conftest import research_world
 from tests.urlwalk import all_routes
 
 F, L, P, M, E, S = Role.FRONT_DESK, Role.WORK_LEADER, Role.PAYROLL, Role.MANAGER, Role.EVALUATOR, Role.STUDY
-EVERYONE = {F, L, P, M, E, S}
+T = Role.STATISTICIAN
+EVERYONE = {F, L, P, M, E, S, T}
 STAFF_WITH_NAMES = {F, L, P, M, S}  # everyone who may see participants by name
 FRONT = {F, M}  # check-in and readiness
 HEALTH = {F, M, S}  # health-related data: referrals and consents
@@ -46,6 +47,9 @@ PAY = {P, M}
 MANAGER = {M}
 EVALUATION = {E, M}
 STUDY = {S, M}  # study staff (IPS job specialists) and managers
+STATISTICS = {T}  # the trial statistician alone: balance per stratum, the allocation list
+TRIAL_TEAM = {S, M, T}  # aggregate trial figures (CONSORT)
+CORRECT = {M}  # manage_study and correct_trial_data: managers, or staff given the permission
 LOGIN = "login"  # anonymous is sent to the login page
 OPEN = "open"  # anonymous may use it too
 
@@ -171,7 +175,18 @@ MATRIX = {
     "research:study_new": ("get", STUDY, LOGIN),
     "research:study_detail": ("get", STUDY, LOGIN),
     "research:study_start": ("post", STUDY, LOGIN),
-    "research:study_balance": ("get", STUDY, LOGIN),
+    "research:study_balance": ("get", STATISTICS, LOGIN),
+    "research:statistics": ("get", STATISTICS, LOGIN),
+    "research:study_extend": ("get", STATISTICS, LOGIN),
+    "research:study_allocation_list": ("get", STATISTICS, LOGIN),
+    "research:study_consort": ("get", TRIAL_TEAM, LOGIN),
+    "research:study_consort_svg": ("get", TRIAL_TEAM, LOGIN),
+    "research:study_consort_csv": ("get", TRIAL_TEAM, LOGIN),
+    "research:enrolment_status": ("get", STUDY, LOGIN),
+    "research:enrolment_history": ("get", STUDY, LOGIN),
+    "research:enrolment_wave_close": ("post", STUDY, LOGIN),
+    "research:response_correct": ("get", CORRECT, LOGIN),
+    "research:follow_up_correct": ("get", CORRECT, LOGIN),
     "research:study_enrol": ("get", STUDY, LOGIN),
     "research:sessions": ("get", STUDY, LOGIN),
     "research:session": ("get", STUDY, LOGIN),
@@ -239,6 +254,8 @@ def world(staff, site):
             "research:sessions": research["study"].pk,
             "research:session": research["session"].pk,
             "research:enrolment": research["enrolment"].pk,
+            "research:response_correct": research["response"].pk,
+            "research:follow_up_correct": research["follow_up"].pk,
         },
     }
 

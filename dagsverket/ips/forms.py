@@ -1,6 +1,7 @@
 """Forms of the IPS log. They return Python values; the rules live in `services.py`."""
 
 import uuid
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -117,7 +118,7 @@ class JobStartForm(NonceForm):
         label=_("Hours per week"), max_digits=5, decimal_places=2, min_value=0, max_value=80
     )
     hourly_wage = forms.DecimalField(
-        label=_("Hourly wage (NOK)"), max_digits=8, decimal_places=2, min_value=0
+        label=_("Hourly wage (NOK)"), max_digits=8, decimal_places=2, min_value=Decimal("0.01")
     )
     job_type = forms.ChoiceField(label=_("Job type"), choices=JobType.choices, initial=JobType.COMPETITIVE)
     four_paid_hours_on = forms.DateField(

@@ -16,6 +16,12 @@ Definitions (also in docs/IPS.md):
   or before R, the share still held on day 90 (no end date, or an end date on or after day 90).
 - **Caseload warning**: more than 20 people on one specialist's caseload (the IPS standard is 20
   or fewer).
+- **Job starts** count competitive jobs only; sheltered, trial or subsidised jobs are a figure apart.
+- **No face-to-face employer contact within 30 days**: a person on the caseload whose first 30 days
+  (IPS start + 30) have passed without a face-to-face employer contact made for them, including
+  people with no contact at all.
+- **Sustained work**: a counted competitive job held more than 13 weeks (more than 91 days from its
+  start to its last day, or to the reference day while it lasts).
 """
 
 import datetime
@@ -27,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 CASELOAD_LIMIT = 20
 RETENTION_DAYS = 90
 FIRST_CONTACT_TARGET_DAYS = 30
+SUSTAINED_DAYS = 91  # more than 13 weeks
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class Job:
     started_on: datetime.date
     counted_on: datetime.date | None = None  # the day 4 paid hours were reached
     ended_on: datetime.date | None = None
+    competitive: bool = True
 
     @property
     def counts(self) -> bool:
@@ -56,6 +64,7 @@ class Client:
     ended_on: datetime.date | None = None
     contacts: Sequence[datetime.date] = field(default_factory=tuple)
     jobs: Sequence[Job] = field(default_factory=tuple)
+    face_to_face: Sequence[datetime.date] = field(default_factory=tuple)
 
     def on_caseload(self, day: datetime.date) -> bool:
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
@@ -134,3 +143,26 @@ def median_days(values: Iterable[int | None]) -> Decimal | None:
     if not known:
         return None
     return Decimal(str(statistics.median(known))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def no_face_to_face_within(
+    client: Client, reference: datetime.date, days: int = FIRST_CONTACT_TARGET_DAYS
+) -> bool:
+    """True when the person is on the caseload on `reference`, their first `days` days are over,
+    and no face-to-face employer contact was made for them in those days (none at all included)."""
+    deadline = client.started_on + datetime.timedelta(days=days)
+    if not client.on_caseload(reference) or deadline > reference:
+        return False
+    return not any(client.started_on <= day <= deadline for day in client.face_to_face)
+
+
+def sustained_jobs(jobs: Iterable[Job], reference: datetime.date, days: int = SUSTAINED_DAYS) -> int:
+    """Counted competitive jobs held more than `days` days by `reference`."""
+    return sum(
+        1
+        for job in jobs
+        if job.counts
+        and job.competitive
+        and job.started_on <= reference
+        and (min(job.ended_on or reference, reference) - job.started_on).days > days
+    )

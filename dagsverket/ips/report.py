@@ -3,8 +3,15 @@
 Figures for a quarter (first day F, last day L, reference day R = L, or today while the quarter
 runs):
 - caseload: people on the caseload on R (warning above 20);
-- employer contacts from F to R, per week (for the site: per specialist), and the face-to-face share;
-- job starts: counted jobs (4 paid hours) that started from F to R;
+- the specialists are those with a caseload in the quarter (someone on it between F and R); a
+  specialist with none is not a column, though their contacts count for the site;
+- employer contacts from F to R, per week (for the site: per specialist with a caseload), and the
+  face-to-face share; the standard's figure is face-to-face contacts per week (about 6);
+- job starts: counted competitive jobs (4 paid hours) that started from F to R; other jobs
+  (sheltered, trial, subsidised) are counted apart;
+- no face-to-face employer contact within 30 days: people on the caseload on R whose first 30
+  days have passed without one (no contact at all included);
+- sustained work: counted competitive jobs held more than 13 weeks by R;
 - working share on R;
 - median days to first employer contact and to first job, over the people on the caseload at any
   time in the quarter who have got there;
@@ -44,6 +51,9 @@ class Figures:
     contacts_per_week: Decimal
     face_to_face_per_week: Decimal
     job_starts: int
+    other_job_starts: int
+    no_contact_30_days: int
+    sustained: int
     working: metrics.Ratio
     median_days_to_contact: Decimal | None
     median_days_to_job: Decimal | None
@@ -92,7 +102,14 @@ def _figures(name, clients, contacts, face_to_face, first, reference, specialist
         face_to_face=face_to_face,
         contacts_per_week=metrics.per_week(contacts, first, reference, per=specialists),
         face_to_face_per_week=metrics.per_week(face_to_face, first, reference, per=specialists),
-        job_starts=sum(1 for job in jobs if job.counts and first <= job.started_on <= reference),
+        job_starts=sum(
+            1 for job in jobs if job.counts and job.competitive and first <= job.started_on <= reference
+        ),
+        other_job_starts=sum(
+            1 for job in jobs if job.counts and not job.competitive and first <= job.started_on <= reference
+        ),
+        no_contact_30_days=sum(1 for client in clients if metrics.no_face_to_face_within(client, reference)),
+        sustained=metrics.sustained_jobs(jobs, reference),
         working=metrics.working_share(clients, reference),
         median_days_to_contact=metrics.median_days(metrics.days_to_first_contact(c) for c in in_quarter),
         median_days_to_job=metrics.median_days(metrics.days_to_first_job(c) for c in in_quarter),
@@ -101,7 +118,7 @@ def _figures(name, clients, contacts, face_to_face, first, reference, specialist
 
 
 def quarter_report(*, site: Site, year: int, quarter: int, today: datetime.date) -> QuarterReport:
-    """The figures per specialist (everyone with a caseload or contacts in the quarter) and for the site."""
+    """The figures per specialist (everyone with a caseload in the quarter) and for the site."""
     first, last = quarter_bounds(year, quarter)
     reference = min(last, max(today, first))
     # Jobs reach day 90 in the quarter up to 90 days after the person left, so load that far back.
@@ -114,7 +131,12 @@ def quarter_report(*, site: Site, year: int, quarter: int, today: datetime.date)
         .values("specialist")
         .annotate(count=Count("pk"), face=Count("pk", filter=Q(face_to_face=True)))
     }
-    ids = set(clients) | set(contact_counts)
+    # A column per specialist with someone on the caseload in the quarter.
+    ids = {
+        user_id
+        for user_id, group in clients.items()
+        if any(c.started_on <= reference and (c.ended_on is None or c.ended_on >= first) for c in group)
+    }
     users = {user.pk: user for user in get_user_model().objects.filter(pk__in=ids)}
     rows = []
     for user_id in sorted(ids, key=lambda pk: (users[pk].get_full_name() or users[pk].username).casefold()):

@@ -89,18 +89,27 @@ def metric_clients(
     entries = list(entries.values("pk", "specialist_id", "started_on", "ended_on"))
     ids = [entry["pk"] for entry in entries]
     contacts = defaultdict(list)
-    for entry_id, date in EmployerContact.objects.filter(entry_id__in=ids).values_list("entry_id", "date"):
-        contacts[entry_id].append(date)
-    jobs = defaultdict(list)
-    for entry_id, started, counted, ended in JobStart.objects.filter(entry_id__in=ids).values_list(
-        "entry_id", "started_on", "four_paid_hours_on", "ended_on"
+    face_to_face = defaultdict(list)
+    for entry_id, date, in_person in EmployerContact.objects.filter(entry_id__in=ids).values_list(
+        "entry_id", "date", "face_to_face"
     ):
-        jobs[entry_id].append(metrics.Job(started, counted, ended))
+        contacts[entry_id].append(date)
+        if in_person:
+            face_to_face[entry_id].append(date)
+    jobs = defaultdict(list)
+    for entry_id, started, counted, ended, job_type in JobStart.objects.filter(entry_id__in=ids).values_list(
+        "entry_id", "started_on", "four_paid_hours_on", "ended_on", "job_type"
+    ):
+        jobs[entry_id].append(metrics.Job(started, counted, ended, competitive=job_type == "competitive"))
     result: dict[int, list[metrics.Client]] = defaultdict(list)
     for entry in entries:
         result[entry["specialist_id"]].append(
             metrics.Client(
-                entry["started_on"], entry["ended_on"], tuple(contacts[entry["pk"]]), tuple(jobs[entry["pk"]])
+                entry["started_on"],
+                entry["ended_on"],
+                tuple(contacts[entry["pk"]]),
+                tuple(jobs[entry["pk"]]),
+                tuple(face_to_face[entry["pk"]]),
             )
         )
     return dict(result)

@@ -159,6 +159,10 @@ def employer_contact_create(
                 code="before_start",
                 field="date",
             )
+        if entry.ended_on is not None and date > entry.ended_on:
+            raise IpsError(
+                _("A contact for this person cannot be after they left IPS."), code="after_end", field="date"
+            )
     try:
         with transaction.atomic():
             # The row that serialises repeats: the person's entry, or the site for general contacts.
@@ -212,7 +216,7 @@ def job_start_create(
         raise IpsError(_("Choose a job type."), code="job_type", field="job_type")
     if hours_per_week is None or not Decimal("0") < hours_per_week <= Decimal("80"):
         raise IpsError(_("Hours per week go from above 0 to 80."), code="hours", field="hours_per_week")
-    if hourly_wage is None or not Decimal("0") <= hourly_wage < Decimal("10000"):
+    if hourly_wage is None or not Decimal("0") < hourly_wage < Decimal("10000"):
         raise IpsError(_("Give the hourly wage in NOK."), code="wage", field="hourly_wage")
     _not_in_future(started_on, "started_on")
     if started_on < entry.started_on:
@@ -220,6 +224,10 @@ def job_start_create(
             _("A job for this person cannot start before their IPS start."),
             code="before_start",
             field="started_on",
+        )
+    if entry.ended_on is not None and started_on > entry.ended_on:
+        raise IpsError(
+            _("A job for this person cannot start after they left IPS."), code="after_end", field="started_on"
         )
     if four_paid_hours_on is not None:
         _check_counted_on(started_on, four_paid_hours_on)
@@ -299,6 +307,12 @@ def job_end(*, job: JobStart, ended_on: datetime.date, reason: str, by) -> JobSt
             raise IpsError(_("This job has already ended."), code="already_ended")
         if ended_on < job.started_on:
             raise IpsError(_("A job cannot end before it starts."), code="end_before_start", field="ended_on")
+        if job.four_paid_hours_on is not None and ended_on < job.four_paid_hours_on:
+            raise IpsError(
+                _("A job cannot end before the day it counted (4 paid hours)."),
+                code="end_before_counted",
+                field="ended_on",
+            )
         job.ended_on, job.end_reason = ended_on, reason
         job.save(update_fields=["ended_on", "end_reason"])
         log_action(actor=by, action="ips_job_end", obj=job, site=job.entry.site, reason=reason)

@@ -57,7 +57,7 @@ def seed(context) -> None:
         arms=[("arm1", "Selvhjelpspakke og kurs", 1, True), ("arm2", "IPS", 1, False)],
         stratification=["site", "sex", "age_band"],
         age_band_starts=[18, 35, 50],
-        block_multiples=[1, 2, 3],
+        block_multiples=[2, 3],
         criteria=["I rusbehandling", "Ønsker ordinært arbeid", "Kan svare på spørreskjema på norsk"],
         instruments=instruments,
         slots_per_stratum=60,
@@ -82,7 +82,7 @@ def seed(context) -> None:
             participant=person,
             purpose="research",
             given_on=baseline,
-            valid_until=study.project.ends_on,
+            valid_until=study.consent_until,
             method="paper",
             by=by,
             project=study.name,
@@ -98,14 +98,10 @@ def seed(context) -> None:
             responsible=staff,
             by=by,
         )
-        if index == len(people) - 1:
-            progress(index + 1, len(people))
-            continue  # one screened, not yet locked
-        enrolment_lock(enrolment=enrolment, by=by)
-        slot = allocation_reveal(enrolment=enrolment, by=by)
-        for months in (0, 6):
+
+        def record(months, enrolment=enrolment, baseline=baseline):
             if baseline + datetime.timedelta(days=months * 30) > today:
-                continue
+                return
             wave = waves[months]
             done_on = min(baseline + datetime.timedelta(days=months * 30), today)
             for instrument in instruments:
@@ -130,6 +126,14 @@ def seed(context) -> None:
                 emergency_contacts=rng.randint(0, 1),
                 by=by,
             )
+
+        if index == len(people) - 1:
+            progress(index + 1, len(people))
+            continue  # one screened, not yet locked
+        record(0)  # baseline data comes before the allocation
+        enrolment_lock(enrolment=enrolment, by=by)
+        slot = allocation_reveal(enrolment=enrolment, by=by)
+        record(6)
         if slot.arm_id == session.arm_id:
             attendance_record(session=session, enrolment=enrolment, attended=rng.random() < 0.8, by=by)
         progress(index + 1, len(people))

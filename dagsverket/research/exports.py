@@ -1,13 +1,18 @@
 """Research exports of a study, long and wide, under the rules of the evaluation exports.
 
-Only live, allocated enrolments of participants whose research consent for the study is in force
-today; the study's own pseudonyms (its evaluation project's key); no name, ID, phone, address or
-free text; dates as months; age in the study's age bands. Every export is logged first.
+Intention to treat: every randomised live enrolment is a row, in the arm it was allocated to, with
+its trial status and the month it took effect. Data is removed only where the consent says so: a
+withdrawal of consent whose form says the data collected so far may not be kept (or a research
+consent withdrawn elsewhere, where the answer was not recorded) leaves the person's row with arm
+and status and no measures. The study's own pseudonyms (its evaluation project's key); no name,
+ID, phone, address or free text (deviation and correction reasons stay in the system); dates as
+months, with the window flags worked out on the exact dates. Every export is logged first.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..access import permission_required
@@ -18,20 +23,26 @@ from ..evaluation.models import DateCoarsening, ProjectPseudonym
 from ..evaluation.pseudonyms import pseudonyms_ensure
 from ..evaluation.selectors import projects_for_user
 from ..evaluation.services import export_log_record
+from ..referral_models import Consent, ConsentPurpose
 from ..services import DagsverketError
 from .forms import ResearchExportForm
 from .models import (
     AllocationSlot,
+    Correction,
     Enrolment,
     EnrolmentStatus,
     FollowUp,
     Item,
     Response,
+    ScoringMethod,
     SessionAttendance,
     Study,
+    TrialStatus,
     Wave,
+    WaveClosure,
 )
 from .randomisation import age_band_label
+from .scoring import WHOQOL_DOMAINS
 
 OUTCOME_MEASURES = [
     "employment_status",
@@ -42,7 +53,35 @@ OUTCOME_MEASURES = [
     "specialist_contacts",
     "emergency_contacts",
 ]
-PERSON_COLUMNS = ["pseudonym", "arm", "site", "sex", "age_band", "enrolled"]
+PERSON_COLUMNS = [
+    "pseudonym",
+    "arm",
+    "site",
+    "sex",
+    "age_band",
+    "enrolled",
+    "randomised",
+    "trial_status",
+    "status_from",
+    "data_removed",
+]
+WAVE_FLAGS = ["completed", "deviations", "corrected", "missed"]
+SCORE_SUFFIXES = ["raw_sum", "score", "valid", "missing", "bands"]
+WHOQOL_SUBSCORES = ["q1", "q2"] + [
+    f"{domain}_{scale}" for domain in WHOQOL_DOMAINS for scale in ("4_20", "0_100")
+]
+
+
+def instrument_columns(instrument, item_codes: list[str]) -> list[str]:
+    """The measures of one instrument in a wave: dates and flags, item answers, then scores."""
+    code = instrument.code
+    columns = [f"{code}_answered", f"{code}_deviations", f"{code}_corrected", *item_codes]
+    if instrument.scoring == ScoringMethod.WHOQOL:
+        columns += [f"{code}_raw_sum", f"{code}_valid", f"{code}_missing"]
+        columns += [f"{code}_{name}" for name in WHOQOL_SUBSCORES]
+    elif not instrument.score_only:
+        columns += [f"{code}_{suffix}" for suffix in SCORE_SUFFIXES]
+    return columns
 
 
 def _text(value) -> str:
@@ -75,13 +114,11 @@ class StudyExporter(Exporter):
         }
 
     def _people(self) -> list[dict]:
-        enrolments = Enrolment.objects.filter(
-            study=self.study, is_live=True, status=EnrolmentStatus.ALLOCATED
-        ).select_related("site")
-        consented = self._consented()
-        if consented is not None:
-            enrolments = enrolments.filter(participant_id__in=consented)
-        enrolments = list(enrolments.order_by("pk"))
+        enrolments = list(
+            Enrolment.objects.filter(study=self.study, is_live=True, status=EnrolmentStatus.ALLOCATED)
+            .select_related("site")
+            .order_by("pk")
+        )
         ids = [enrolment.participant_id for enrolment in enrolments]
         pseudonyms_ensure(project=self.project, participant_ids=ids)
         codes = dict(
@@ -89,46 +126,127 @@ class StudyExporter(Exporter):
                 "participant_id", "code"
             )
         )
-        arms = dict(
-            AllocationSlot.objects.filter(enrolment__in=enrolments).values_list("enrolment_id", "arm__code")
+        allocations = {
+            row["enrolment_id"]: row
+            for row in AllocationSlot.objects.filter(enrolment__in=enrolments).values(
+                "enrolment_id", "arm__code", "revealed_at"
+            )
+        }
+        in_force = self._consented() or set()
+        # A research consent withdrawn outside the trial-status page: the status is a withdrawal
+        # of consent, and with no answer on keeping the data, the data is removed.
+        withdrawn = dict(
+            Consent.objects.filter(
+                purpose=ConsentPurpose.RESEARCH, participant_id__in=ids, withdrawn_on__isnull=False
+            )
+            .filter(project__iexact=self.study.project.name)
+            .values_list("participant_id", "withdrawn_on")
         )
-        people = [
-            {
-                "enrolment": enrolment,
-                "pseudonym": codes[enrolment.participant_id],
-                "arm": arms.get(enrolment.pk, ""),
-                "site": safe_text(enrolment.site.name),
-                "sex": enrolment.sex,
-                "age_band": age_band_label(enrolment.age, self.study.age_band_starts)
-                if enrolment.age
-                else "",
-                "enrolled": coarsen_date(enrolment.baseline_on, DateCoarsening.MONTH),
-            }
-            for enrolment in enrolments
-        ]
+        people = []
+        for enrolment in enrolments:
+            status, since, kept = (
+                enrolment.trial_status,
+                enrolment.trial_status_on,
+                enrolment.data_may_be_kept,
+            )
+            if status != TrialStatus.WITHDREW_CONSENT and (
+                enrolment.participant_id in withdrawn and enrolment.participant_id not in in_force
+            ):
+                status, since, kept = TrialStatus.WITHDREW_CONSENT, withdrawn[enrolment.participant_id], None
+            allocation = allocations.get(enrolment.pk, {})
+            people.append(
+                {
+                    "enrolment": enrolment,
+                    "withdrawn_on": since if status == TrialStatus.WITHDREW_CONSENT else None,
+                    "data_removed": status == TrialStatus.WITHDREW_CONSENT and not kept,
+                    "pseudonym": codes[enrolment.participant_id],
+                    "arm": allocation.get("arm__code", ""),
+                    "site": safe_text(enrolment.site.name),
+                    "sex": enrolment.sex,
+                    "age_band": age_band_label(enrolment.age, self.study.age_band_starts)
+                    if enrolment.age
+                    else "",
+                    "enrolled": coarsen_date(enrolment.baseline_on, DateCoarsening.MONTH),
+                    "randomised": coarsen_date(
+                        timezone.localtime(allocation["revealed_at"]).date(), DateCoarsening.MONTH
+                    )
+                    if allocation
+                    else "",
+                    "trial_status": str(status),
+                    "status_from": coarsen_date(since, DateCoarsening.MONTH) if since else "",
+                }
+            )
+        for person in people:
+            person["data_removed"] = "1" if person["data_removed"] else "0"
         people.sort(key=lambda person: person["pseudonym"])
         # k over the trial's own person columns (the evaluation exports of the project take the
         # trial's columns into their own k check): coarsened, or refused without a number.
         self.notes.append(f"quasi-identifier level: {', '.join(study_coarsen(people)) or 'arm only'}")
+        if any(person["data_removed"] == "1" for person in people):
+            self.notes.append(
+                _(
+                    "Rows with data_removed=1 keep their arm and status (intention to treat); their "
+                    "measures are removed as their consent says."
+                )
+            )
         return people
 
-    def _measures(self, enrolments) -> dict:
-        """(enrolment id, wave code) -> {measure: value}, plus course attendance; four queries."""
+    def _measures(self, people) -> dict:
+        """(enrolment id, wave code) -> {measure: value}, plus course attendance; six queries.
+        Nothing for a person whose data is removed, nothing dated on or after a withdrawal."""
+        keep = {
+            person["enrolment"].pk: person["withdrawn_on"]
+            for person in people
+            if person["data_removed"] == "0"
+        }
+        enrolments = list(keep)
+
+        def allowed(enrolment_id, day) -> bool:
+            cutoff = keep.get(enrolment_id)
+            return cutoff is None or day < cutoff
+
+        corrected: dict[tuple[str, int], set[str]] = {}
+        for row in Correction.objects.filter(enrolment__in=enrolments).values(
+            "response_id", "follow_up_id", "field"
+        ):
+            key = (
+                ("response", row["response_id"]) if row["response_id"] else ("follow_up", row["follow_up_id"])
+            )
+            corrected.setdefault(key, set()).add(row["field"].removeprefix("item:"))
         values: dict[tuple[int, str], dict[str, object]] = {}
         for follow_up in FollowUp.objects.filter(enrolment__in=enrolments).select_related("wave"):
+            if not allowed(follow_up.enrolment_id, follow_up.done_on):
+                continue
             cell = values.setdefault((follow_up.enrolment_id, follow_up.wave.code), {})
             cell["completed"] = coarsen_date(follow_up.done_on, DateCoarsening.MONTH)
+            cell["deviations"] = _text(follow_up.deviations)
+            cell["corrected"] = _text(sorted(corrected.get(("follow_up", follow_up.pk), ())))
             for measure in OUTCOME_MEASURES:
                 cell[measure] = _text(getattr(follow_up, measure))
+        for enrolment_id, wave_code in WaveClosure.objects.filter(enrolment__in=enrolments).values_list(
+            "enrolment_id", "wave__code"
+        ):
+            values.setdefault((enrolment_id, wave_code), {})["missed"] = "1"
         for response in Response.objects.filter(enrolment__in=enrolments).select_related(
             "wave", "instrument"
         ):
+            if not allowed(response.enrolment_id, response.answered_on):
+                continue
             cell = values.setdefault((response.enrolment_id, response.wave.code), {})
             code = response.instrument.code
-            if response.instrument.score_only:
-                for item_code, value in response.answers.items():
-                    cell[item_code] = _text(value)
-            else:
+            cell[f"{code}_answered"] = coarsen_date(response.answered_on, DateCoarsening.MONTH)
+            cell[f"{code}_deviations"] = _text(response.deviations)
+            cell[f"{code}_corrected"] = _text(sorted(corrected.get(("response", response.pk), ())))
+            for item_code, value in response.answers.items():
+                cell[item_code] = _text(value)
+            if response.instrument.scoring == ScoringMethod.WHOQOL:
+                cell[f"{code}_raw_sum"] = _text(response.raw_sum)
+                cell[f"{code}_valid"] = "1" if response.valid else "0"
+                cell[f"{code}_missing"] = str(response.missing)
+                for name, value in response.subscores.items():
+                    cell[f"{code}_{name}"] = value
+            elif not response.instrument.score_only:
+                cell[f"{code}_raw_sum"] = _text(response.raw_sum)
                 cell[f"{code}_score"] = response.shown_score
                 cell[f"{code}_valid"] = "1" if response.valid else "0"
                 cell[f"{code}_missing"] = str(response.missing)
@@ -153,7 +271,7 @@ class StudyLongExporter(StudyExporter):
 
     def prepare(self) -> "StudyLongExporter":
         people = self._people()
-        values = self._measures([person["enrolment"] for person in people])
+        values = self._measures(people)
         months = dict(Wave.objects.filter(study=self.study).values_list("code", "months"))
         self.rows = []
         for person in people:
@@ -188,21 +306,24 @@ class StudyWideExporter(StudyExporter):
 
     def prepare(self) -> "StudyWideExporter":
         people = self._people()
-        values = self._measures([person["enrolment"] for person in people])
+        values = self._measures(people)
         waves = list(Wave.objects.filter(study=self.study).prefetch_related("instruments").order_by("months"))
+        item_codes: dict[int, list[str]] = {}
+        for instrument_id, code in Item.objects.order_by("instrument_id", "number").values_list(
+            "instrument_id", "code"
+        ):
+            item_codes.setdefault(instrument_id, []).append(code)
         columns = []
         for wave in waves:
-            columns.append((wave.code, "completed"))
+            columns += [(wave.code, flag) for flag in WAVE_FLAGS]
+            if wave.kind == "registry":
+                continue
             columns += [(wave.code, measure) for measure in OUTCOME_MEASURES]
             for instrument in wave.instruments.all():
-                if instrument.score_only:
-                    codes = Item.objects.filter(instrument=instrument).values_list("code", flat=True)
-                    columns += [(wave.code, code) for code in codes]
-                else:
-                    columns += [
-                        (wave.code, f"{instrument.code}_{suffix}")
-                        for suffix in ("score", "valid", "missing", "bands")
-                    ]
+                columns += [
+                    (wave.code, column)
+                    for column in instrument_columns(instrument, item_codes.get(instrument.pk, []))
+                ]
         columns.append(("course", "sessions_attended"))
         self.columns = columns
         self.rows = [

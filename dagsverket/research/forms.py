@@ -19,9 +19,23 @@ from .models import (
     EmploymentStatus,
     Instrument,
     StratificationFactor,
+    TrialStatus,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _deviation_reason_field():
+    return forms.CharField(
+        label=_("Reason for a protocol deviation"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Needed when the date is outside the wave's window, or baseline data comes after allocation."
+        ),
+    )
+
+
 SEX_CHOICES = [("", "—"), *MODEL_SEX_CHOICES]
 
 
@@ -61,8 +75,15 @@ class StudyForm(forms.Form):
     )
     block_multiples = forms.CharField(
         label=_("Block sizes (multiples of the ratio sum)"),
-        initial="1, 2, 3",
-        help_text=_("1, 2, 3 with a 1:1 ratio gives blocks of 2, 4 and 6, chosen at random."),
+        initial="2, 3",
+        help_text=_("2, 3 with a 1:1 ratio gives blocks of 4 and 6, chosen at random."),
+    )
+    min_block_size = forms.IntegerField(
+        label=_("Smallest block size"),
+        min_value=2,
+        max_value=20,
+        initial=4,
+        help_text=_("Smaller blocks make the next allocation easier to guess."),
     )
     criteria = forms.CharField(
         label=_("Eligibility criteria"),
@@ -153,6 +174,7 @@ class ResponseForm(forms.Form):
     """One field per item: answer options as radio buttons, or a number for a score-only instrument."""
 
     answered_on = forms.DateField(label=_("Answered on"), widget=DATE)
+    deviation_reason = _deviation_reason_field()
 
     def __init__(self, *args, instrument: Instrument, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,6 +240,7 @@ class FollowUpForm(forms.Form):
         max_value=500,
         required=False,
     )
+    deviation_reason = _deviation_reason_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,3 +268,37 @@ class ResearchExportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Export"), choices=[("long", _("Long")), ("wide", _("Wide"))])
     format = forms.ChoiceField(label=_("Format"), choices=[(name, name) for name in FORMATS])
     codebook = forms.BooleanField(label=_("Include the codebook (zip)"), required=False)
+
+
+class CorrectionReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
+
+
+class TrialStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Trial status"), choices=TrialStatus.choices)
+    on = forms.DateField(label=_("From"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    data_may_be_kept = forms.TypedChoiceField(
+        label=_("For a withdrawal of consent: may the data collected so far be kept?"),
+        choices=[("", "—"), ("yes", _("Yes, as the consent form says")), ("no", _("No, remove it"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+class WaveCloseForm(forms.Form):
+    reason = forms.CharField(label=_("Why the wave will not happen"), max_length=300)
+
+
+class AllocationExtendForm(forms.Form):
+    stratum = forms.ChoiceField(label=_("Stratum"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, strata: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stratum"].choices = [(stratum, stratum) for stratum in strata]

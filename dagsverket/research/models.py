@@ -54,6 +54,16 @@ class Study(models.Model):
     # Block sizes are these multiples of the sum of the arms' ratios, chosen at random per block.
     block_multiples = models.JSONField(_("block size multiples"), default=list)
     slots_per_stratum = models.PositiveSmallIntegerField(_("allocations per stratum"), default=120)
+    # Blocks smaller than this are refused: at 1:1 a block of 2 lets anyone who has seen the first
+    # allocation of a block guess the second.
+    min_block_size = models.PositiveSmallIntegerField(_("smallest block size"), default=4)
+    # The period of the ethics approval: the trial's research consent runs to its end, whatever
+    # the evaluation project's dates.
+    approved_from = models.DateField(_("approved from"), null=True, blank=True)
+    approved_until = models.DateField(_("approved until and including"), null=True, blank=True)
+    # Instruments (codes) whose missing items this study has chosen to prorate, as its protocol
+    # documents; every other instrument scores as missing when an item is missing.
+    prorated_instruments = models.JSONField(_("instruments with prorated missing items"), default=list)
     min_age = models.PositiveSmallIntegerField(_("youngest age"), default=18)
     max_age = models.PositiveSmallIntegerField(_("oldest age"), default=65)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -76,6 +86,11 @@ class Study(models.Model):
     @property
     def is_started(self) -> bool:
         return self.started_at is not None
+
+    @property
+    def consent_until(self):
+        """The last day of the trial's research consent: the end of the approved period."""
+        return self.approved_until or self.project.ends_on
 
 
 class Arm(models.Model):
@@ -198,6 +213,20 @@ class EnrolmentStatus(models.TextChoices):
     ALLOCATED = "allocated", _("Allocated")
 
 
+class TrialStatus(models.TextChoices):
+    """Where a randomised person stands; every randomised person stays in the analysis."""
+
+    ON_STUDY = "on_study", _("On study")
+    WITHDREW_INTERVENTION = "withdrew_intervention", _("Withdrew from the intervention, stays in follow-up")
+    WITHDREW_CONSENT = "withdrew_consent", _("Withdrew consent")
+    LOST = "lost_to_follow_up", _("Lost to follow-up")
+    DIED = "died", _("Died")
+
+
+# No data is collected after these; the due list leaves them out.
+ENDED_STATUSES = {TrialStatus.WITHDREW_CONSENT, TrialStatus.LOST, TrialStatus.DIED}
+
+
 class Enrolment(models.Model):
     """A participant screened for a study. Locked (baseline frozen) before the allocation is revealed."""
 
@@ -249,6 +278,14 @@ class Enrolment(models.Model):
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # After randomisation: the trial status, from which day, why, and (for a withdrawal of
+    # consent) whether the data collected so far may be kept, as the consent form says.
+    trial_status = models.CharField(
+        _("trial status"), max_length=30, choices=TrialStatus.choices, default=TrialStatus.ON_STUDY
+    )
+    trial_status_on = models.DateField(_("status from"), null=True, blank=True)
+    trial_status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    data_may_be_kept = models.BooleanField(_("data collected so far may be kept"), null=True, blank=True)
 
     class Meta:
         ordering = ["-screened_at"]
@@ -275,6 +312,7 @@ class ScoringMethod(models.TextChoices):
     SUM = "sum", _("Sum of items")
     MEAN = "mean", _("Mean of items")
     NONE = "none", _("Scores entered directly")
+    WHOQOL = "whoqol_domains", _("WHOQOL-BREF domain scores")
 
 
 class MissingRule(models.TextChoices):
@@ -292,7 +330,7 @@ class Instrument(models.Model):
     name = models.CharField(_("name"), max_length=200)
     source = models.CharField(_("source and licence"), max_length=300, blank=True)
     score_only = models.BooleanField(_("scores only"), default=False)
-    scoring = models.CharField(_("scoring"), max_length=10, choices=ScoringMethod.choices)
+    scoring = models.CharField(_("scoring"), max_length=20, choices=ScoringMethod.choices)
     missing_rule = models.CharField(_("missing items"), max_length=10, choices=MissingRule.choices)
     max_missing = models.PositiveSmallIntegerField(_("most missing items"), default=0)
     score_decimals = models.PositiveSmallIntegerField(_("decimals of the score"), default=0)
@@ -414,6 +452,12 @@ class Response(models.Model):
     valid = models.BooleanField(default=False)
     missing = models.PositiveSmallIntegerField(default=0)
     bands = models.JSONField(default=list)
+    # The sum of the answered items before any proration, and sub-scores (WHOQOL-BREF domains).
+    raw_sum = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    subscores = models.JSONField(default=dict)
+    # Protocol deviations (codes of DEVIATIONS) with the reason given when the data was recorded.
+    deviations = models.JSONField(default=list)
+    deviation_reason = models.CharField(_("reason for the deviation"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -479,6 +523,8 @@ class FollowUp(models.Model):
     emergency_contacts = models.PositiveSmallIntegerField(
         _("emergency or inpatient admissions, last 6 months"), null=True, blank=True
     )
+    deviations = models.JSONField(default=list)
+    deviation_reason = models.CharField(_("reason for the deviation"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -538,3 +584,89 @@ class SessionAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.enrolment_id}"
+
+
+class Deviation(models.TextChoices):
+    """Protocol deviations flagged on a questionnaire or a wave's outcomes."""
+
+    BEFORE_WINDOW = "before_window", _("Before the wave's window")
+    AFTER_WINDOW = "after_window", _("After the wave's window")
+    AFTER_ALLOCATION = "after_allocation", _("Baseline data after the allocation")
+
+
+class Correction(models.Model):
+    """One corrected value of a questionnaire or a wave's outcomes: old and new value, why, who.
+    Append-only: a correction of a correction is a new row."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="corrections")
+    response = models.ForeignKey(
+        Response, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    field = models.CharField(_("value"), max_length=60)
+    old_value = models.JSONField(_("old value"), null=True)
+    new_value = models.JSONField(_("new value"), null=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    corrected_at = models.DateTimeField(_("corrected"), default=timezone.now)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(response__isnull=True, follow_up__isnull=False)
+                | models.Q(response__isnull=False, follow_up__isnull=True),
+                name="research_correction_of_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.field}"
+
+
+class WaveClosure(models.Model):
+    """A wave that will not happen for one person, closed as missed with a reason."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="closed_waves")
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300)
+    closed_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "wave"], name="research_close_a_wave_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id} {self.enrolment_id}"
+
+
+class AllocationExtension(models.Model):
+    """Positions added to one stratum of a list by the trial statistician, from a new seed.
+
+    The row is written first, in the same transaction as its positions, and names the sequence
+    range it adds: a database guard on inserts into a list in use can allow exactly the rows an
+    extension names (see docs/RESEARCH.md)."""
+
+    allocation_list = models.ForeignKey(AllocationList, on_delete=models.PROTECT, related_name="extensions")
+    stratum = models.CharField(max_length=200)
+    seed = models.BigIntegerField()
+    first_sequence = models.PositiveIntegerField()
+    last_sequence = models.PositiveIntegerField()
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation_list", "stratum", "first_sequence"], name="research_extension_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stratum} {self.first_sequence}-{self.last_sequence}"

@@ -6,7 +6,19 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from .models import AllocationSlot, Enrolment, EnrolmentStatus, FollowUp, Response, Study, Wave, WaveKind
+from .models import (
+    ENDED_STATUSES,
+    AllocationSlot,
+    Correction,
+    Enrolment,
+    EnrolmentStatus,
+    FollowUp,
+    Response,
+    Study,
+    Wave,
+    WaveClosure,
+    WaveKind,
+)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -71,21 +83,20 @@ class DueRow:
 
 def waves_due(*, enrolments, day: datetime.date) -> list[DueRow]:
     """Questionnaire waves of allocated live enrolments whose window has opened and that have no
-    follow-up yet, soonest first; three queries however many rows."""
+    follow-up yet, soonest first; four queries however many rows. People who withdrew consent,
+    died or are lost to follow-up are left out, and so are waves closed as missed."""
     enrolments = list(
-        enrolments.filter(is_live=True, status=EnrolmentStatus.ALLOCATED).select_related(
-            "participant", "study", "responsible"
-        )
+        enrolments.filter(is_live=True, status=EnrolmentStatus.ALLOCATED)
+        .exclude(trial_status__in=ENDED_STATUSES)
+        .select_related("participant", "study", "responsible")
     )
     study_ids = {enrolment.study_id for enrolment in enrolments}
     waves: dict[int, list[Wave]] = {}
     for wave in Wave.objects.filter(study_id__in=study_ids, kind=WaveKind.QUESTIONNAIRE):
         waves.setdefault(wave.study_id, []).append(wave)
-    done = set(
-        FollowUp.objects.filter(enrolment__in=[e.pk for e in enrolments]).values_list(
-            "enrolment_id", "wave_id"
-        )
-    )
+    ids = [e.pk for e in enrolments]
+    done = set(FollowUp.objects.filter(enrolment__in=ids).values_list("enrolment_id", "wave_id"))
+    done |= set(WaveClosure.objects.filter(enrolment__in=ids).values_list("enrolment_id", "wave_id"))
     rows = []
     for enrolment in enrolments:
         for wave in waves.get(enrolment.study_id, []):
@@ -104,6 +115,7 @@ def enrolment_waves(enrolment: Enrolment, day: datetime.date) -> list[dict]:
     for response in Response.objects.filter(enrolment=enrolment).select_related("instrument"):
         responses[(response.wave_id, response.instrument_id)] = response
     follow_ups = {f.wave_id: f for f in FollowUp.objects.filter(enrolment=enrolment)}
+    closures = {c.wave_id: c for c in WaveClosure.objects.filter(enrolment=enrolment)}
     result = []
     for wave in waves:
         window = wave_window(enrolment, wave) if enrolment.baseline_on else None
@@ -111,8 +123,15 @@ def enrolment_waves(enrolment: Enrolment, day: datetime.date) -> list[dict]:
             {
                 "wave": wave,
                 "window": window,
-                "status": window.status(day, wave.pk in follow_ups) if window else "",
+                "status": (
+                    "missed"
+                    if wave.pk in closures
+                    else window.status(day, wave.pk in follow_ups)
+                    if window
+                    else ""
+                ),
                 "follow_up": follow_ups.get(wave.pk),
+                "closure": closures.get(wave.pk),
                 "instruments": [
                     {"instrument": instrument, "response": responses.get((wave.pk, instrument.pk))}
                     for instrument in wave.instruments.all()
@@ -120,3 +139,65 @@ def enrolment_waves(enrolment: Enrolment, day: datetime.date) -> list[dict]:
             }
         )
     return result
+
+
+def enrolment_history(enrolment: Enrolment) -> list[dict]:
+    """What changed on an enrolment's data, oldest first: each correction with its old and new
+    value and reason, each trial-status change, each wave closed as missed; three queries."""
+    events = []
+    for correction in Correction.objects.filter(enrolment=enrolment).select_related(
+        "corrected_by", "response__instrument", "response__wave", "follow_up__wave"
+    ):
+        record = correction.response or correction.follow_up
+        what = (
+            f"{correction.response.wave.name} · {correction.response.instrument.code}"
+            if correction.response
+            else f"{correction.follow_up.wave.name}"
+        )
+        events.append(
+            {
+                "at": correction.corrected_at,
+                "by": correction.corrected_by.username,
+                "kind": "correction",
+                "what": what,
+                "field": correction.field.removeprefix("item:"),
+                "old": correction.old_value,
+                "new": correction.new_value,
+                "reason": correction.reason,
+                "record": record,
+            }
+        )
+    previous = None
+    for row in enrolment.history.order_by("history_date", "history_id").select_related("history_user"):
+        if previous is not None and (row.trial_status, row.trial_status_on) != (
+            previous.trial_status,
+            previous.trial_status_on,
+        ):
+            events.append(
+                {
+                    "at": row.history_date,
+                    "by": row.history_user.username if row.history_user else "",
+                    "kind": "status",
+                    "what": "",
+                    "field": "trial_status",
+                    "old": previous.trial_status,
+                    "new": f"{row.trial_status} {row.trial_status_on:%Y-%m-%d}",
+                    "reason": row.trial_status_reason,
+                }
+            )
+        previous = row
+    for closure in WaveClosure.objects.filter(enrolment=enrolment).select_related("wave", "closed_by"):
+        events.append(
+            {
+                "at": closure.closed_at,
+                "by": closure.closed_by.username,
+                "kind": "missed",
+                "what": closure.wave.name,
+                "field": "",
+                "old": "",
+                "new": "",
+                "reason": closure.reason,
+            }
+        )
+    events.sort(key=lambda event: event["at"])
+    return events

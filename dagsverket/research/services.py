@@ -13,14 +13,17 @@ from ..evaluation.models import DateCoarsening
 from ..evaluation.services import evaluation_project_create
 from ..models import Participant, Site
 from ..referral_models import ConsentPurpose
-from ..referral_services import valid_consents
+from ..referral_services import consent_withdraw, valid_consents
 from ..services import DagsverketError, log_action
 from .models import (
+    AllocationExtension,
     AllocationList,
     AllocationSlot,
     Arm,
     Benefit,
+    Correction,
     CourseSession,
+    Deviation,
     EligibilityCriterion,
     EmploymentStatus,
     Enrolment,
@@ -32,11 +35,14 @@ from .models import (
     SessionAttendance,
     StratificationFactor,
     Study,
+    TrialStatus,
     Wave,
+    WaveClosure,
     WaveKind,
 )
-from .randomisation import age_band_label, age_band_labels, allocation_list, strata_keys
+from .randomisation import age_band_label, age_band_labels, allocation_list, strata_keys, stratum_sequence
 from .scoring import score_answers
+from .selectors import wave_window
 
 # Wave names are data, in the language of the staff who use them.
 DEFAULT_WAVES = [
@@ -78,6 +84,8 @@ def study_create(
     window_days: int = 30,
     slots_per_stratum: int = 120,
     evaluators=(),
+    min_block_size: int = 4,
+    prorated_instruments: list[str] = (),
 ) -> Study:
     """Register a study with its arms, waves and a development list; the live list comes at start."""
     name = name.strip()
@@ -97,6 +105,14 @@ def study_create(
     if not block_multiples or min(block_multiples) < 1 or max(block_multiples) > 10:
         raise ResearchError(
             _("Block size multiples must be whole numbers from 1 to 10."),
+            code="blocks",
+            field="block_multiples",
+        )
+    ratio_sum = sum(arm[2] for arm in arms)
+    if min_block_size < 2 or ratio_sum * min(block_multiples) < min_block_size:
+        raise ResearchError(
+            _("The smallest block would hold %(size)s allocations; this study allows no fewer than %(min)s.")
+            % {"size": ratio_sum * min(block_multiples), "min": min_block_size},
             code="blocks",
             field="block_multiples",
         )
@@ -127,6 +143,10 @@ def study_create(
             age_band_starts=sorted(set(age_band_starts)),
             block_multiples=sorted(set(block_multiples)),
             slots_per_stratum=slots_per_stratum,
+            min_block_size=min_block_size,
+            approved_from=starts_on,
+            approved_until=ends_on,
+            prorated_instruments=sorted(set(prorated_instruments)),
             created_by=by,
         )
         study.sites.set(sites)
@@ -389,12 +409,95 @@ def _clean_answers(instrument: Instrument, raw: dict) -> dict:
     return answers
 
 
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def _check_entry(
+    *, enrolment: Enrolment, wave: Wave, day: datetime.date, deviation_reason: str, field: str
+) -> list[str]:
+    """Refuse data that cannot be right (future, before the study, before consent, a follow-up
+    wave on or before baseline, after a withdrawal of consent or death); return the protocol
+    deviations (out of window, baseline after allocation), which need a reason."""
+    study = enrolment.study
+    if day > timezone.localdate():
+        raise ResearchError(_("The date is in the future."), code="future", field=field)
+    starts = study.approved_from or study.project.starts_on
+    if day < starts:
+        raise ResearchError(_("The date is before the study started."), code="before_study", field=field)
+    if enrolment.trial_status == TrialStatus.WITHDREW_CONSENT and (
+        not enrolment.data_may_be_kept or day >= enrolment.trial_status_on
+    ):
+        raise ResearchError(
+            _("The person withdrew consent on %(day)s: no data is recorded after that.")
+            % {"day": f"{enrolment.trial_status_on:%d.%m.%Y}"},
+            code="withdrew_consent",
+            field=field,
+        )
+    if enrolment.trial_status == TrialStatus.DIED and day > enrolment.trial_status_on:
+        raise ResearchError(_("The date is after the person's death."), code="after_death", field=field)
+    if enrolment.trial_status == TrialStatus.LOST and day >= enrolment.trial_status_on:
+        raise ResearchError(
+            _("The person is recorded as lost to follow-up; set the status back to on study first."),
+            code="lost",
+            field=field,
+        )
+    if research_consent_for(study=study, participant=enrolment.participant, day=day) is None:
+        raise ResearchError(
+            _("The person had no research consent for the study in force on that day."),
+            code="no_consent",
+            field=field,
+        )
+    if wave.months > 0 and enrolment.baseline_on and day <= enrolment.baseline_on:
+        raise ResearchError(
+            _("A follow-up wave cannot be dated on or before the baseline."),
+            code="before_baseline",
+            field=field,
+        )
+    if WaveClosure.objects.filter(enrolment=enrolment, wave=wave).exists():
+        raise ResearchError(_("This wave is closed as missed."), code="wave_closed")
+    deviations = []
+    if enrolment.baseline_on:
+        window = wave_window(enrolment, wave)
+        if day < window.opens_on:
+            deviations.append(Deviation.BEFORE_WINDOW)
+        elif day > window.closes_on:
+            deviations.append(Deviation.AFTER_WINDOW)
+    allocation = AllocationSlot.objects.filter(enrolment=enrolment).only("revealed_at").first()
+    if wave.months == 0 and allocation is not None:
+        deviations.append(Deviation.AFTER_ALLOCATION)
+    if deviations and not deviation_reason.strip():
+        labels = ", ".join(str(Deviation(code).label) for code in deviations)
+        raise ResearchError(
+            _("Protocol deviation (%(what)s): give the reason.") % {"what": labels},
+            code="deviation_reason",
+            field="deviation_reason",
+        )
+    return [str(code) for code in deviations]
+
+
+def _score(instrument: Instrument, answers: dict, enrolment: Enrolment):
+    return score_answers(
+        instrument,
+        answers,
+        sex=enrolment.sex,
+        prorate=instrument.code in (enrolment.study.prorated_instruments or []),
+    )
+
+
 def response_record(
-    *, enrolment: Enrolment, wave: Wave, instrument: Instrument, answers: dict, answered_on: datetime.date, by
+    *,
+    enrolment: Enrolment,
+    wave: Wave,
+    instrument: Instrument,
+    answers: dict,
+    answered_on: datetime.date,
+    by,
+    deviation_reason: str = "",
 ) -> Response:
     """Store a questionnaire and its score. A second submit of the same wave and instrument is
-    refused, never a second row."""
-    enrolment = Enrolment.objects.get(pk=enrolment.pk)
+    refused, never a second row: a wrong value is corrected with `response_correct`."""
+    enrolment = Enrolment.objects.select_related("study__project", "participant").get(pk=enrolment.pk)
     if wave.study_id != enrolment.study_id or wave.kind != WaveKind.QUESTIONNAIRE:
         raise ResearchError(_("This wave has no questionnaires."), code="wave")
     if not wave.instruments.filter(pk=instrument.pk).exists():
@@ -403,25 +506,39 @@ def response_record(
         raise ResearchError(_("Follow-up starts after allocation."), code="not_allocated")
     if not enrolment.is_locked and wave.months == 0 and enrolment.status == EnrolmentStatus.NOT_ELIGIBLE:
         raise ResearchError(_("The person is not eligible."), code="not_eligible")
-    if answered_on > timezone.localdate():
-        raise ResearchError(_("The date is in the future."), code="future", field="answered_on")
+    deviations = _check_entry(
+        enrolment=enrolment,
+        wave=wave,
+        day=answered_on,
+        deviation_reason=deviation_reason,
+        field="answered_on",
+    )
     clean = _clean_answers(instrument, answers)
-    result = score_answers(instrument, clean, sex=enrolment.sex)
+    result = _score(instrument, clean, enrolment)
     with transaction.atomic():
         response = _create_once(
             Response,
-            message=_("This questionnaire is already recorded for the wave."),
+            message=_("This questionnaire is already recorded for the wave; correct it instead."),
             lookup={"enrolment": enrolment, "wave": wave, "instrument": instrument},
             answered_on=answered_on,
             answers=clean,
             score=result.score,
+            raw_sum=result.raw_sum,
+            subscores=result.subscores,
             valid=result.valid,
             missing=result.missing,
             bands=result.bands,
+            deviations=deviations,
+            deviation_reason=deviation_reason.strip() if deviations else "",
             recorded_by=by,
         )
         log_action(
-            actor=by, action="response_record", obj=response, instrument=instrument.code, wave=wave.code
+            actor=by,
+            action="response_record",
+            obj=response,
+            instrument=instrument.code,
+            wave=wave.code,
+            deviations=deviations,
         )
     return response
 
@@ -439,9 +556,10 @@ def follow_up_record(
     specialist_contacts: int | None,
     emergency_contacts: int | None,
     by,
+    deviation_reason: str = "",
 ) -> FollowUp:
     """Record a wave's outcomes once."""
-    enrolment = Enrolment.objects.get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_related("study__project", "participant").get(pk=enrolment.pk)
     if wave.study_id != enrolment.study_id:
         raise ResearchError(_("This wave belongs to another study."), code="wave")
     if wave.months > 0 and enrolment.status != EnrolmentStatus.ALLOCATED:
@@ -450,12 +568,13 @@ def follow_up_record(
         raise ResearchError(_("Choose an employment status."), code="status", field="employment_status")
     if unknown := set(benefits) - set(Benefit.values):
         raise ResearchError(_("Unknown benefit: %(b)s.") % {"b": ", ".join(sorted(unknown))}, code="benefit")
-    if done_on > timezone.localdate():
-        raise ResearchError(_("The date is in the future."), code="future", field="done_on")
+    deviations = _check_entry(
+        enrolment=enrolment, wave=wave, day=done_on, deviation_reason=deviation_reason, field="done_on"
+    )
     with transaction.atomic():
         follow_up = _create_once(
             FollowUp,
-            message=_("This wave is already recorded."),
+            message=_("This wave is already recorded; correct it instead."),
             lookup={"enrolment": enrolment, "wave": wave},
             done_on=done_on,
             employment_status=employment_status,
@@ -465,10 +584,323 @@ def follow_up_record(
             gp_contacts=gp_contacts,
             specialist_contacts=specialist_contacts,
             emergency_contacts=emergency_contacts,
+            deviations=deviations,
+            deviation_reason=deviation_reason.strip() if deviations else "",
             recorded_by=by,
         )
-        log_action(actor=by, action="follow_up_record", obj=follow_up, wave=wave.code)
+        log_action(actor=by, action="follow_up_record", obj=follow_up, wave=wave.code, deviations=deviations)
     return follow_up
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _need_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ResearchError(_("Give the reason for the correction."), code="reason", field="reason")
+    return reason.strip()
+
+
+def _check_correctable(enrolment: Enrolment) -> None:
+    if enrolment.trial_status == TrialStatus.WITHDREW_CONSENT and not enrolment.data_may_be_kept:
+        raise ResearchError(
+            _("The person withdrew consent and their data may not be kept."), code="withdrew_consent"
+        )
+
+
+def response_correct(
+    *, response: Response, answers: dict, answered_on: datetime.date, reason: str, by
+) -> list[Correction]:
+    """Correct a questionnaire: every changed answer (and the date) becomes a Correction row with
+    the old and the new value and the reason; the score is computed again. Nothing changed, nothing
+    written."""
+    reason = _need_reason(reason)
+    with transaction.atomic():
+        response = (
+            Response.objects.select_for_update(of=("self",))
+            .select_related("enrolment__study__project", "enrolment__participant", "wave", "instrument")
+            .get(pk=response.pk)
+        )
+        enrolment, instrument = response.enrolment, response.instrument
+        _check_correctable(enrolment)
+        clean = _clean_answers(instrument, answers)
+        changes = [
+            (f"item:{code}", response.answers.get(code), value)
+            for code, value in clean.items()
+            if response.answers.get(code) != value
+        ]
+        if answered_on != response.answered_on:
+            deviations = _check_entry(
+                enrolment=enrolment,
+                wave=response.wave,
+                day=answered_on,
+                deviation_reason=reason,
+                field="answered_on",
+            )
+            changes.append(("answered_on", response.answered_on.isoformat(), answered_on.isoformat()))
+            response.answered_on = answered_on
+            response.deviations = deviations
+            response.deviation_reason = reason if deviations else ""
+        if not changes:
+            raise ResearchError(_("Nothing was changed."), code="unchanged")
+        result = _score(instrument, clean, enrolment)
+        if result.score != response.score:
+            changes.append(("score", _json_value(response.score), _json_value(result.score)))
+        response.answers = clean
+        response.score, response.raw_sum, response.subscores = result.score, result.raw_sum, result.subscores
+        response.valid, response.missing, response.bands = result.valid, result.missing, result.bands
+        response.save()
+        rows = Correction.objects.bulk_create(
+            [
+                Correction(
+                    enrolment=enrolment,
+                    response=response,
+                    field=name,
+                    old_value=old,
+                    new_value=new,
+                    reason=reason,
+                    corrected_by=by,
+                )
+                for name, old, new in changes
+            ]
+        )
+        log_action(
+            actor=by,
+            action="response_correct",
+            obj=response,
+            fields=[name for name, _old, _new in changes],
+        )
+    return rows
+
+
+FOLLOW_UP_FIELDS = [
+    "done_on",
+    "employment_status",
+    "hours_worked",
+    "income",
+    "benefits",
+    "gp_contacts",
+    "specialist_contacts",
+    "emergency_contacts",
+]
+
+
+def follow_up_correct(*, follow_up: FollowUp, values: dict, reason: str, by) -> list[Correction]:
+    """Correct a wave's outcomes; each changed value is a Correction row with old, new and reason."""
+    reason = _need_reason(reason)
+    with transaction.atomic():
+        follow_up = (
+            FollowUp.objects.select_for_update(of=("self",))
+            .select_related("enrolment__study__project", "enrolment__participant", "wave")
+            .get(pk=follow_up.pk)
+        )
+        enrolment = follow_up.enrolment
+        _check_correctable(enrolment)
+        if values.get("employment_status", follow_up.employment_status) not in EmploymentStatus.values:
+            raise ResearchError(_("Choose an employment status."), code="status", field="employment_status")
+        if "benefits" in values:
+            values = {**values, "benefits": sorted(set(values["benefits"]))}
+            if unknown := set(values["benefits"]) - set(Benefit.values):
+                raise ResearchError(
+                    _("Unknown benefit: %(b)s.") % {"b": ", ".join(sorted(unknown))}, code="benefit"
+                )
+        changes = []
+        for name in FOLLOW_UP_FIELDS:
+            if name not in values:
+                continue
+            old, new = getattr(follow_up, name), values[name]
+            if isinstance(old, Decimal) and new is not None:
+                new = Decimal(str(new))
+            if old == new:
+                continue
+            if name == "done_on":
+                follow_up.deviations = _check_entry(
+                    enrolment=enrolment,
+                    wave=follow_up.wave,
+                    day=new,
+                    deviation_reason=reason,
+                    field="done_on",
+                )
+                follow_up.deviation_reason = reason if follow_up.deviations else ""
+            changes.append((name, _json_value(old), _json_value(new)))
+            setattr(follow_up, name, new)
+        if not changes:
+            raise ResearchError(_("Nothing was changed."), code="unchanged")
+        follow_up.save()
+        rows = Correction.objects.bulk_create(
+            [
+                Correction(
+                    enrolment=enrolment,
+                    follow_up=follow_up,
+                    field=name,
+                    old_value=old,
+                    new_value=new,
+                    reason=reason,
+                    corrected_by=by,
+                )
+                for name, old, new in changes
+            ]
+        )
+        log_action(
+            actor=by, action="follow_up_correct", obj=follow_up, fields=[name for name, _old, _new in changes]
+        )
+    return rows
+
+
+def enrolment_status_set(
+    *,
+    enrolment: Enrolment,
+    status: str,
+    on: datetime.date,
+    reason: str,
+    by,
+    data_may_be_kept: bool | None = None,
+) -> Enrolment:
+    """Record a randomised person's trial status with its date and reason. A withdrawal of consent
+    needs the consent form's answer on keeping the data collected so far, and withdraws the
+    research consent itself; a death is final. The person stays in the analysis either way."""
+    if status not in TrialStatus.values:
+        raise ResearchError(_("Choose a status."), code="status", field="status")
+    if not reason.strip():
+        raise ResearchError(_("Give the reason."), code="reason", field="reason")
+    if status == TrialStatus.WITHDREW_CONSENT and data_may_be_kept is None:
+        raise ResearchError(
+            _("Say whether the data collected so far may be kept, as the consent form says."),
+            code="data_may_be_kept",
+            field="data_may_be_kept",
+        )
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("study__project", "participant")
+            .get(pk=enrolment.pk)
+        )
+        allocation = AllocationSlot.objects.filter(enrolment=enrolment).first()
+        if allocation is None:
+            raise ResearchError(_("Only a randomised person has a trial status."), code="not_allocated")
+        if on > timezone.localdate():
+            raise ResearchError(_("The date is in the future."), code="future", field="on")
+        if on < _local_date(allocation.revealed_at):
+            raise ResearchError(
+                _("The date is before the randomisation."), code="before_allocation", field="on"
+            )
+        if enrolment.trial_status in {TrialStatus.DIED, TrialStatus.WITHDREW_CONSENT}:
+            raise ResearchError(
+                _("The status %(status)s is final.") % {"status": enrolment.get_trial_status_display()},
+                code="final",
+            )
+        enrolment.trial_status = status
+        enrolment.trial_status_on = on
+        enrolment.trial_status_reason = reason.strip()
+        enrolment.data_may_be_kept = data_may_be_kept if status == TrialStatus.WITHDREW_CONSENT else None
+        enrolment.save(
+            update_fields=["trial_status", "trial_status_on", "trial_status_reason", "data_may_be_kept"]
+        )
+        if status == TrialStatus.WITHDREW_CONSENT:
+            for consent in valid_consents(purpose=ConsentPurpose.RESEARCH, day=on).filter(
+                Q(project="") | Q(project__iexact=enrolment.study.project.name),
+                participant=enrolment.participant,
+            ):
+                consent_withdraw(consent=consent, by=by, on=on)
+        log_action(
+            actor=by,
+            action="trial_status_set",
+            obj=enrolment,
+            site=enrolment.site,
+            status=status,
+            on=on.isoformat(),
+            data_may_be_kept=enrolment.data_may_be_kept,
+        )
+    return enrolment
+
+
+def wave_close(*, enrolment: Enrolment, wave: Wave, reason: str, by) -> WaveClosure:
+    """Close a wave that will not happen for this person as missed, with a reason."""
+    if wave.study_id != enrolment.study_id:
+        raise ResearchError(_("This wave belongs to another study."), code="wave")
+    if not reason.strip():
+        raise ResearchError(_("Give the reason."), code="reason", field="reason")
+    if FollowUp.objects.filter(enrolment=enrolment, wave=wave).exists():
+        raise ResearchError(_("This wave is recorded: it was not missed."), code="recorded")
+    with transaction.atomic():
+        closure = _create_once(
+            WaveClosure,
+            message=_("This wave is already closed."),
+            lookup={"enrolment": enrolment, "wave": wave},
+            reason=reason.strip(),
+            closed_by=by,
+        )
+        log_action(actor=by, action="wave_close", obj=enrolment, wave=wave.code)
+    return closure
+
+
+def allocation_extend(
+    *, study: Study, stratum: str, reason: str, by, length: int | None = None
+) -> AllocationExtension:
+    """Add positions to one stratum of the live list from a new seed, in whole blocks under the
+    study's block rules; sequences continue after the last position. Logged; the seed stays in
+    the database like the list's own."""
+    if not reason.strip():
+        raise ResearchError(_("Give the reason."), code="reason", field="reason")
+    with transaction.atomic():
+        listing = AllocationList.objects.select_for_update().filter(study=study, is_live=True).first()
+        if listing is None:
+            raise ResearchError(_("The study has no live allocation list yet."), code="no_list")
+        if stratum not in listing.parameters.get("strata", []):
+            raise ResearchError(_("Unknown stratum."), code="stratum", field="stratum")
+        last = (
+            AllocationSlot.objects.filter(allocation_list=listing, stratum=stratum)
+            .order_by("-sequence")
+            .values("sequence", "block")
+            .first()
+        ) or {"sequence": 0, "block": 0}
+        length = length or study.slots_per_stratum
+        seed = secrets.randbits(62)
+        arms = list(study.arms.order_by("order", "pk"))
+        positions = stratum_sequence(
+            seed=seed,
+            stratum=stratum,
+            arms=[(arm.code, arm.ratio) for arm in arms],
+            block_multiples=listing.parameters["block_multiples"],
+            length=length,
+        )
+        extension = AllocationExtension.objects.create(
+            allocation_list=listing,
+            stratum=stratum,
+            seed=seed,
+            first_sequence=last["sequence"] + 1,
+            last_sequence=last["sequence"] + len(positions),
+            reason=reason.strip(),
+            created_by=by,
+        )
+        by_code = {arm.code: arm for arm in arms}
+        AllocationSlot.objects.bulk_create(
+            [
+                AllocationSlot(
+                    allocation_list=listing,
+                    stratum=stratum,
+                    sequence=last["sequence"] + position.sequence,
+                    block=last["block"] + position.block,
+                    block_size=position.block_size,
+                    arm=by_code[position.arm],
+                )
+                for position in positions
+            ]
+        )
+        log_action(
+            actor=by,
+            action="allocation_extend",
+            obj=study,
+            stratum=stratum,
+            first=extension.first_sequence,
+            last=extension.last_sequence,
+        )
+    return extension
 
 
 def course_session_create(

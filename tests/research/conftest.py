@@ -26,7 +26,7 @@ def study(staff, site):
         arms=[("course", "Self-help package and course", 1, True), ("ips", "IPS", 1, False)],
         stratification=["site", "sex", "age_band"],
         age_band_starts=[18, 35, 50],
-        block_multiples=[1, 2, 3],
+        block_multiples=[2, 3],
         criteria=["In substance-use treatment", "Wants ordinary work"],
         instruments=list(Instrument.objects.all()),
         slots_per_stratum=12,
@@ -95,7 +95,7 @@ def research_world(staff, site, person):
         arms=[("course", "Kurs", 1, True), ("ips", "IPS", 1, False)],
         stratification=["site", "sex"],
         age_band_starts=[18],
-        block_multiples=[1, 2],
+        block_multiples=[2],
         criteria=["I behandling"],
         instruments=list(Instrument.objects.all()),
         slots_per_stratum=8,
@@ -116,6 +116,32 @@ def research_world(staff, site, person):
     enrolment_lock(enrolment=enrolment, by=by)
     allocation_reveal(enrolment=enrolment, by=by)
     wave = Wave.objects.get(study=study, months=6)
+    baseline = Wave.objects.get(study=study, months=0)
+    from dagsverket.research.services import follow_up_record, response_record
+
+    response = response_record(
+        enrolment=enrolment,
+        wave=baseline,
+        instrument=baseline.instruments.get(code="audit"),
+        answers={f"audit_{n}": 0 for n in range(1, 11)},
+        answered_on=today,
+        deviation_reason="Registrert etter trekning i testen",
+        by=by,
+    )
+    follow_up = follow_up_record(
+        enrolment=enrolment,
+        wave=baseline,
+        done_on=today,
+        employment_status="none",
+        hours_worked=None,
+        income=None,
+        benefits=[],
+        gp_contacts=None,
+        specialist_contacts=None,
+        emergency_contacts=None,
+        deviation_reason="Registrert etter trekning i testen",
+        by=by,
+    )
     session = course_session_create(
         study=study,
         arm=study.arms.get(code="course"),
@@ -131,4 +157,6 @@ def research_world(staff, site, person):
         "wave": wave,
         "instrument": wave.instruments.get(code="audit"),
         "session": session,
+        "response": response,
+        "follow_up": follow_up,
     }

@@ -215,7 +215,7 @@ def test_simultaneous_reveals_in_one_stratum_take_different_positions(on_postgre
         arms=[("a", "A", 1, False), ("b", "B", 1, False)],
         stratification=["site"],
         age_band_starts=[18],
-        block_multiples=[1, 2],
+        block_multiples=[2],
         criteria=[],
         instruments=list(Instrument.objects.all()),
         slots_per_stratum=20,

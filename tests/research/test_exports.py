@@ -1,6 +1,7 @@
 """Research exports: the study's pseudonyms, consent only, no identifiers, logged, with a codebook."""
 
 import csv
+import datetime
 import io
 import zipfile
 
@@ -12,7 +13,7 @@ from dagsverket.evaluation.models import ExportLog
 from dagsverket.evaluation.pseudonyms import pseudonym_for
 from dagsverket.referral_models import Consent
 from dagsverket.referral_services import consent_withdraw
-from dagsverket.research.models import Instrument, Wave
+from dagsverket.research.models import Enrolment, Instrument, Wave
 from dagsverket.research.services import (
     allocation_reveal,
     enrolment_lock,
@@ -40,6 +41,8 @@ def trial(study, staff, screened, site):
     audit = Instrument.objects.get(code="audit")
     m6 = Wave.objects.get(study=study, months=6)
     today = timezone.localdate()
+    # Baselines 183 days ago: the 6-month wave is due today.
+    Enrolment.objects.update(baseline_on=today - datetime.timedelta(days=183))
     response_record(
         enrolment=people[0],
         wave=m6,
@@ -86,13 +89,17 @@ def test_the_long_export_has_the_studys_pseudonyms_allocation_and_scores_and_is_
         "sex",
         "age_band",
         "enrolled",
+        "randomised",
+        "trial_status",
+        "status_from",
+        "data_removed",
         "wave",
         "months",
         "measure",
         "value",
     ]
     first = pseudonym_for(study.project, people[0].participant_id)
-    mine = {row[8]: row[9] for row in rows[1:] if row[0] == first and row[6] == "m6"}
+    mine = {row[12]: row[13] for row in rows[1:] if row[0] == first and row[10] == "m6"}
     assert mine["audit_score"] == "10" and mine["audit_bands"] == "zone_2;hazardous"
     assert (
         mine["employment_status"] == "ordinary" and mine["benefits"] == "aap" and mine["income"] == "7000.00"
@@ -124,13 +131,21 @@ def test_the_wide_export_has_one_row_per_allocated_live_person(trial, client_for
     assert first[header.index("m6_audit_score")] == "10"
 
 
-def test_people_without_research_consent_in_force_are_left_out(trial, client_for, staff):
-    withdrawn = trial["people"][1]
+def test_a_consent_withdrawn_elsewhere_keeps_the_row_and_removes_the_data(trial, client_for, staff):
+    # Intention to treat: 3 randomised, 3 rows. The consent was withdrawn on the referrals page,
+    # where nobody recorded whether the data may be kept, so the data is removed.
+    withdrawn = trial["people"][0]
     consent = Consent.objects.get(participant=withdrawn.participant)
     consent_withdraw(consent=consent, by=staff[Role.STUDY], on=timezone.localdate())
     rows = _csv(client_for(Role.EVALUATOR).get(_url(trial["study"], kind="wide")))
-    assert len(rows) == 1 + 2
-    assert pseudonym_for(trial["study"].project, withdrawn.participant_id) not in {row[0] for row in rows}
+    header = rows[0]
+    assert len(rows) == 1 + 3
+    code = pseudonym_for(trial["study"].project, withdrawn.participant_id)
+    row = next(row for row in rows[1:] if row[0] == code)
+    assert row[header.index("trial_status")] == "withdrew_consent"
+    assert row[header.index("data_removed")] == "1"
+    assert row[header.index("arm")] in {"course", "ips"}
+    assert row[header.index("m6_audit_score")] == "" and row[header.index("m6_employment_status")] == ""
 
 
 def test_an_evaluator_not_named_on_the_study_gets_404_and_study_staff_403(trial, site, client_for):

@@ -23,10 +23,11 @@ def _post(site, **overrides):
         "arm_2_ratio": "2",
         "stratification": ["site", "sex"],
         "age_band_starts": "18, 40",
-        "block_multiples": "1, 2",
+        "block_multiples": "2, 3",
         "criteria": "I behandling\n\nØnsker jobb\n",
         "instruments": [str(pk) for pk in Instrument.objects.values_list("pk", flat=True)],
         "window_days": "21",
+        "min_block_size": "4",
     }
     data.update(overrides)
     return data
@@ -43,7 +44,7 @@ def test_registering_a_study_makes_its_arms_waves_project_and_development_list(s
         ("arm2", "IPS", 2, False),
     ]
     assert [c.text for c in study.criteria.all()] == ["I behandling", "Ønsker jobb"]
-    assert study.stratification == ["sex", "site"] and study.block_multiples == [1, 2]
+    assert study.stratification == ["sex", "site"] and study.block_multiples == [2, 3]
     assert {w.window_days for w in study.waves.all()} == {21}
     assert (
         study.project.approval_reference == "REK midt 2026/4242" and study.project.requires_research_consent

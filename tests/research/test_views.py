@@ -97,7 +97,7 @@ def _all_pages(study, enrolment):
         reverse("research:due"),
         reverse("research:instruments"),
         reverse("research:study_detail", args=[study.pk]),
-        reverse("research:study_balance", args=[study.pk]),
+        reverse("research:study_consort", args=[study.pk]),
         reverse("research:study_enrol", args=[study.pk]),
         reverse("research:sessions", args=[study.pk]),
         reverse("research:enrolment", args=[enrolment.pk]),
@@ -135,6 +135,8 @@ def test_no_page_shows_or_hands_over_the_list_or_the_next_allocation_before_reve
         assert enrolment_page.context["allocation"] is None
         reveal_url = reverse("research:enrolment_reveal", args=[enrolment.pk])
         assert reveal_url in enrolment_page.content.decode()
+        # Recruiters never see running balances per stratum.
+        assert client.get(reverse("research:study_balance", args=[study.pk])).status_code == 403
     assert AllocationSlot.objects.get(pk=next_slot.pk).revealed_at is None
 
 
@@ -169,9 +171,13 @@ def test_an_enrolment_at_another_site_is_not_found(study, client_for, screened, 
 
 
 def _allocated(study, staff, screened, **kwargs):
+    """An allocated enrolment whose baseline was 183 days ago, so its 6-month wave is due today."""
     enrolment = screened(**kwargs)
     enrolment_lock(enrolment=enrolment, by=staff[Role.STUDY])
     allocation_reveal(enrolment=enrolment, by=staff[Role.STUDY])
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        baseline_on=timezone.localdate() - datetime.timedelta(days=183)
+    )
     enrolment.refresh_from_db()
     return enrolment
 
@@ -232,7 +238,7 @@ def test_a_bad_answer_gives_400_and_writes_nothing(study, staff, client_for, scr
 
 
 def test_score_only_instruments_take_scores_within_their_range(study, staff, client_for, screened):
-    enrolment = _allocated(study, staff, screened)
+    enrolment = screened()  # baseline data comes before the allocation
     wave = study.waves.get(months=0)
     eq5d = wave.instruments.get(code="eq5d")
     url = reverse("research:enrolment_response", args=[enrolment.pk, wave.pk, eq5d.pk])
@@ -327,7 +333,7 @@ def test_the_balance_report_counts_revealed_allocations_per_stratum(study, staff
     study_start(study=study, by=staff[Role.STUDY])
     for sex in ("f", "f", "m"):
         _allocated(study, staff, screened, sex=sex)
-    response = client_for(Role.STUDY).get(reverse("research:study_balance", args=[study.pk]))
+    response = client_for(Role.STATISTICIAN).get(reverse("research:study_balance", args=[study.pk]))
     rows = response.context["rows"]
     assert [row["total"] for row in rows] == [2, 1]
     assert sum(response.context["totals"]) == 3
