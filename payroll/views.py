@@ -449,6 +449,8 @@ def month_report_csv(request: HttpRequest, year: int, month: int) -> StreamingHt
     exporter = reports.MonthlyReportExporter(site=request.site, year=year, month=month)
 
     def rows():
+        # A UTF-8 byte order mark first, or Excel reads the Norwegian letters as garbage.
+        yield "\ufeff"
         with translation.override("nb"):
             for row in exporter.iterate_list():
                 yield writer.writerow(
