@@ -3,6 +3,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dagsverket.identifiers import (
+    compact_bank_account,
+    compact_national_id,
+    validate_bank_account,
+    validate_national_id,
+)
+
 from .models import PayoutMethod, Rounding, TaxCard, WageRate
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
@@ -14,6 +21,33 @@ class ConfirmPayoutForm(forms.Form):
     # What the page showed and staff hand over; the payout is refused if the amount worked out
     # again under the lock differs.
     shown_amount = forms.DecimalField(widget=forms.HiddenInput, **MONEY_FIELD)
+
+
+class IdentifiersForm(forms.Form):
+    """The two identifiers payroll keeps: the national ID (for the a-melding) and the bank account."""
+
+    national_id = forms.CharField(
+        label=_("National ID number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    bank_account = forms.CharField(
+        label=_("Bank account"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_national_id(self):
+        value = compact_national_id(self.cleaned_data.get("national_id", ""))
+        validate_national_id(value)
+        return value
+
+    def clean_bank_account(self):
+        value = compact_bank_account(self.cleaned_data.get("bank_account", ""))
+        validate_bank_account(value)
+        return value
 
 
 class ReasonForm(forms.Form):

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dagsverket.access import permission_required
 from dagsverket.models import Participant
-from dagsverket.services import log_access
+from dagsverket.services import DagsverketError, log_access, participant_update
 
 from . import reports, services
 from .engine import FRIKORT_WARNING_SHARE
@@ -23,6 +24,7 @@ from .forms import (
     CashCloseForm,
     CashMovementForm,
     ConfirmPayoutForm,
+    IdentifiersForm,
     OpeningFloatForm,
     ReasonForm,
     TaxCardForm,
@@ -44,7 +46,13 @@ def _get_payslip_for_user(request: HttpRequest, pk: int) -> Payslip:
     )
 
 
-def _form_error(form, error: PayrollError) -> None:
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go back to after fixing an identifier: only a payroll report page of this site."""
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    return value if value.startswith("/payroll/reports/") and "//" not in value else ""
+
+
+def _form_error(form, error) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
 
@@ -242,9 +250,18 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant's payroll data: national ID, bank account, tax cards and payslips this year."""
     participant = get_object_or_404(Participant, pk=pk, site=request.site)
     year = timezone.localdate().year
-    form = TaxCardForm(request.POST or None, initial={"year": year, "received_on": timezone.localdate()})
+    action = request.POST.get("action", "card") if request.method == "POST" else None
+    form = TaxCardForm(
+        request.POST if action == "card" else None,
+        initial={"year": year, "received_on": timezone.localdate()},
+    )
+    ids_form = IdentifiersForm(
+        request.POST if action == "ids" else None,
+        prefix="ids",
+        initial={"national_id": participant.national_id, "bank_account": participant.bank_account},
+    )
     status = 200
-    if request.method == "POST":
+    if action == "card":
         if form.is_valid():
             try:
                 services.tax_card_add(participant=participant, by=request.user, **form.cleaned_data)
@@ -253,6 +270,19 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The tax card was saved."))
                 return redirect("payroll:participant", pk=participant.pk)
+        status = 400
+    elif action == "ids":
+        if ids_form.is_valid():
+            try:
+                # Payroll changes exactly these two fields; the change is logged by field name.
+                participant_update(participant=participant, by=request.user, **ids_form.cleaned_data)
+            except DagsverketError as error:
+                _form_error(ids_form, error)
+            else:
+                messages.success(request, _("The national ID number and bank account were saved."))
+                return redirect(_safe_next(request) or reverse("payroll:participant", args=[pk]))
+        status = 400
+    elif action is not None:
         status = 400
     log_access(user=request.user, participant=participant, what="national_id_tax_card", path=request.path)
     slips = Payslip.objects.filter(participant=participant, date__year=year, paid_at__isnull=False)
@@ -264,6 +294,8 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
             "participant": participant,
             "tax_cards": TaxCard.objects.filter(participant=participant).select_related("entered_by"),
             "form": form,
+            "ids_form": ids_form,
+            "next": _safe_next(request),
             "year": year,
             "totals": totals,
             "payslips": slips.order_by("-date", "-pk")[:20],
@@ -332,6 +364,16 @@ def _month_totals(rows) -> dict[str, Decimal]:
     return {name: sum((getattr(row, name) for row in rows), Decimal("0")) for name in names}
 
 
+def _without_national_id(rows) -> list:
+    """The report's people who have no national ID now (a filed month's rows are as filed)."""
+    missing = set(
+        Participant.objects.filter(pk__in=[row.participant_id for row in rows], national_id="").values_list(
+            "pk", flat=True
+        )
+    )
+    return [row for row in rows if row.participant_id in missing]
+
+
 def _month_report_rows(request: HttpRequest, year: int, month: int):
     """The month's rows as filed if it is reported, else as they are now."""
     filing = reports.filing_for(site=request.site, year=year, month=month)
@@ -379,6 +421,7 @@ def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
             else reports.corrections_for(site=request.site, year=year, month=month),
             "due": reports.due_date(year, month),
             "totals": _month_totals(rows),
+            "missing_ids": _without_national_id(rows),
             "error": error,
         },
         status=status,
@@ -406,6 +449,8 @@ def month_report_csv(request: HttpRequest, year: int, month: int) -> StreamingHt
     exporter = reports.MonthlyReportExporter(site=request.site, year=year, month=month)
 
     def rows():
+        # A UTF-8 byte order mark first, or Excel reads the Norwegian letters as garbage.
+        yield "\ufeff"
         with translation.override("nb"):
             for row in exporter.iterate_list():
                 yield writer.writerow(

@@ -132,8 +132,9 @@ def test_the_report_pages_csv_and_pdf(client_for, draft, staff, frozen_day, pers
     page = client.get(reverse("payroll:month_report", kwargs={"year": 2026, "month": 3}))
     assert page.status_code == 200 and "05.04.2026" in page.content.decode()
     response = client.get(reverse("payroll:month_report_csv", kwargs={"year": 2026, "month": 3}))
-    body = b"".join(response.streaming_content).decode()
-    lines = body.strip().splitlines()
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM Excel needs for æ, ø, å
+    lines = raw.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("Navn;Fødselsnummer;Bruttolønn")
     assert lines[1].startswith("Ola;01017012345;900,00;91,80;495,00;991,80;0,00;0,00;139,84")
     pdf = client.get(reverse("payroll:month_report_pdf", kwargs={"year": 2026, "month": 3}))

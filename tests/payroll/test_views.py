@@ -417,3 +417,49 @@ def test_payroll_reaches_any_day_month_and_year_from_the_pages(client_for, staff
     assert "/payroll/reports/2025/10/" in november and "/payroll/reports/2025/12/" in november
     year = client.get("/payroll/reports/2026/").content.decode()
     assert "/payroll/reports/2026/7/" in year and "/payroll/reports/2025/" in year
+
+
+def test_the_report_warns_about_a_missing_national_id_and_payroll_fixes_it(
+    client_for, site, staff, frozen_day
+):
+    from dagsverket.models import ActivityLog
+    from payroll.engine import hourly_line
+    from payroll.services import payout_confirm, payslip_prepare
+
+    person = ParticipantFactory(site=site, name="Uten", national_id="")
+    slip = payslip_prepare(
+        site=site, participant=person, day=DAY, lines=[hourly_line("Raking", D("2"), D("150"))]
+    )
+    payout_confirm(payslip=slip, method="cash", nonce="u1", by=staff[Role.PAYROLL])
+    client = client_for(Role.PAYROLL)
+    report = "/payroll/reports/2026/3/"
+    page = client.get(report).content.decode()
+    fix = f"/payroll/participant/{person.pk}/?next=/payroll/reports/2026/3/"
+    assert "har ikke fødselsnummer" in page and fix in page
+    url = reverse("payroll:participant", kwargs={"pk": person.pk})
+    # a wrong check digit (the valid number is 01017010170): 400, nothing written
+    bad = client.post(url, {"action": "ids", "ids-national_id": "01017010171", "next": report})
+    assert bad.status_code == 400
+    person.refresh_from_db()
+    assert person.national_id == ""
+    ok = client.post(
+        url,
+        {
+            "action": "ids",
+            "ids-national_id": "010170 10170",
+            "ids-bank_account": "1234.56.78903",
+            "next": report,
+        },
+    )
+    assert ok.status_code == 302 and ok.url == report
+    person.refresh_from_db()
+    assert (person.national_id, person.bank_account) == ("01017010170", "12345678903")
+    logged = ActivityLog.objects.filter(action="participant_update").latest("pk")
+    assert "national_id" in str(logged.__dict__) and "01017010170" not in str(logged.__dict__)
+    assert "har ikke fødselsnummer" not in client.get(report).content.decode()
+    assert client_for(Role.FRONT_DESK).post(url, {"action": "ids", "ids-national_id": ""}).status_code == 403
+    # an outside address is never a place to go back to
+    away = client.post(
+        url, {"action": "ids", "ids-national_id": "01017010170", "next": "https://evil.example/"}
+    )
+    assert away.status_code == 302 and away.url == url
