@@ -32,7 +32,9 @@ def trial(study, staff, screened, site):
     allocation_reveal(enrolment=practice, by=by)
     study_start(study=study, by=by)
     people = []
-    for sex in ("f", "m", "m"):
+    # Twelve in one stratum (its whole allocation table: six per arm), so the export passes k = 5
+    # over its person columns (the evaluation's shared k check), and still does with one withdrawn.
+    for sex in ("f",) * 12:
         enrolment = screened(sex=sex)
         enrolment_lock(enrolment=enrolment, by=by)
         allocation_reveal(enrolment=enrolment, by=by)
@@ -125,11 +127,20 @@ def test_the_wide_export_has_one_row_per_allocated_live_person(trial, client_for
 
 
 def test_people_without_research_consent_in_force_are_left_out(trial, client_for, staff):
-    withdrawn = trial["people"][1]
+    from collections import Counter
+
+    from dagsverket.research.models import AllocationSlot
+
+    arms = dict(
+        AllocationSlot.objects.filter(enrolment__in=trial["people"]).values_list("enrolment_id", "arm_id")
+    )
+    larger = Counter(arms.values()).most_common(1)[0][0]
+    # One of the larger arm withdraws, so both arms keep at least five (k).
+    withdrawn = next(enrolment for enrolment in trial["people"] if arms[enrolment.pk] == larger)
     consent = Consent.objects.get(participant=withdrawn.participant)
     consent_withdraw(consent=consent, by=staff[Role.STUDY], on=timezone.localdate())
     rows = _csv(client_for(Role.EVALUATOR).get(_url(trial["study"], kind="wide")))
-    assert len(rows) == 1 + 2
+    assert len(rows) == 1 + len(trial["people"]) - 1
     assert pseudonym_for(trial["study"].project, withdrawn.participant_id) not in {row[0] for row in rows}
 
 
@@ -155,6 +166,25 @@ def test_the_bundle_carries_the_codebook(trial, client_for):
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "CODEBOOK.md" in bundle.namelist()
     assert "Research trial exports" in bundle.read("CODEBOOK.md").decode()
+
+
+def test_a_trial_with_fewer_than_five_people_in_an_arm_is_refused_without_a_number_and_logged(
+    study, staff, screened, client_for
+):
+    import re
+
+    by = staff[Role.STUDY]
+    study_start(study=study, by=by)
+    for _index in range(3):
+        enrolment = screened(sex="f")
+        enrolment_lock(enrolment=enrolment, by=by)
+        allocation_reveal(enrolment=enrolment, by=by)
+    response = client_for(Role.EVALUATOR).get(_url(study, kind="wide"))
+    assert response.status_code == 400
+    (message,) = response.context["form"].non_field_errors()
+    assert not re.search(r"\d", message)
+    entry = ExportLog.objects.get()
+    assert entry.kind == "study_wide" and entry.parameters["refused"] == "k_anonymity"
 
 
 def test_a_site_name_that_looks_like_a_formula_is_defused(trial, client_for, site):
