@@ -97,6 +97,16 @@ class Consent(models.Model):
         blank=True,
         help_text=_("For evaluation or research."),
     )
+    # The project the consent is for, by key: the name above is what the participant was told; a
+    # research export counts the consent only for this project (or when no project is named).
+    evaluation_project = models.ForeignKey(
+        "dagsverket.EvaluationProject",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("registered project"),
+    )
     share_contact_details = models.BooleanField(_("may share phone and address"), default=False)
     share_attendance = models.BooleanField(_("may share attendance at the program"), default=False)
     share_reason = models.BooleanField(_("may share the reason for the referral"), default=True)

@@ -115,12 +115,19 @@ def consent_record(
         raise DagsverketError(
             _("Name the evaluation or research project."), code="consent_project", field="project"
         )
+    from .evaluation.models import EvaluationProject
+
+    # The name links the consent to the registered project it names (by key from here on).
+    named = (
+        EvaluationProject.objects.filter(name__iexact=project.strip()).first() if project.strip() else None
+    )
     with transaction.atomic():
         consent = Consent.objects.create(
             participant=participant,
             purpose=purpose,
             agency_types=agency_types,
             project=project.strip(),
+            evaluation_project=named,
             share_contact_details=share_contact_details,
             share_attendance=share_attendance,
             share_reason=share_reason,

@@ -376,7 +376,7 @@ class Exporter:
     def _consented(self) -> set[int] | None:
         if not self.project.requires_research_consent:
             return None
-        return research_consent_participant_ids(timezone.localdate(), self.project.name)
+        return research_consent_participant_ids(timezone.localdate(), self.project.name, project=self.project)
 
 
 class AttendanceExporter(Exporter):

@@ -55,6 +55,12 @@ def evaluation_project_create(
             created_by=by,
         )
         project.evaluators.set(evaluators)
+        # Consents already recorded under this name now name the project by key.
+        from ..referral_models import Consent
+
+        Consent.objects.filter(evaluation_project__isnull=True, project__iexact=name.strip()).update(
+            evaluation_project=project
+        )
         log_action(actor=by, action="evaluation_project_create", obj=project, name=name)
     return project
 

@@ -210,7 +210,9 @@ def test_rows_inside_a_coarsened_week_do_not_reveal_the_order_of_days(site, crow
 
 def test_a_project_that_needs_research_consent_exports_only_consenting_people(site, crowd, monkeypatch):
     consenting = {person.pk for person in crowd[:6]}
-    monkeypatch.setattr(exporters, "research_consent_participant_ids", lambda day, name="": consenting)
+    monkeypatch.setattr(
+        exporters, "research_consent_participant_ids", lambda day, name="", project=None: consenting
+    )
     project = EvaluationProjectFactory(requires_research_consent=True)
     rows = _csv(AttendanceExporter(project=project, start=START, end=END).prepare())[1:]
     assert {row[0] for row in rows} == {pseudonym_for(project, pk) for pk in consenting}
@@ -221,7 +223,9 @@ def test_a_project_that_needs_research_consent_exports_only_consenting_people(si
 
 
 def test_without_any_research_consent_a_project_that_needs_it_exports_nobody(site, crowd, monkeypatch):
-    monkeypatch.setattr(exporters, "research_consent_participant_ids", lambda day, name="": set())
+    monkeypatch.setattr(
+        exporters, "research_consent_participant_ids", lambda day, name="", project=None: set()
+    )
     project = EvaluationProjectFactory(requires_research_consent=True)
     assert AttendanceExporter(project=project, start=START, end=END).prepare().row_count == 0
 
@@ -393,12 +397,16 @@ def test_research_consent_counts_when_in_force_and_for_this_project_or_none(site
     day = datetime.date(2026, 5, 1)
     research = {"purpose": "research", "given_on": datetime.date(2026, 1, 1)}
     ConsentFactory(participant=crowd[0], **research)
-    ConsentFactory(participant=crowd[1], project="NTNU-evaluering", **research)
-    ConsentFactory(participant=crowd[2], project="Et annet prosjekt", **research)
+    ntnu = EvaluationProjectFactory(name="NTNU-evaluering")
+    other = EvaluationProjectFactory(name="Et annet prosjekt")
+    ConsentFactory(participant=crowd[1], project="NTNU-evaluering", evaluation_project=ntnu, **research)
+    ConsentFactory(participant=crowd[2], project="Et annet prosjekt", evaluation_project=other, **research)
+    # By key, not by name: a consent for another project that happens to carry this name's text.
+    ConsentFactory(participant=crowd[6], project="NTNU-evaluering", evaluation_project=other, **research)
     ConsentFactory(participant=crowd[3], withdrawn_on=datetime.date(2026, 4, 1), **research)
     ConsentFactory(participant=crowd[4], purpose="sharing", given_on=datetime.date(2026, 1, 1))
     ConsentFactory(participant=crowd[5], purpose="research", given_on=datetime.date(2026, 6, 1))
-    assert research_consent_participant_ids(day, "NTNU-evaluering") == {crowd[0].pk, crowd[1].pk}
+    assert research_consent_participant_ids(day, project=ntnu) == {crowd[0].pk, crowd[1].pk}
 
 
 @time_machine.travel(datetime.datetime(2026, 5, 1, 10, tzinfo=datetime.UTC))

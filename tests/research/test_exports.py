@@ -33,7 +33,9 @@ def trial(study, staff, screened, site):
     allocation_reveal(enrolment=practice, by=by)
     study_start(study=study, by=by)
     people = []
-    for sex in ("f", "m", "m"):
+    # Twelve in one stratum (its whole allocation table: six per arm), so the export passes k = 5
+    # over its person columns (the evaluation's shared k check), and still does with one withdrawn.
+    for sex in ("f",) * 12:
         enrolment = screened(sex=sex)
         enrolment_lock(enrolment=enrolment, by=by)
         allocation_reveal(enrolment=enrolment, by=by)
@@ -132,14 +134,14 @@ def test_the_wide_export_has_one_row_per_allocated_live_person(trial, client_for
 
 
 def test_a_consent_withdrawn_elsewhere_keeps_the_row_and_removes_the_data(trial, client_for, staff):
-    # Intention to treat: 3 randomised, 3 rows. The consent was withdrawn on the referrals page,
+    # Intention to treat: every randomised person keeps a row. The consent was withdrawn on the referrals page,
     # where nobody recorded whether the data may be kept, so the data is removed.
     withdrawn = trial["people"][0]
     consent = Consent.objects.get(participant=withdrawn.participant)
     consent_withdraw(consent=consent, by=staff[Role.STUDY], on=timezone.localdate())
     rows = _csv(client_for(Role.EVALUATOR).get(_url(trial["study"], kind="wide")))
     header = rows[0]
-    assert len(rows) == 1 + 3
+    assert len(rows) == 1 + len(trial["people"])
     code = pseudonym_for(trial["study"].project, withdrawn.participant_id)
     row = next(row for row in rows[1:] if row[0] == code)
     assert row[header.index("trial_status")] == "withdrew_consent"
@@ -170,6 +172,25 @@ def test_the_bundle_carries_the_codebook(trial, client_for):
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "CODEBOOK.md" in bundle.namelist()
     assert "Research trial exports" in bundle.read("CODEBOOK.md").decode()
+
+
+def test_a_trial_with_fewer_than_five_people_in_an_arm_is_refused_without_a_number_and_logged(
+    study, staff, screened, client_for
+):
+    import re
+
+    by = staff[Role.STUDY]
+    study_start(study=study, by=by)
+    for _index in range(3):
+        enrolment = screened(sex="f")
+        enrolment_lock(enrolment=enrolment, by=by)
+        allocation_reveal(enrolment=enrolment, by=by)
+    response = client_for(Role.EVALUATOR).get(_url(study, kind="wide"))
+    assert response.status_code == 400
+    (message,) = response.context["form"].non_field_errors()
+    assert not re.search(r"\d", message)
+    entry = ExportLog.objects.get()
+    assert entry.kind == "study_wide" and entry.parameters["refused"] == "k_anonymity"
 
 
 def test_a_site_name_that_looks_like_a_formula_is_defused(trial, client_for, site):
