@@ -181,7 +181,7 @@ def consort_svg(flow: ConsortFlow) -> str:
     """A CONSORT 2010-style flow diagram: enrolment at the top with the exclusions beside it,
     then one column per arm for allocation, follow-up and analysis."""
     columns = max(len(flow.arms), 1)
-    width = max(columns * (BOX_WIDTH + 40) + 40, 2 * BOX_WIDTH + 120)
+    width = max(columns * (BOX_WIDTH + 40) + 40, 2 * BOX_WIDTH + 80)
     centre = width // 2
     parts = []
     y = 20
@@ -193,12 +193,12 @@ def consort_svg(flow: ConsortFlow) -> str:
     excluded = [
         _("Excluded (n=%(n)s)") % {"n": flow.not_eligible + flow.declined + flow.pending},
         _("Not meeting inclusion criteria (n=%(n)s)") % {"n": flow.not_eligible},
-        *(f"  {text[:34]} (n={count})" for text, count in flow.not_eligible_reasons),
+        *(f"  {text[:36]} (n={count})" for text, count in flow.not_eligible_reasons),
         _("Declined to participate (n=%(n)s)") % {"n": flow.declined},
         _("Not yet randomised (n=%(n)s)") % {"n": flow.pending},
     ]
     side_y = y + height + 20
-    side, side_height = _box(centre + 20, side_y, excluded, width=BOX_WIDTH + 40)
+    side, side_height = _box(centre + 20, side_y, excluded)
     parts.append(side)
     random_y = side_y + side_height + 20
     parts.append(_arrow(left_mid, y + height, left_mid, random_y))
@@ -223,9 +223,14 @@ def consort_svg(flow: ConsortFlow) -> str:
                 _("%(wave)s: followed up %(n)s, missed %(missed)s")
                 % {"wave": name[:14], "n": arm.followed_up[code], "missed": arm.missed[code]}
             )
-        labels = dict(TrialStatus.choices)
+        labels = {
+            TrialStatus.WITHDREW_INTERVENTION: _("Withdrew from the intervention"),
+            TrialStatus.WITHDREW_CONSENT: _("Withdrew consent"),
+            TrialStatus.LOST: _("Lost to follow-up"),
+            TrialStatus.DIED: _("Died"),
+        }
         for status, count in arm.statuses.items():
-            follow.append(f"{str(labels[status])[:34]} (n={count})")
+            follow.append(f"{labels[status]} (n={count})")
         analysis = [
             _("Analysed (n=%(n)s)") % {"n": arm.analysed},
             _("Excluded, data removed by consent (n=%(n)s)") % {"n": arm.data_removed},

@@ -650,7 +650,12 @@ def response_correct(
             raise ResearchError(_("Nothing was changed."), code="unchanged")
         result = _score(instrument, clean, enrolment)
         if result.score != response.score:
-            changes.append(("score", _json_value(response.score), _json_value(result.score)))
+            places = Decimal(1).scaleb(-instrument.score_decimals)
+            old_score, new_score = (
+                str(value.quantize(places)) if value is not None else None
+                for value in (response.score, result.score)
+            )
+            changes.append(("score", old_score, new_score))
         response.answers = clean
         response.score, response.raw_sum, response.subscores = result.score, result.raw_sum, result.subscores
         response.valid, response.missing, response.bands = result.valid, result.missing, result.bands

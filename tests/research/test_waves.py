@@ -40,4 +40,4 @@ def test_a_study_gets_the_default_waves(study):
         ("m18", 18, "registry", 30),
     ]
     assert study.waves.get(code="m18").instruments.count() == 0
-    assert study.waves.get(code="m6").instruments.count() == 5
+    assert study.waves.get(code="m6").instruments.count() == 7  # every shipped instrument
