@@ -35,6 +35,7 @@ from .selectors import (
     tax_card_for,
     year_settings_for,
 )
+from .templatetags.payroll_tags import nok
 
 ZERO = Decimal("0")
 
@@ -398,7 +399,7 @@ def payout_confirm(
                         "The amount changed since it was shown: %(new)s instead of %(shown)s, because "
                         "%(why)s. Nothing was paid: check the new figures and confirm again."
                     )
-                    % {"new": slip.amount_due, "shown": money(shown_amount), "why": why},
+                    % {"new": nok(slip.amount_due), "shown": nok(money(shown_amount)), "why": why},
                     code="amount_changed",
                 )
                 slip.save()  # still a draft: the day's page now shows the new figures

@@ -422,6 +422,7 @@ def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "due": reports.due_date(year, month),
             "totals": _month_totals(rows),
             "missing_ids": _without_national_id(rows),
+            "month_over": timezone.localdate() >= datetime.date(year + month // 12, month % 12 + 1, 1),
             "error": error,
         },
         status=status,

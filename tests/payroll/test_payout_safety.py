@@ -63,7 +63,7 @@ def test_a_payout_whose_amount_changed_since_the_preview_is_refused_then_paid_as
         # now: 700 free, 200 above at 50 % = 100 withheld: 800 to hand over
         preview.refresh_from_db()
         assert not preview.is_paid and preview.amount_due == D("800.00")
-        assert "800.00" in str(error.value.message) and "900.00" in str(error.value.message)
+        assert "800,00" in str(error.value.message) and "900,00" in str(error.value.message)
         payout = payout_confirm(payslip=preview, method="card", nonce="t2", by=payer, shown_amount=D("800"))
         assert payout.amount == D("800.00")
 
