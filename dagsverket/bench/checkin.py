@@ -197,5 +197,8 @@ def figures(context):
     yield "checkin_post_ratio", round(post / empty, 2)
     yield "checkin_growth", round(search_grown / search_early, 2)
     yield "empty_staff_view_ms", round(staff_baseline, 3)
+    # What being logged in costs (session, user, sites, permissions), against the anonymous empty
+    # view measured in the same turns (target ≤ 3).
+    yield "empty_staff_view_ratio", round(staff_baseline / empty, 2)
     yield "checkin_search_staff_ratio", round(search_late / staff_baseline, 2)
     yield "checkin_post_staff_ratio", round(post / staff_baseline, 2)

@@ -53,6 +53,7 @@ def test_the_checkin_bench_builds_its_history_and_measures_every_figure(context,
         "checkin_post_ratio",
         "checkin_growth",
         "empty_staff_view_ms",
+        "empty_staff_view_ratio",
         "checkin_search_staff_ratio",
         "checkin_post_staff_ratio",
     }
@@ -60,6 +61,9 @@ def test_the_checkin_bench_builds_its_history_and_measures_every_figure(context,
     assert all(value > 0 for value in figures.values())
     # The staff baseline does more than the anonymous one (session, user, sites, permissions).
     assert figures["empty_staff_view_ms"] > figures["checkin_empty_view_ms"]
+    assert figures["empty_staff_view_ms"] / figures["checkin_empty_view_ms"] == pytest.approx(
+        figures["empty_staff_view_ratio"], rel=0.02
+    )
     # The ratios are taken against the empty view measured in turns with the search.
     assert figures["checkin_search_ms"] / figures["checkin_empty_view_ms"] == pytest.approx(
         figures["checkin_search_ratio"], rel=0.01

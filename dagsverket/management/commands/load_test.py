@@ -63,6 +63,17 @@ class Stats:
                 self.refused[action] = self.refused.get(action, 0) + 1
 
 
+class Rounds:
+    """Stands in for the stop event: lets one user's loop run `rounds` times, then stops it."""
+
+    def __init__(self, rounds: int):
+        self.left = rounds
+
+    def is_set(self) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+
 def p95(values: list[float]) -> float:
     if len(values) < 2:
         return values[0] if values else 0.0
@@ -139,6 +150,12 @@ class Command(BaseCommand):
         parser.add_argument("--think", type=float, default=0.3, help="mean pause between a user's taps, s")
         parser.add_argument("--participants", type=int, default=120, help="demo participants at the site")
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--alone-rounds",
+            type=int,
+            default=20,
+            help="rounds of one tablet and then one payroll user alone, before the rush (the baseline)",
+        )
 
     def handle(self, *args, **options):
         base = connections["default"].settings_dict
@@ -181,11 +198,13 @@ class Command(BaseCommand):
             plan = self._prepare_day(options)
             port = _free_port()
             server = self._start_gunicorn(port, options["workers"], env)
+            alone = self._alone(port, plan, options)
             stats = self._run(port, plan, options)
-            self._report(stats, options)
+            self._report(stats, options, alone)
             self._check_nothing_twice(plan)
-            if sum(stats.errors.values()):
-                raise CommandError(f"{sum(stats.errors.values())} errors under load")
+            errors = sum(stats.errors.values()) + sum(alone.errors.values())
+            if errors:
+                raise CommandError(f"{errors} errors under load")
         finally:
             if server is not None:
                 server.terminate()
@@ -307,6 +326,24 @@ class Command(BaseCommand):
         raise CommandError("gunicorn did not answer within 30 s")
 
     # --- the rush -----------------------------------------------------------------------------
+
+    def _alone(self, port: int, plan: dict, options) -> Stats:
+        """Each action with nobody else on the server, in the same run: the rush is measured against it.
+
+        One tablet plays its round (search, check-in, readiness, assignment, poll) and then one payroll
+        user plays theirs, without pauses, a few times each. Milliseconds move with the machine; the
+        rush's p95 divided by the median alone (`load_contention_<action>`) does much less.
+        """
+        alone = Stats()
+        rng = random.Random(options["seed"] - 1)  # noqa: S311
+        for play, username in [(self._tablet, "frontdesk"), (self._payroll, "payroll")]:
+            browser = Browser(port, alone)
+            browser.login(username)
+            play(browser, plan, Rounds(options["alone_rounds"]), rng, 0)
+        alone.latencies.pop("login", None)
+        requests = sum(len(values) for values in alone.latencies.values())
+        self.stdout.write(f"Alone: {requests} requests, one user at a time")
+        return alone
 
     def _run(self, port: int, plan: dict, options) -> Stats:
         stats = Stats()
@@ -444,7 +481,7 @@ class Command(BaseCommand):
 
     # --- what came out ------------------------------------------------------------------------
 
-    def _report(self, stats: Stats, options) -> None:
+    def _report(self, stats: Stats, options, alone: Stats) -> None:
         everything = [ms for values in stats.latencies.values() for ms in values]
         total = len(everything)
         errors = sum(stats.errors.values())
@@ -452,14 +489,24 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             f"{'action':<16}{'requests':>9}{'errors':>8}{'refused':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
+            f"{'alone p50':>11}"
         )
+        contention = {}
         for action in sorted(stats.latencies):
             values = stats.latencies[action]
+            by_itself = statistics.median(alone.latencies[action]) if alone.latencies.get(action) else None
+            if by_itself:
+                contention[action] = p95(values) / by_itself
             self.stdout.write(
                 f"{action:<16}{len(values):>9}{stats.errors.get(action, 0):>8}"
                 f"{stats.refused.get(action, 0):>9}{statistics.median(values):>9.1f}"
                 f"{p95(values):>9.1f}{max(values):>9.1f}"
+                + (f"{by_itself:>11.1f}" if by_itself else f"{'—':>11}")
             )
+        for action, ratio in contention.items():
+            # p95 in the rush divided by the median of the same action alone, same run (target ≤ 3
+            # for the search and the check-in).
+            self.stdout.write(f"load_contention_{action}: {ratio:.2f}")
         self.stdout.write(f"load_requests: {total}")
         self.stdout.write(f"load_requests_per_s: {total / stats.seconds:.1f}")
         self.stdout.write(f"load_errors: {errors}")
