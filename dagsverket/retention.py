@@ -24,6 +24,7 @@ from django.db.models import CharField, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from .dbroles import as_retention_role
 from .history import acting
 from .models import Exclusion, Participant, ReadinessEntry, Visit
 from .referral_models import OPEN_STATUSES, Consent, Referral, ReferralEvent
@@ -205,7 +206,8 @@ def participants_apply(
 ) -> None:
     """Anonymise and minimise as planned. Call inside `transaction.atomic()`."""
     total, done = len(plan.anonymise) + len(plan.minimise), 0
-    with acting(reason="retention"):
+    # The retention role: the append-only logs (hours corrections, referral events) let it clear text.
+    with as_retention_role(), acting(reason="retention"):
         for ids, text, dates, anonymise in (
             (plan.anonymise, ANONYMISED_TEXT, ANONYMISED_DATES, True),
             (plan.minimise, MINIMISED_TEXT, MINIMISED_DATES, False),
