@@ -234,6 +234,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # (Bookkeeping Act § 13), then removed.
 RETENTION_INACTIVE_DAYS = int(os.environ.get("RETENTION_INACTIVE_DAYS", str(3 * 365)))
 PAYROLL_RETENTION_YEARS = int(os.environ.get("PAYROLL_RETENTION_YEARS", "5"))
+# The activity and access logs are kept this many days, then removed by the same run; entries about
+# an anonymised person lose their free text (reasons, notes) at once.
+LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", str(5 * 365)))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
