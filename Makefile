@@ -33,13 +33,14 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 compile-messages: install
-	$(MANAGE) compilemessages --ignore=.venv --ignore=staticfiles -v 0
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --ignore=staticfiles -v 0
 
+# DEBUG is off unless the environment turns it on; development and measuring turn it on here.
 run: install compile-messages
-	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo --if-empty
+	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) seed_demo --if-empty
 	@echo "Serving on http://$(HOST)/  (Ctrl+C stops)"
-	$(MANAGE) runserver $(HOST)
+	DEBUG=1 $(MANAGE) runserver $(HOST)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -54,21 +55,21 @@ format: install-dev
 TEST_CHECKS ?= checks
 
 checks: lint
-	$(MANAGE) makemigrations --check --dry-run -v 1
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run -v 1
 
 test: install-dev compile-messages $(TEST_CHECKS)
 	DAGSVERKET_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 messages: install
-	$(MANAGE) makemessages -l nb --ignore=.venv --ignore=staticfiles --no-obsolete
-	$(MANAGE) compilemessages --ignore=.venv --ignore=staticfiles
+	DEBUG=1 $(MANAGE) makemessages -l nb --ignore=.venv --ignore=staticfiles --no-obsolete
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --ignore=staticfiles
 	@msgfmt --statistics -o /dev/null locale/nb/LC_MESSAGES/django.po
 
 bench: install compile-messages
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench $(BENCH_ARGS)
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench $(BENCH_ARGS)
 
 load: install compile-messages
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) load_test $(LOAD_ARGS)
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) load_test $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 docs/screenshots/tests

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,13 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Wrong username or password. Both are case-sensitive."),
         "inactive": _("This account is not active."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets max_length after the field is built, so nothing checks it; a
+        # longer name would reach the lock-out table's column (255) and fail there instead.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class ParticipantForm(forms.ModelForm):

@@ -24,6 +24,7 @@ from django.db.models import CharField, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from .dbroles import as_retention_role
 from .history import acting
 from .models import Exclusion, Participant, ReadinessEntry, Visit
 from .referral_models import OPEN_STATUSES, Consent, Referral, ReferralEvent
@@ -205,7 +206,8 @@ def participants_apply(
 ) -> None:
     """Anonymise and minimise as planned. Call inside `transaction.atomic()`."""
     total, done = len(plan.anonymise) + len(plan.minimise), 0
-    with acting(reason="retention"):
+    # The retention role: the append-only logs (hours corrections, referral events) let it clear text.
+    with as_retention_role(), acting(reason="retention"):
         for ids, text, dates, anonymise in (
             (plan.anonymise, ANONYMISED_TEXT, ANONYMISED_DATES, True),
             (plan.minimise, MINIMISED_TEXT, MINIMISED_DATES, False),
@@ -229,3 +231,66 @@ def participants_apply(
                 values["name"] = Concat(Value(f"{PLACEHOLDER} "), Cast("id", CharField()))
             history.update(**values)
             _clear_related(ids, referrals=anonymise)
+
+
+# --- The logs (issue #17): kept LOG_RETENTION_DAYS, and no free text about anonymised people ------
+
+LOG_FREE_TEXT = ("reason", "note", "explanation", "text", "outcome_note", "comment")
+
+
+def logs_before(today: datetime.date) -> datetime.datetime:
+    cutoff = today - datetime.timedelta(days=settings.LOG_RETENTION_DAYS)
+    return timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+
+
+def _objects_about(ids: list[int]) -> Q:
+    """Activity log rows about these people: their record and the rows that belong to them."""
+    from dagsverket.ips.models import CaseloadEntry
+    from jobs.models import Assignment
+
+    owned = {
+        "dagsverket.participant": ids,
+        "dagsverket.visit": Visit.objects.filter(participant_id__in=ids).values_list("pk", flat=True),
+        "dagsverket.exclusion": Exclusion.objects.filter(participant_id__in=ids).values_list("pk", flat=True),
+        "dagsverket.referral": Referral.objects.filter(participant_id__in=ids).values_list("pk", flat=True),
+        "ips.caseloadentry": CaseloadEntry.objects.filter(participant_id__in=ids).values_list(
+            "pk", flat=True
+        ),
+        "jobs.assignment": Assignment.objects.filter(participant_id__in=ids).values_list("pk", flat=True),
+    }
+    query = Q(pk__in=[])
+    for label, pks in owned.items():
+        query |= Q(object_type=label, object_id__in=[str(pk) for pk in pks])
+    return query
+
+
+def logs_counts(today: datetime.date) -> dict[str, int]:
+    from .models import AccessLog, ActivityLog
+
+    before = logs_before(today)
+    return {
+        "activity_log_entries_past_keeping": ActivityLog.objects.filter(at__lt=before).count(),
+        "access_log_entries_past_keeping": AccessLog.objects.filter(at__lt=before).count(),
+    }
+
+
+def logs_apply(*, today: datetime.date) -> None:
+    """Remove log entries past LOG_RETENTION_DAYS, and the free text that log entries still hold
+    about anonymised people (an undo reason, an ended caseload's reason). Through the retention
+    role: the logs are append-only for everyone else. Call inside `transaction.atomic()`."""
+    from .models import AccessLog, ActivityLog
+
+    before = logs_before(today)
+    anonymised = list(Participant.objects.filter(anonymised_at__isnull=False).values_list("pk", flat=True))
+    with as_retention_role():
+        ActivityLog.objects.filter(at__lt=before).delete()
+        AccessLog.objects.filter(at__lt=before).delete()
+        if not anonymised:
+            return
+        for entry in ActivityLog.objects.filter(_objects_about(anonymised)).only("pk", "data").iterator():
+            cleared = {
+                key: PLACEHOLDER if key in LOG_FREE_TEXT and value not in ("", PLACEHOLDER) else value
+                for key, value in entry.data.items()
+            }
+            if cleared != entry.data:
+                ActivityLog.objects.filter(pk=entry.pk).update(data=cleared)

@@ -1,7 +1,9 @@
 """Settings for Dagsverket, read from the environment with safe defaults.
 
-Development needs nothing set: SQLite in the project folder, DEBUG on, a development key.
-Production (DEBUG off) refuses to start without SECRET_KEY and ALLOWED_HOSTS.
+Secure by default: DEBUG is off unless the environment turns it on (`make run`, `make bench` and
+the tests do: DEBUG=1, or DAGSVERKET_TESTING=1). Development then needs nothing else: SQLite in the
+project folder and a development key. Without DEBUG the app refuses to start without SECRET_KEY
+and ALLOWED_HOSTS.
 """
 
 import datetime
@@ -27,13 +29,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("DAGSVERKET_TESTING", False)
+DEBUG = env_bool("DEBUG", TESTING)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off. In production set SECRET_KEY to a long random "
+            "value (docs/DEPLOYMENT.md); to develop, set DEBUG=1 (make run does)."
+        )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
@@ -66,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dagsverket.guards.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +90,8 @@ MIDDLEWARE = [
     # After the site and the user are known: a locked tablet session sees only the lock screen.
     "dagsverket.middleware.TabletLockMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that the refusal page has the user, the site and the language.
+    "dagsverket.guards.RefuseUnstorableInputMiddleware",
 ]
 
 ROOT_URLCONF = "dagsverket.urls"
@@ -111,6 +119,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A kept connection the database has dropped (restart, failover, pg_terminate_backend) is
+        # noticed at the start of the next request and replaced, instead of failing that request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -205,6 +216,12 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No page needs a camera, microphone, location, payment or other powerful browser feature.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), publickey-credentials-get=(), serial=(), usb=(), "
+    "browsing-topics=()"
+)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
@@ -224,6 +241,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # (Bookkeeping Act § 13), then removed.
 RETENTION_INACTIVE_DAYS = int(os.environ.get("RETENTION_INACTIVE_DAYS", str(3 * 365)))
 PAYROLL_RETENTION_YEARS = int(os.environ.get("PAYROLL_RETENTION_YEARS", "5"))
+# The activity and access logs are kept this many days, then removed by the same run; entries about
+# an anonymised person lose their free text (reasons, notes) at once.
+LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", str(5 * 365)))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}

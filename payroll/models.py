@@ -10,11 +10,12 @@ import contextvars
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dagsverket.dbroles import as_retention_role
 from dagsverket.models import Participant, Site
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -30,21 +31,15 @@ _retention = contextvars.ContextVar("payroll_retention_deletes", default=False)
 @contextlib.contextmanager
 def retention_deletes():
     """The one sanctioned way to delete paid rows: records past the keeping period, removed by
-    `manage.py apply_retention` inside a transaction. Updates stay refused. On PostgreSQL it opens
-    the triggers' door for this transaction only (SET LOCAL) and closes it again at the end."""
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL dagsverket.retention = 'on'")
-    token = _retention.set(True)
-    try:
-        yield
-    finally:
-        _retention.reset(token)
-    # Reached only without an error (after one, the transaction is rolled back and the door with it).
-    if postgres:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL dagsverket.retention = 'off'")
+    `manage.py apply_retention` inside a transaction. Updates stay refused. On PostgreSQL the
+    triggers let deletes through only for the retention role, which this becomes for the block
+    (dagsverket.dbroles); the application's own role cannot."""
+    with as_retention_role():
+        token = _retention.set(True)
+        try:
+            yield
+        finally:
+            _retention.reset(token)
 
 
 def deleting_for_retention() -> bool:

@@ -18,7 +18,13 @@ from django.utils import timezone
 from dagsverket.management.commands.export_attendance import _date
 from dagsverket.models import ActivityLog
 from dagsverket.progress import Progress
-from dagsverket.retention import inactive_before, participant_plan, participants_apply
+from dagsverket.retention import (
+    inactive_before,
+    logs_apply,
+    logs_counts,
+    participant_plan,
+    participants_apply,
+)
 from payroll.retention import payroll_plan, payroll_remove
 
 PROGRESS_FROM = 200  # show a progress bar for batches at least this big
@@ -38,6 +44,8 @@ LABELS = {
     ),
     "visits_kept_without_identity": "visits of anonymised participants kept for statistics",
     "readiness_notes_cleared": "readiness notes cleared",
+    "activity_log_entries_past_keeping": "activity log entries older than LOG_RETENTION_DAYS removed",
+    "access_log_entries_past_keeping": "access log entries older than LOG_RETENTION_DAYS removed",
 }
 
 
@@ -69,6 +77,10 @@ class Command(BaseCommand):
                     now=timezone.now(),
                     progress=self._progress("Participants", len(people.anonymise) + len(people.minimise)),
                 )
+            counts |= logs_counts(today)
+            if not dry_run:
+                # After the people: the log entries about whoever was anonymised just now lose their words.
+                logs_apply(today=today)
                 ActivityLog.objects.create(
                     action="apply_retention",
                     object_type="retention",
