@@ -463,3 +463,30 @@ def test_the_report_warns_about_a_missing_national_id_and_payroll_fixes_it(
         url, {"action": "ids", "ids-national_id": "01017010170", "next": "https://evil.example/"}
     )
     assert away.status_code == 302 and away.url == url
+
+
+def test_a_reversal_and_a_repayment_say_so_on_the_payslip(client_for, site, person, draft, staff, tmp_path):
+    from payroll.engine import hourly_line
+    from payroll.services import payout_confirm, payslip_correct
+
+    payout_confirm(payslip=draft, method="card", nonce="r1", by=staff[Role.PAYROLL])
+    # 6 h paid (net 496.80); corrected to 2 h: 300 + 30.60 = 330.60, half is 165.30, withheld 165:
+    # net 165.60, so 496.80 - 165.60 = 331.20 was paid too much and is owed back
+    new = payslip_correct(
+        payslip=draft,
+        reason="2 hours, not 6",
+        by=staff[Role.PAYROLL],
+        lines=[hourly_line("Snow", D("2"), D("150"))],
+    )
+    assert new.amount_due == D("-331.20")
+    client = client_for(Role.PAYROLL)
+    text = _pdftotext(
+        client.get(reverse("payroll:payslip_pdf", kwargs={"pk": new.pk})).content, tmp_path, "new"
+    )
+    assert "Å betale tilbake" in text and "331,20" in text
+    reversal = Payslip.objects.get(reverses=draft)
+    text = _pdftotext(
+        client.get(reverse("payroll:payslip_pdf", kwargs={"pk": reversal.pk})).content, tmp_path
+    )
+    # the 495 withheld is given back, shown as such and not as a new withholding
+    assert "gitt tilbake" in text and "495,00" in text

@@ -274,17 +274,17 @@ class Command(BaseCommand):
         ]
         rng = random.Random(options["seed"])  # noqa: S311 - a repeatable test plan, not a secret
         to_pay = rng.sample([pk for pk, _name in people], k=min(60, len(people)))
-        payslips = []
+        payslips, shown = [], {}
         for participant in Participant.objects.in_bulk(to_pay).values():
             with contextlib.suppress(PayrollError):  # e.g. a person with no pay rule: not paid today
-                payslips.append(
-                    payslip_prepare(
-                        site=site,
-                        participant=participant,
-                        day=today,
-                        lines=[hourly_line("Rush", Decimal("4"), Decimal("150"))],
-                    ).pk
+                slip = payslip_prepare(
+                    site=site,
+                    participant=participant,
+                    day=today,
+                    lines=[hourly_line("Rush", Decimal("4"), Decimal("150"))],
                 )
+                payslips.append(slip.pk)
+                shown[slip.pk] = str(slip.amount_due)  # what the page shows; the payout carries it
         project = EvaluationProject.objects.order_by("pk").first()
         return {
             "site": site,
@@ -292,6 +292,7 @@ class Command(BaseCommand):
             "people": people,
             "tasks": tasks,
             "payslips": payslips,
+            "shown": shown,
             "project": project,
         }
 
@@ -457,7 +458,7 @@ class Command(BaseCommand):
                     "payout_confirm",
                     "POST",
                     f"/payroll/payslip/{slip}/confirm/",
-                    data={"method": "cash", "nonce": uuid.uuid4().hex},
+                    data={"method": "cash", "nonce": uuid.uuid4().hex, "shown_amount": plan["shown"][slip]},
                     ok=(302,),
                     refused=(400,),
                 )
