@@ -101,7 +101,9 @@ def _build(total_visits: int, stream) -> tuple[list[Site], EvaluationProject]:
         purpose="bench",
         approval_reference="bench",
         starts_on=FIRST_DAY,
-        ends_on=FIRST_DAY + datetime.timedelta(days=DAYS),
+        # The last whole block of the release grid (12 blocks of 13 ISO weeks from Monday 1 January
+        # 2024), so the whole project is an allowed period: the 4 days after it are left out.
+        ends_on=FIRST_DAY + datetime.timedelta(days=12 * 91 - 1),
         requires_research_consent=False,
         date_coarsening="week",
     )
