@@ -58,3 +58,12 @@ def test_the_leaders_list_and_the_lottery_tell_them_apart(client_for, site):
     for role, url in ((Role.WORK_LEADER, "/jobs/"), (Role.FRONT_DESK, "/jobs/lottery/")):
         body = client_for(role).get(url).content.decode()
         assert "Bjørg H." in body and "Bjørg L." in body, url
+
+
+def test_the_leaders_lottery_page_says_who_draws(client_for, site):
+    body = client_for(Role.WORK_LEADER).get("/jobs/lottery/").content.decode()
+    assert "Resepsjonen og ledere trekker" in body
+    assert (
+        "Resepsjonen og ledere trekker"
+        not in client_for(Role.FRONT_DESK).get("/jobs/lottery/").content.decode()
+    )
