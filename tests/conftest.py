@@ -18,6 +18,7 @@ DATABASE_FIXTURES = {
     "django_db_reset_sequences",
     "django_db_serialized_rollback",
     "live_server",
+    "on_postgres",  # asks which database it runs on (the load test runs its own server against it)
 }
 
 
@@ -33,18 +34,25 @@ def _uses_database(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """With DAGSVERKET_DATABASE_TESTS_ONLY=1, run only the tests that touch the database.
+    """With DAGSVERKET_DATABASE_TESTS_ONLY=1, leave out the test modules that never touch the database.
 
-    `.ci/run` runs the suite on SQLite and then on PostgreSQL; the tests that never reach the
-    database (the pure engine rules, the property tests of the tax tables) would give the same
-    answer twice, so the second run leaves them out. pytest-django refuses database access to a
-    test without one of the fixtures above, so a test left out cannot depend on the database.
+    `.ci/run` runs the suite on SQLite and then on PostgreSQL; a module whose tests never reach the
+    database (the pure engine rules, the lottery's and the randomisation's property tests) would
+    give the same answers twice, so the second run leaves it out. pytest-django refuses database
+    access to a test without one of the fixtures above, so such a test cannot depend on the
+    database. Whole modules, not single tests: a module's tests may share state in file order. A
+    module that starts `manage.py` with this DATABASE_URL says so with RUNS_MANAGE_PY_ON_THE_DATABASE.
     """
     if os.environ.get("DAGSVERKET_DATABASE_TESTS_ONLY") != "1":
         return
+    modules_with_database = {
+        item.module.__name__
+        for item in items
+        if _uses_database(item) or getattr(item.module, "RUNS_MANAGE_PY_ON_THE_DATABASE", False)
+    }
     kept, left_out = [], []
     for item in items:
-        (kept if _uses_database(item) else left_out).append(item)
+        (kept if item.module.__name__ in modules_with_database else left_out).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept

@@ -11,6 +11,10 @@ ROOT = Path(__file__).resolve().parents[2]
 UNSAFE_IN_PRODUCTION = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
+# `manage.py check --deploy` runs with this DATABASE_URL: both halves of CI run these (tests/conftest.py).
+RUNS_MANAGE_PY_ON_THE_DATABASE = True
+
+
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in UNSAFE_IN_PRODUCTION}
     environment.update(env)
