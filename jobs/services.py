@@ -679,10 +679,22 @@ def assignment_create(
     return assignment
 
 
+def _lock_assignment(pk: int, *, also_tasks: tuple[int, ...] = (), visit: bool = True) -> Assignment:
+    """Lock an assignment in the one lock order (docs/ARCHITECTURE.md): its task (and any other task
+    the change touches) by id, then the visit, then the assignment itself, each lock naming its own
+    table. An assignment's task and visit never change, so reading them first unlocked is safe."""
+    keys = Assignment.objects.values("task_id", "visit_id").get(pk=pk)
+    tasks = sorted({keys["task_id"], *also_tasks})
+    list(Task.objects.select_for_update(of=("self",)).filter(pk__in=tasks).order_by("pk").values_list("pk"))
+    if visit:
+        Visit.objects.select_for_update(of=("self",)).filter(pk=keys["visit_id"]).values_list("pk").get()
+    return Assignment.objects.select_for_update(of=("self",)).select_related("task").get(pk=pk)
+
+
 def assignment_remove(*, assignment: Assignment, by) -> Assignment:
     """Take a person off a task (the row stays, marked removed)."""
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().select_related("task").get(pk=assignment.pk)
+        assignment = _lock_assignment(assignment.pk, visit=False)
         if assignment.removed_at is not None:
             return assignment
         if assignment.task.is_signed_off:
@@ -697,7 +709,9 @@ def assignment_remove(*, assignment: Assignment, by) -> Assignment:
 def assignment_move(*, assignment: Assignment, task: Task, by) -> Assignment:
     """Move a person to another task; the old assignment is kept, linked to the new one."""
     with transaction.atomic():
-        old = Assignment.objects.select_for_update().select_related("task").get(pk=assignment.pk)
+        # Both tasks by id before the visit: two people moved between the same two tasks in
+        # opposite directions take them in the same order.
+        old = _lock_assignment(assignment.pk, also_tasks=(task.pk,))
         if old.removed_at is not None:
             raise JobsError(_("This assignment has already ended."), code="removed")
         if old.task_id == task.pk:
@@ -712,8 +726,7 @@ def assignment_move(*, assignment: Assignment, task: Task, by) -> Assignment:
 def assignment_set_hours(*, assignment: Assignment, starts_at, ends_at, break_minutes: int, by) -> Assignment:
     """Record start, end and breaks before sign-off."""
     with transaction.atomic():
-        Visit.objects.select_for_update().get(pk=assignment.visit_id)
-        assignment = Assignment.objects.select_for_update().select_related("task").get(pk=assignment.pk)
+        assignment = _lock_assignment(assignment.pk)
         if assignment.removed_at is not None:
             raise JobsError(_("This assignment has already ended."), code="removed")
         if assignment.task.is_signed_off:
@@ -764,8 +777,7 @@ def hours_correct(
     if not (reason or "").strip():
         raise JobsError(_("A correction needs a reason."), code="reason_required", field="reason")
     with transaction.atomic():
-        Visit.objects.select_for_update().get(pk=assignment.visit_id)
-        assignment = Assignment.objects.select_for_update().select_related("task").get(pk=assignment.pk)
+        assignment = _lock_assignment(assignment.pk)
         if not assignment.task.is_signed_off:
             raise JobsError(
                 _("These hours are not signed off yet; change them directly."), code="not_signed_off"
