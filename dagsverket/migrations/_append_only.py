@@ -1,7 +1,7 @@
 """SQL for the database roles and the append-only triggers, shared by the apps' migrations and
 `manage.py database_roles` (PostgreSQL only).
 
-The functions they call are created by dagsverket 0013; a migration using these depends on it.
+The functions they call are created by dagsverket 0018; a migration using these depends on it.
 """
 
 # Creating roles and granting to them; also run by `manage.py database_roles` after each migrate.

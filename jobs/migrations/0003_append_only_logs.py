@@ -54,7 +54,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("jobs", "0002_history"),
-        ("dagsverket", "0013_database_roles_and_append_only_logs"),
+        ("dagsverket", "0018_database_roles_and_append_only_logs"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -10,7 +10,7 @@ from dagsverket.migrations._roles import create_role_groups
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dagsverket', '0012_reason_code_unique_everywhere'),
+        ('dagsverket', '0016_consent_names_its_project_by_key'),
     ]
 
     operations = [

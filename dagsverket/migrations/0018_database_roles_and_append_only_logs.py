@@ -88,6 +88,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dagsverket", "0012_reason_code_unique_everywhere")]
+    dependencies = [("dagsverket", "0017_trial_statistician_role")]
 
     operations = [migrations.RunPython(forwards, backwards)]

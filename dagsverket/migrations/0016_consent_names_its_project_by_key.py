@@ -18,7 +18,7 @@ def link_consents_to_projects(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dagsverket', '0013_evaluation_release_grid_and_age_reference'),
+        ('dagsverket', '0015_evaluation_release_grid_and_age_reference'),
     ]
 
     operations = [

@@ -142,8 +142,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("payroll", "0004_retention_may_delete_paid_rows"),
-        ("dagsverket", "0013_database_roles_and_append_only_logs"),
+        ("payroll", "0007_tax_card_main_employer"),
+        ("dagsverket", "0018_database_roles_and_append_only_logs"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
