@@ -134,8 +134,8 @@ def test_the_wide_export_has_one_row_per_allocated_live_person(trial, client_for
 
 
 def test_a_consent_withdrawn_elsewhere_keeps_the_row_and_removes_the_data(trial, client_for, staff):
-    # Intention to treat: every randomised person keeps a row. The consent was withdrawn on the referrals page,
-    # where nobody recorded whether the data may be kept, so the data is removed.
+    # Intention to treat: every randomised person keeps a row. The consent was withdrawn on the
+    # referrals page, where nobody recorded whether the data may be kept, so the data is removed.
     withdrawn = trial["people"][0]
     consent = Consent.objects.get(participant=withdrawn.participant)
     consent_withdraw(consent=consent, by=staff[Role.STUDY], on=timezone.localdate())
