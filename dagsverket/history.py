@@ -34,6 +34,10 @@ EXEMPT = {
     # and the positions where the per-record history page could show them.
     "research.allocationlist": "concealed allocation list; never changed, never shown",
     "research.allocationslot": "concealed allocation positions; frozen once revealed",
+    "research.allocationextension": "append-only record of a stratum's extension (seed, range, reason)",
+    "research.correction": "append-only record of corrections (old and new value with a reason)",
+    "research.waveclosure": "written once: a wave closed as missed, with who, when and why",
+    "payroll.monthfiling": "written once: a month's figures as reported; never changed",
 }
 
 # Values a reader may see only with a permission, exactly as on the records' own pages.
