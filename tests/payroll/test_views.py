@@ -119,6 +119,7 @@ def test_correcting_reverses_and_makes_a_new_draft(client_for, signed_off):
         ("cash", "get", "payroll:cash_box", {"day": DAY}),
         ("month", "get", "payroll:month_report", {"year": 2026, "month": 3}),
         ("year", "get", "payroll:year_report", {"year": 2026}),
+        ("year_csv", "get", "payroll:year_report_csv", {"year": 2026}),
     ],
 )
 def test_pages_need_payroll_rights(client_for, site, name, method, url_name, kwargs):
