@@ -160,6 +160,8 @@ class WorkLine:
     hours: Decimal | None
     rate: Decimal
     amount: Decimal
+    # The jobs app's assignment the hours come from; `payslip_prepare` pays it only if signed off.
+    assignment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -205,8 +207,12 @@ def day_pay(
     )
 
 
-def hourly_line(description: str, hours: Decimal, rate: Decimal) -> WorkLine:
-    return WorkLine(description, Decimal(hours), money(rate), money(Decimal(hours) * money(rate)))
+def hourly_line(
+    description: str, hours: Decimal, rate: Decimal, assignment_id: int | None = None
+) -> WorkLine:
+    return WorkLine(
+        description, Decimal(hours), money(rate), money(Decimal(hours) * money(rate)), assignment_id
+    )
 
 
 # Employer's contribution ---------------------------------------------------------------------------

@@ -270,6 +270,7 @@ def payslip_prepare(
     _check_lines(lines)
     with transaction.atomic():
         Participant.objects.select_for_update().get(pk=participant.pk)
+        _check_signed_off(site=site, participant=participant, day=day, lines=lines)
         draft = Payslip.objects.filter(
             site=site, participant=participant, date=day, paid_at__isnull=True
         ).first()
@@ -299,6 +300,34 @@ def payslip_prepare(
             PayslipLine,
         )
     return slip
+
+
+def _check_signed_off(*, site: Site, participant: Participant, day: datetime.date, lines) -> None:
+    """Every line from an assignment must be the person's own work that day at the site, on a task
+    whose hours are signed off (not removed, not cancelled): the rule `payable_work` follows, checked
+    here too so that no caller can pay hours that are not signed off. One query."""
+    from jobs.models import Assignment, TaskStatus
+
+    ids = {line.assignment_id for line in lines if line.assignment_id is not None}
+    if not ids:
+        return
+    payable = (
+        Assignment.objects.filter(
+            pk__in=ids,
+            participant=participant,
+            date=day,
+            task__site=site,
+            removed_at__isnull=True,
+            task__signed_off_at__isnull=False,
+        )
+        .exclude(task__status=TaskStatus.CANCELLED)
+        .count()
+    )
+    if payable != len(ids):
+        raise PayrollError(
+            _("Hours on an assignment that is not signed off cannot be paid: sign the hours off first."),
+            code="not_signed_off",
+        )
 
 
 def payslips_prepare_day(*, site: Site, day: datetime.date) -> list[Payslip]:

@@ -19,7 +19,7 @@ from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access, participant_update
 
 from . import reports, services
-from .engine import FRIKORT_WARNING_SHARE
+from .engine import FRIKORT_WARNING_SHARE, money
 from .forms import (
     CashCloseForm,
     CashMovementForm,
@@ -504,6 +504,35 @@ def year_report(request: HttpRequest, year: int) -> HttpResponse:
             "day": datetime.date(year, 1, 1),
         },
     )
+
+
+@require_GET
+@permission_required("manage_payroll")
+def year_report_csv(request: HttpRequest, year: int) -> HttpResponse:
+    """The year summary as on its page: `;`-separated, decimal commas, a UTF-8 BOM for Excel."""
+    _month_or_404(year, 1)
+    writer = csv.writer(_Echo(), delimiter=";")
+    with translation.override("nb"):
+        header = [
+            str(label)
+            for label in (
+                _("Name"),
+                _("Full name"),
+                _("Days paid"),
+                _("Gross"),
+                _("Holiday pay"),
+                _("Tax withheld"),
+                _("Net pay"),
+            )
+        ]
+    lines = ["\ufeff", writer.writerow(header)]
+    for row in reports.year_summary(site=request.site, year=year):
+        cells = [row["participant__name"], row["participant__full_name"], row["days"]]
+        cells += [str(money(row[key] or 0)).replace(".", ",") for key in ("gross", "holiday", "tax", "net")]
+        lines.append(writer.writerow([_csv_safe(cell) for cell in cells]))
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="arsoversikt-{year}.csv"'
+    return response
 
 
 @require_GET

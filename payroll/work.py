@@ -34,10 +34,16 @@ def lines_for_work(work: list[PayableWork], rate: WageRate) -> list[WorkLine]:
     """
     if rate.kind == WageRate.Kind.DAILY:
         lines = [
-            WorkLine(_description(item), item.hours, money(0), money(0)) for item in work if item.hours > 0
+            WorkLine(_description(item), item.hours, money(0), money(0), item.assignment_id)
+            for item in work
+            if item.hours > 0
         ]
         return [*lines, WorkLine(_("Day rate"), None, rate.amount, rate.amount)] if lines else []
-    return [hourly_line(_description(item), item.hours, rate.amount) for item in work if item.hours > 0]
+    return [
+        hourly_line(_description(item), item.hours, rate.amount, item.assignment_id)
+        for item in work
+        if item.hours > 0
+    ]
 
 
 def day_lines(*, site: Site, day: datetime.date, tasks: list[PayableWork]) -> list[WorkLine]:

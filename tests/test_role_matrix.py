@@ -139,6 +139,7 @@ MATRIX = {
     "payroll:participant": ("get", PAY, LOGIN),
     "payroll:reports": ("get", PAY, LOGIN),
     "payroll:year_report": ("get", PAY, LOGIN),
+    "payroll:year_report_csv": ("get", PAY, LOGIN),
     "payroll:month_report": ("get", PAY, LOGIN),
     "payroll:month_report_csv": ("get", PAY, LOGIN),
     "payroll:month_report_pdf": ("get", PAY, LOGIN),

@@ -47,3 +47,10 @@ def percent(value) -> str:
     if value is None:
         return ""
     return f"{Decimal(value).normalize():f}".replace(".", ",") + NBSP + "%"
+
+
+@register.filter
+def masked_account(value) -> str:
+    """A bank account with only its last four digits shown: `•••• •• 1234`."""
+    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+    return f"•••• •• {digits[-4:]}" if digits else ""

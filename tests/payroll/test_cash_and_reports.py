@@ -154,3 +154,23 @@ def test_the_report_pages_csv_and_pdf(client_for, draft, staff, frozen_day, pers
     assert client.get(reverse("payroll:month_report", kwargs={"year": 2026, "month": 13})).status_code == 404
     year = client.get(reverse("payroll:year_report", kwargs={"year": 2026}))
     assert year.status_code == 200 and "495,00" in year.content.decode()
+
+
+def test_the_year_summary_as_csv(client_for, draft, staff, frozen_day):
+    payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
+    url = reverse("payroll:year_report_csv", kwargs={"year": 2026})
+    anonymous = client_for(None).get(url)
+    assert anonymous.status_code == 302 and "/login/" in anonymous.url
+    assert client_for(Role.FRONT_DESK).get(url).status_code == 403
+    response = client_for(Role.PAYROLL).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="arsoversikt-2026.csv"' in response["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM Excel needs for æ, ø, å
+    header, ola, *rest = response.content.decode("utf-8-sig").strip().splitlines()
+    assert header == "Navn;Fullt navn;Dager utbetalt;Brutto;Feriepenger;Forskuddstrekk;Netto utbetalt"
+    # 6 h × 150 = 900.00; holiday pay 10.2 % = 91.80; no tax card: 50 % of 991.80 = 495.90, whole
+    # kroner down 495.00; net 991.80 − 495.00 = 496.80
+    assert ola == "Ola;Ola Nordmann;1;900,00;91,80;495,00;496,80"
+    assert rest == []
+    page = client_for(Role.PAYROLL).get(reverse("payroll:year_report", kwargs={"year": 2026}))
+    assert url in page.content.decode()

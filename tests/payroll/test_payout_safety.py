@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dagsverket.roles import Role
 from payroll.engine import WorkLine, hourly_line
-from payroll.models import CashBox, Payout, Payslip, SitePayrollSettings
+from payroll.models import CashBox, Payout, Payslip, PayslipLine, SitePayrollSettings
 from payroll.services import PayrollError, cash_box_for, cash_expected, payout_confirm, payslip_prepare
 from tests.factories import ParticipantFactory, TaxCardFactory, WageRateFactory
 
@@ -180,3 +180,72 @@ def test_a_tax_card_for_the_main_employer_is_refused_not_guessed(site, staff):
         by=staff[Role.PAYROLL],
     )
     assert _six_hours(site, person).tax == D("297.00")
+
+
+def _assignment(site, person, *, signed_off: bool):
+    from dagsverket.models import Visit
+    from jobs.models import Task
+    from tests.factories import AssignmentFactory, VisitFactory
+
+    visit = Visit.objects.filter(participant=person, site=site, date=DAY).first()
+    assignment = AssignmentFactory(visit=visit or VisitFactory(participant=person, site=site, date=DAY))
+    if signed_off:
+        Task.objects.filter(pk=assignment.task_id).update(
+            signed_off_at=datetime.datetime(2026, 3, 10, 13, 30, tzinfo=datetime.UTC)
+        )
+    return assignment
+
+
+def test_hours_on_an_assignment_not_signed_off_are_refused_by_the_service_and_nothing_written(site):
+    person = ParticipantFactory(site=site, name="Ola")
+    signed = _assignment(site, person, signed_off=True)
+    unsigned = _assignment(site, person, signed_off=False)
+    lines = [
+        hourly_line("Raking", D("2"), D("150"), signed.pk),
+        hourly_line("Moving", D("3"), D("150"), unsigned.pk),
+    ]
+    with pytest.raises(PayrollError) as error:
+        payslip_prepare(site=site, participant=person, day=DAY, lines=lines)
+    assert error.value.code == "not_signed_off"
+    assert not Payslip.objects.exists()
+    assert not PayslipLine.objects.exists()
+
+
+def test_an_assignment_of_someone_else_or_removed_is_refused_too(site):
+    from django.utils import timezone
+
+    person = ParticipantFactory(site=site, name="Ola")
+    other = ParticipantFactory(site=site, name="Kari")
+    theirs = _assignment(site, other, signed_off=True)
+    with pytest.raises(PayrollError) as error:
+        payslip_prepare(
+            site=site, participant=person, day=DAY, lines=[hourly_line("Raking", D("2"), D("150"), theirs.pk)]
+        )
+    assert error.value.code == "not_signed_off"
+    removed = _assignment(site, person, signed_off=True)
+    type(removed).objects.filter(pk=removed.pk).update(removed_at=timezone.now())
+    with pytest.raises(PayrollError) as error:
+        payslip_prepare(
+            site=site,
+            participant=person,
+            day=DAY,
+            lines=[hourly_line("Raking", D("2"), D("150"), removed.pk)],
+        )
+    assert error.value.code == "not_signed_off"
+    assert not Payslip.objects.exists()
+
+
+def test_signed_off_hours_are_paid_and_a_draft_from_them_is_refused_once_the_sign_off_is_gone(site):
+    from jobs.models import Task
+
+    person = ParticipantFactory(site=site, name="Ola")
+    signed = _assignment(site, person, signed_off=True)
+    # 2 h × 150 = 300
+    lines = [hourly_line("Raking", D("2"), D("150"), signed.pk)]
+    assert payslip_prepare(site=site, participant=person, day=DAY, lines=lines).gross == D("300.00")
+    Task.objects.filter(pk=signed.task_id).update(signed_off_at=None)
+    with pytest.raises(PayrollError) as error:
+        payslip_prepare(site=site, participant=person, day=DAY, lines=lines)
+    assert error.value.code == "not_signed_off"
+    # Refused before the old draft is replaced: it stays as it was (payout_confirm does not check again).
+    assert Payslip.objects.get().gross == D("300.00")

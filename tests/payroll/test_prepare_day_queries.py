@@ -30,7 +30,7 @@ def _prepare_queries(site) -> tuple[int, int]:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="prepare-day runs about 12 queries per payslip (lock, draft, settings, tax card, paid this "
+    reason="prepare-day runs about 13 queries per payslip (lock, draft, settings, tax card, paid this "
     "year, wage rate, inserts with history); to be batched after the payroll rules rewrite is merged. "
     "Strict: once it holds, this marker must go.",
 )
@@ -45,9 +45,10 @@ def test_preparing_the_day_runs_the_same_queries_for_2_people_and_for_6(site, wa
 
 
 def test_preparing_the_day_costs_a_bounded_number_of_queries_per_payslip(site, wage_rate, frozen_day):
-    # Today's cost as a ceiling (7 on SQLite, 9 on PostgreSQL, then 12 per payslip; `make bench`
-    # prints it for 60 as payroll_prepare_day_queries): more queries per payslip show here first.
+    # Today's cost as a ceiling (7 on SQLite, 9 on PostgreSQL, then 13 per payslip, one of them the
+    # service's own check that the assignments are signed off; `make bench` prints it for 60 as
+    # payroll_prepare_day_queries): more queries per payslip show here first.
     _people_with_signed_off_work(site, 3)
     slips, queries = _prepare_queries(site)
     assert slips == 3
-    assert queries <= 10 + 3 * 12
+    assert queries <= 10 + 3 * 13

@@ -119,6 +119,7 @@ def test_correcting_reverses_and_makes_a_new_draft(client_for, signed_off):
         ("cash", "get", "payroll:cash_box", {"day": DAY}),
         ("month", "get", "payroll:month_report", {"year": 2026, "month": 3}),
         ("year", "get", "payroll:year_report", {"year": 2026}),
+        ("year_csv", "get", "payroll:year_report_csv", {"year": 2026}),
     ],
 )
 def test_pages_need_payroll_rights(client_for, site, name, method, url_name, kwargs):
@@ -490,3 +491,50 @@ def test_a_reversal_and_a_repayment_say_so_on_the_payslip(client_for, site, pers
     )
     # the 495 withheld is given back, shown as such and not as a new withholding
     assert "gitt tilbake" in text and "495,00" in text
+
+
+def test_the_payslip_shows_the_holiday_pay_so_far_this_year_and_the_bank_account_masked(
+    client_for, signed_off, staff, tmp_path
+):
+    from payroll.engine import hourly_line
+    from payroll.services import payout_confirm, payslip_prepare
+
+    kari = signed_off[0]
+    # Kari was paid the day before: 4 h × 150 = 600.00, holiday pay 10.2 % = 61.20
+    earlier = payslip_prepare(
+        site=kari.site,
+        participant=kari,
+        day=DAY - datetime.timedelta(days=1),
+        lines=[hourly_line("Raking", D("4"), D("150"))],
+    )
+    payout_confirm(payslip=earlier, method="card", nonce="earlier", by=staff[Role.PAYROLL])
+    _prepare(client_for)
+    client = client_for(Role.PAYROLL)
+    today = Payslip.objects.get(participant=kari, date=DAY)
+    client.post(
+        reverse("payroll:payslip_confirm", kwargs={"pk": today.pk}),
+        {"method": "bank", "nonce": "k", "shown_amount": today.amount_due},
+    )
+    text = _pdftotext(client.get("/payroll/2026-03-10/payslips.pdf").content, tmp_path)
+    kari_page, per_page = (page for page in text.split("\f") if page.strip())
+    # Today 3.5 h × 150 = 525.00, holiday pay 10.2 % = 53.55.
+    # So far this year: basis 600.00 + 525.00 = 1 125.00; holiday pay 61.20 + 53.55 = 114.75
+    assert _line_with("Feriepengegrunnlag", kari_page).endswith("1 125,00")
+    assert _line_with("Feriepenger opptjent", kari_page).endswith("114,75")
+    # Bank account 12345678903, only its last four digits shown
+    assert "•••• •• 8903" in kari_page and "12345678903" not in kari_page
+    # Per's draft, nothing paid before: 525.00 and 53.55 so far, and no account (not paid by bank)
+    assert _line_with("Feriepengegrunnlag", per_page).endswith("525,00")
+    assert _line_with("Feriepenger opptjent", per_page).endswith("53,55")
+    assert "••••" not in per_page
+    # Reprinting yesterday's paid slip shows only what was paid up to it: 600.00 and 61.20
+    old = _pdftotext(
+        client.get(reverse("payroll:payslip_pdf", kwargs={"pk": earlier.pk})).content, tmp_path, "old"
+    )
+    assert _line_with("Feriepengegrunnlag", old).endswith("600,00")
+    assert _line_with("Feriepenger opptjent", old).endswith("61,20")
+    assert "••••" not in old  # paid on a card
+
+
+def _line_with(label: str, text: str) -> str:
+    return next(line for line in text.replace("\u00a0", " ").splitlines() if label in line).rstrip()
