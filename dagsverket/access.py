@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import render
 
 
@@ -32,3 +33,59 @@ def permission_required(*codenames: str, site: bool = True) -> Callable:
         return wrapped
 
     return decorator
+
+
+HEALTH = "view_health_data"
+
+
+def health_data_limited_to_study(user) -> bool:
+    """Whether the user holds `view_health_data` only through the study role.
+
+    Trial staff and IPS job specialists need health data for the people in their trials and
+    caseloads, not for everyone at the site; any other role that grants it (the front desk, the
+    manager) or a superuser sees all of the site's people. A user holds a role's permissions when
+    they hold every one of them.
+    """
+    if user.is_superuser or not has_perm(user, HEALTH) or not has_perm(user, "manage_study"):
+        return False
+    from .roles import ROLE_PERMISSIONS, Role
+
+    # From the permissions (cached on the user), not the groups: no query of its own.
+    return not any(
+        all(has_perm(user, codename) for codename in codenames)
+        for role, codenames in ROLE_PERMISSIONS.items()
+        if role != Role.STUDY and HEALTH in codenames
+    )
+
+
+def in_health_scope(request, queryset, participant_field: str = "participant_id"):
+    """`queryset` cut down to rows about people whose health data this request's user may read.
+
+    Everything, for a user whose health data is not limited to the study role (the view has
+    checked `view_health_data`); for study staff, the people with an enrolment in a trial or an
+    IPS caseload entry at one of their sites.
+    """
+    if not health_data_limited_to_study(request.user):
+        return queryset
+    from .ips.models import CaseloadEntry
+    from .research.models import Enrolment
+
+    sites = request.staff_sites
+    in_trial = Enrolment.objects.filter(site__in=sites).values("participant_id")
+    on_caseload = CaseloadEntry.objects.filter(site__in=sites).values("participant_id")
+    return queryset.filter(
+        Q(**{f"{participant_field}__in": in_trial}) | Q(**{f"{participant_field}__in": on_caseload})
+    )
+
+
+def sees_health_data_of(request, participant) -> bool:
+    """The one rule for reading a person's health data (readiness reasons, notes, referrals,
+    consents, exclusions): `view_health_data`, and for the study role, that the person is in a
+    trial or on an IPS caseload at one of the user's sites."""
+    if not has_perm(request.user, HEALTH):
+        return False
+    if not health_data_limited_to_study(request.user):
+        return True
+    from .models import Participant
+
+    return in_health_scope(request, Participant.objects.filter(pk=participant.pk), "pk").exists()

@@ -1,11 +1,17 @@
 import functools
 
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import Sum
 
 
 class ThrottledLoginBackend(AxesStandaloneBackend):
@@ -19,6 +25,28 @@ class ThrottledLoginBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class AddressLimitedAxesHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a second limit: failures from one address, any username.
+
+    Axes compares every lock-out parameter with one failure limit, so it cannot say "5 per username
+    and address" and "20 per address" at once. The per-pair count stays axes' own
+    (`AXES_LOCKOUT_PARAMETERS`); this adds the address's failures over all usernames within the
+    cool-off (`AXES_FAILURE_LIMIT_PER_ADDRESS`) and reports the pair's limit as reached when the
+    address has reached its own, so axes locks the address out as it would the pair.
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        failures = super().get_failures(request, credentials)
+        limit = get_failure_limit(request, credentials)
+        if failures >= limit or not getattr(request, "axes_ip_address", None):
+            return failures
+        from_address = AccessAttempt.objects.filter(ip_address=request.axes_ip_address)
+        if settings.AXES_COOLOFF_TIME is not None:
+            from_address = from_address.filter(attempt_time__gte=get_cool_off_threshold(request))
+        total = from_address.aggregate(total=Sum("failures_since_start"))["total"] or 0
+        return limit if total >= settings.AXES_FAILURE_LIMIT_PER_ADDRESS else failures
 
 
 class OneQueryPermissionBackend(ModelBackend):

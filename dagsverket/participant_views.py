@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from .access import has_perm, permission_required
+from .access import has_perm, health_data_limited_to_study, permission_required, sees_health_data_of
 from .filters import AttendanceFilter
 from .forms import ExclusionForm, ImportForm, ParticipantForm
 from .identifiers import name_needs_confirming
@@ -124,7 +124,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _get_participant_for_user(request, pk)
     today = timezone.localdate()
     show_ids = has_perm(request.user, "view_national_id")
-    show_health = has_perm(request.user, "view_health_data")
+    show_health = sees_health_data_of(request, participant)
     visits = list(
         Visit.objects.filter(participant=participant)
         .select_related("readiness_reason", "site", "checked_in_by")
@@ -301,7 +301,10 @@ def attendance(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs if filterset.is_valid() else queryset.none()
     table = AttendanceTable(
         rows,
-        show_reasons=has_perm(request.user, "view_health_data"),
+        # One person's reason at a time for study staff (on the person's page, if in their trials or
+        # caseloads); a list of everyone's visits shows none to them.
+        show_reasons=has_perm(request.user, "view_health_data")
+        and not health_data_limited_to_study(request.user),
         show_pay=has_perm(request.user, "manage_payroll"),
     )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)

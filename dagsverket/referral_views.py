@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import referral_services as services
 from . import subject_access
-from .access import has_perm, permission_required
+from .access import has_perm, in_health_scope, permission_required, sees_health_data_of
 from .lists import filtered_rows, paginate
 from .models import AccessLog, Exclusion, Participant, ReadinessEntry, Site, Visit
 from .referral_forms import (
@@ -45,19 +45,31 @@ HEALTH = "view_health_data"
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _get_participant_for_user(request: HttpRequest, participant_id: int) -> Participant:
-    """A participant at one of the user's sites; 404 for anybody else's."""
+def _get_participant_for_user(
+    request: HttpRequest, participant_id: int, *, health: bool = False
+) -> Participant:
+    """A participant at one of the user's sites; 404 for anybody else's.
+
+    With `health`, for a view of their health data: 404 as well for a person whose health data the
+    user may not read (study staff: a person in none of the trials or IPS caseloads at their sites).
+    """
     participant = get_object_or_404(Participant.objects.select_related("site"), pk=participant_id)
     if participant.site_id not in {site.pk for site in request.staff_sites}:
+        raise Http404
+    if health and not sees_health_data_of(request, participant):
         raise Http404
     return participant
 
 
 def _get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
+    """A referral at one of the user's sites about a person whose health data they may read; 404
+    otherwise."""
     referral = get_object_or_404(
         Referral.objects.select_related("participant", "agency", "reason", "staff", "consent", "site"), pk=pk
     )
     if referral.site_id not in {site.pk for site in request.staff_sites}:
+        raise Http404
+    if not sees_health_data_of(request, referral.participant):
         raise Http404
     return referral
 
@@ -103,7 +115,7 @@ def participant_blocks(request: HttpRequest, participant: Participant) -> list[t
     if has_perm(user, "view_national_id"):
         read("national_id")
         blocks.append(("dagsverket/referrals/_participant_identity.html", base))
-    if has_perm(user, HEALTH):
+    if sees_health_data_of(request, participant):
         read("readiness")
         entries = list(
             ReadinessEntry.objects.filter(visit__participant=participant)
@@ -175,7 +187,7 @@ def participant_access_log(request: HttpRequest, participant_id: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @permission_required(HEALTH)
 def consent_new(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = _get_participant_for_user(request, participant_id)
+    participant = _get_participant_for_user(request, participant_id, health=True)
     referral = None
     if referral_id := request.GET.get("referral", ""):
         referral = Referral.objects.filter(
@@ -206,7 +218,7 @@ def consent_new(request: HttpRequest, participant_id: int) -> HttpResponse:
 @permission_required(HEALTH)
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = get_object_or_404(Consent.objects.select_related("participant"), pk=pk)
-    participant = _get_participant_for_user(request, consent.participant_id)
+    participant = _get_participant_for_user(request, consent.participant_id, health=True)
     try:
         services.consent_withdraw(consent=consent, by=request.user)
     except DagsverketError as error:
@@ -226,7 +238,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required(HEALTH)
 def referral_new(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = _get_participant_for_user(request, participant_id)
+    participant = _get_participant_for_user(request, participant_id, health=True)
     form = ReferralForm(request.POST or None, site=participant.site)
     if request.method == "POST" and form.is_valid():
         try:
@@ -390,7 +402,9 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     """Referrals due today and overdue at the current site, optionally for one staff member."""
     today = timezone.localdate()
     filterset = FollowUpFilter(
-        request.GET or None, queryset=services.referrals_due(site=request.site, day=today), site=request.site
+        request.GET or None,
+        queryset=in_health_scope(request, services.referrals_due(site=request.site, day=today)),
+        site=request.site,
     )
     rows, status = filtered_rows(filterset)
     table = FollowUpTable(rows)

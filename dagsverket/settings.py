@@ -142,9 +142,15 @@ AUTHENTICATION_BACKENDS = [
     "dagsverket.auth.OneQueryPermissionBackend",
 ]
 
-# Failed logins: after 5 wrong passwords for one username from one address, that pair waits
-# 15 minutes (django-axes). A successful login resets the count.
+# Failed logins (django-axes): after 5 wrong passwords for one username from one address, that pair
+# waits 15 minutes; after 20 wrong passwords from one address whatever the usernames (password
+# spraying), the whole address waits (dagsverket.auth.AddressLimitedAxesHandler). The 15 minutes run
+# from the lock: tries during a lock-out are refused without being counted, so they cannot extend
+# it. A successful login resets the username's count, not the address's.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("AXES_FAILURE_LIMIT_PER_ADDRESS", "20"))
+AXES_HANDLER = "dagsverket.auth.AddressLimitedAxesHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -1,9 +1,11 @@
 """Login throttling, Content-Security-Policy and security headers."""
 
+import datetime
 import re
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 
 from dagsverket.roles import Role
@@ -29,6 +31,46 @@ def test_a_successful_login_resets_the_failure_count(client, staff):
     for _ in range(4):
         client.post("/login/", {"username": "leader", "password": "wrong"})
     assert client.post("/login/", {"username": "leader", "password": "demo"}).status_code == 302
+
+
+def _at(minutes):
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    return time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False)
+
+
+def test_tries_during_a_lock_out_do_not_extend_it(client, staff):
+    """Attack: keep a colleague locked out for ever by trying once every few minutes."""
+    with _at(0):
+        for _ in range(5):
+            response = client.post("/login/", {"username": "frontdesk", "password": "wrong"})
+        assert response.status_code == 429
+    for minute in (4, 8, 12, 14):
+        with _at(minute):
+            assert client.post("/login/", {"username": "frontdesk", "password": "wrong"}).status_code == 429
+    with _at(14):
+        assert client.post("/login/", {"username": "frontdesk", "password": "demo"}).status_code == 429
+    # 15 minutes after the lock, not after the last try: the right password opens again.
+    with _at(16):
+        assert client.post("/login/", {"username": "frontdesk", "password": "demo"}).status_code == 302
+
+
+def test_password_spraying_from_one_address_is_limited(client, staff, settings):
+    """Attack: 4 guesses on each of many usernames stays under the per-username limit of 5."""
+    limit = settings.AXES_FAILURE_LIMIT_PER_ADDRESS
+    refused_after = None
+    with _at(0):
+        for n in range(limit):  # limit / 4 usernames x 4 guesses, and more
+            for _ in range(4):
+                response = client.post("/login/", {"username": f"user{n}", "password": "Sommer2026"})
+                if response.status_code == 429 and refused_after is None:
+                    refused_after = n * 4 + _
+        assert refused_after is not None and refused_after <= limit
+        # The address is locked as a whole, right password or not; another address is not.
+        assert client.post("/login/", {"username": "leader", "password": "demo"}).status_code == 429
+        other = client.post("/login/", {"username": "leader", "password": "demo"}, REMOTE_ADDR="10.0.0.9")
+        assert other.status_code == 302
+    with _at(16):
+        assert client.post("/login/", {"username": "leader", "password": "demo"}).status_code == 302
 
 
 def test_a_wrong_password_answers_with_a_message_and_no_session(client, staff):
