@@ -63,6 +63,9 @@ class StudyForm(forms.Form):
     arm_1_course = forms.BooleanField(label=_("Arm 1 has course sessions"), required=False, initial=True)
     arm_2 = forms.CharField(label=_("Arm 2"), max_length=100, initial="IPS")
     arm_2_ratio = forms.IntegerField(label=_("Ratio of arm 2"), min_value=1, max_value=5, initial=1)
+    arm_2_ips = forms.BooleanField(
+        label=_("Arm 2 delivers IPS (receipt is read from the IPS log)"), required=False, initial=True
+    )
     stratification = forms.MultipleChoiceField(
         label=_("Stratification factors"),
         choices=StratificationFactor.choices,

@@ -75,7 +75,7 @@ def study_create(
     starts_on: datetime.date,
     ends_on: datetime.date,
     sites: list[Site],
-    arms: list[tuple[str, str, int, bool]],
+    arms: list[tuple],  # (code, name, ratio, has course[, delivers IPS])
     stratification: list[str],
     age_band_starts: list[int],
     block_multiples: list[int],
@@ -150,9 +150,15 @@ def study_create(
             created_by=by,
         )
         study.sites.set(sites)
-        for order, (code, arm_name, ratio, has_course) in enumerate(arms):
+        for order, (code, arm_name, ratio, has_course, *ips) in enumerate(arms):
             Arm.objects.create(
-                study=study, code=code, name=arm_name, ratio=ratio, has_course=has_course, order=order
+                study=study,
+                code=code,
+                name=arm_name,
+                ratio=ratio,
+                has_course=has_course,
+                delivers_ips=bool(ips and ips[0]),
+                order=order,
             )
         for order, text in enumerate(criteria):
             EligibilityCriterion.objects.create(study=study, text=text, order=order)

@@ -107,7 +107,7 @@ def study_new(request: HttpRequest) -> HttpResponse:
                     sites=list(data["sites"]),
                     arms=[
                         ("arm1", data["arm_1"], data["arm_1_ratio"], data["arm_1_course"]),
-                        ("arm2", data["arm_2"], data["arm_2_ratio"], False),
+                        ("arm2", data["arm_2"], data["arm_2_ratio"], False, data["arm_2_ips"]),
                     ],
                     stratification=data["stratification"],
                     age_band_starts=data["age_band_starts"],
