@@ -16,10 +16,12 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from dagsverket.models import ActivityLog
 from dagsverket.research.models import ResearchError, ValueSet
 from dagsverket.research.services import value_set_load
+from dagsverket.roles import Role
 
 FAKE = {
     "mobility": ["0", "0.050", "0.100", "0.200", "0.300"],
@@ -106,3 +108,22 @@ def test_the_command_loads_a_value_set_and_names_it_for_a_study(study, tmp_path)
             stdout=out,
         )
     assert ValueSet.objects.count() == 1
+
+
+def test_the_statistician_names_the_studys_value_set_on_a_page(study, client_for):
+    value_set = load_fake()
+    url = reverse("research:study_value_set", args=[study.pk])
+    assert client_for(Role.STUDY).get(url).status_code == 403  # recruiters do not choose it
+    statistician = client_for(Role.STATISTICIAN)
+    assert statistician.get(url).status_code == 200
+    refused = statistician.post(url, {"value_set": "999999"})
+    assert refused.status_code == 400 and refused.context["form"].errors["value_set"]
+    study.refresh_from_db()
+    assert study.eq5d_value_set is None
+    assert statistician.post(url, {"value_set": str(value_set.pk)}).status_code == 302
+    study.refresh_from_db()
+    assert study.eq5d_value_set == value_set
+    assert ActivityLog.objects.filter(action="study_value_set").count() == 1
+    assert statistician.post(url, {"value_set": ""}).status_code == 302  # back to no index
+    study.refresh_from_db()
+    assert study.eq5d_value_set is None
