@@ -179,6 +179,7 @@ MATRIX = {
     "research:study_balance": ("get", STATISTICS, LOGIN),
     "research:statistics": ("get", STATISTICS, LOGIN),
     "research:study_extend": ("get", STATISTICS, LOGIN),
+    "research:study_value_set": ("get", STATISTICS, LOGIN),
     "research:study_allocation_list": ("get", STATISTICS, LOGIN),
     "research:study_consort": ("get", TRIAL_TEAM, LOGIN),
     "research:study_consort_svg": ("get", TRIAL_TEAM, LOGIN),

@@ -106,6 +106,17 @@ def caseload_entry_end(*, entry: CaseloadEntry, ended_on: datetime.date, reason:
             raise IpsError(
                 _("The end cannot be before the IPS start."), code="end_before_start", field="ended_on"
             )
+        # The end would leave records after it that the log refuses for new ones (#18).
+        if EmployerContact.objects.filter(entry=entry, date__gt=ended_on).exists():
+            raise IpsError(
+                _("Employer contacts for this person are recorded after this date."),
+                code="contacts_after_end",
+                field="ended_on",
+            )
+        if JobStart.objects.filter(entry=entry, started_on__gt=ended_on).exists():
+            raise IpsError(
+                _("A job for this person starts after this date."), code="jobs_after_end", field="ended_on"
+            )
         entry.ended_on, entry.end_reason = ended_on, reason
         entry.save(update_fields=["ended_on", "end_reason"])
         log_action(actor=by, action="ips_entry_end", obj=entry, site=entry.site, reason=reason)

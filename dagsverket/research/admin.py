@@ -3,7 +3,7 @@ registered: nobody reads the list or the next allocation, not even in the admin.
 
 from django.contrib import admin
 
-from .models import AnswerOption, Instrument, Item, ScoreBand
+from .models import AnswerOption, Instrument, Item, ScoreBand, ValueSet
 
 
 class ItemInline(admin.TabularInline):
@@ -26,3 +26,17 @@ class InstrumentAdmin(admin.ModelAdmin):
 class AnswerOptionAdmin(admin.ModelAdmin):
     list_display = ["item", "value", "label"]
     list_filter = ["item__instrument"]
+
+
+@admin.register(ValueSet)
+class ValueSetAdmin(admin.ModelAdmin):
+    """Value sets are loaded with `manage.py load_eq5d_value_set`; the admin only shows them."""
+
+    list_display = ["name", "version", "country", "source", "loaded_at"]
+    readonly_fields = ["name", "version", "country", "source", "constant", "decrements", "loaded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,8 @@
 Screened: every live screening. Excluded: not eligible (with the unmet criteria; a person can
 miss more than one), declined (eligible, no research consent recorded), not yet randomised
 (eligible with consent, not yet allocated). Per arm: allocated, received the intervention (an arm
-with course sessions: attended at least one; other arms are not recorded here), followed up per
+with course sessions: attended at least one; an arm that delivers IPS: on an IPS caseload, from
+the IPS log, that had not ended before the allocation day; other arms are not recorded here), followed up per
 questionnaire wave (outcomes recorded), wave closed as missed, withdrew from the intervention,
 withdrew consent, lost to follow-up, died, and analysed (intention to treat: every allocated
 person except those whose consent says their data must be removed).
@@ -13,7 +14,10 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from dagsverket.ips.models import CaseloadEntry
 
 from .models import (
     AllocationSlot,
@@ -61,9 +65,10 @@ def consort_flow(study: Study) -> ConsortFlow:
     """The flow of the live enrolments; a fixed number of queries however many people."""
     enrolments = list(
         Enrolment.objects.filter(study=study, is_live=True).values(
-            "pk", "status", "eligibility", "consent_id", "trial_status", "data_may_be_kept"
+            "pk", "status", "eligibility", "consent_id", "trial_status", "data_may_be_kept", "participant_id"
         )
     )
+    participant_of = {e["pk"]: e["participant_id"] for e in enrolments}
     criteria = list(study.criteria.order_by("order", "pk"))
     not_eligible = [e for e in enrolments if e.get("status") == EnrolmentStatus.NOT_ELIGIBLE]
     reasons = [
@@ -77,11 +82,11 @@ def consort_flow(study: Study) -> ConsortFlow:
         1 for e in eligible_waiting if e["status"] == EnrolmentStatus.SCREENING and not e["consent_id"]
     )
     by_pk = {e["pk"]: e for e in enrolments}
-    arm_of = dict(
-        AllocationSlot.objects.filter(
-            allocation_list__study=study, allocation_list__is_live=True, enrolment__isnull=False
-        ).values_list("enrolment_id", "arm_id")
-    )
+    revealed = AllocationSlot.objects.filter(
+        allocation_list__study=study, allocation_list__is_live=True, enrolment__isnull=False
+    ).values_list("enrolment_id", "arm_id", "revealed_at")
+    arm_of = {enrolment_id: arm_id for enrolment_id, arm_id, _at in revealed}
+    revealed_on = {enrolment_id: timezone.localdate(at) for enrolment_id, _arm, at in revealed}
     waves = list(study.waves.filter(kind=WaveKind.QUESTIONNAIRE, months__gt=0).order_by("months"))
     arms = []
     for arm in study.arms.order_by("order", "pk"):
@@ -96,7 +101,20 @@ def consort_flow(study: Study) -> ConsortFlow:
             for pk in members
             if by_pk[pk]["trial_status"] == TrialStatus.WITHDREW_CONSENT and not by_pk[pk]["data_may_be_kept"]
         )
-        if arm.has_course:
+        if arm.delivers_ips:
+            # From the IPS log: on an IPS caseload that had not ended before the allocation day.
+            ips_ends: dict[int, list] = {}
+            for participant_id, ended_on in CaseloadEntry.objects.filter(
+                participant_id__in=[participant_of[pk] for pk in members]
+            ).values_list("participant_id", "ended_on"):
+                ips_ends.setdefault(participant_id, []).append(ended_on)
+            on_ips = {
+                pk
+                for pk in members
+                if any(end is None or end >= revealed_on[pk] for end in ips_ends.get(participant_of[pk], ()))
+            }
+            flow.received = len(on_ips)
+        elif arm.has_course:
             flow.received = (
                 SessionAttendance.objects.filter(enrolment__in=members, attended=True)
                 .values("enrolment_id")

@@ -27,6 +27,7 @@ from ..referral_models import Consent, ConsentPurpose
 from ..services import DagsverketError
 from .forms import ResearchExportForm
 from .models import (
+    EQ5D5L_DIMENSIONS,
     AllocationSlot,
     Correction,
     Enrolment,
@@ -65,6 +66,7 @@ PERSON_COLUMNS = [
     "status_from",
     "data_removed",
 ]
+EQ5D5L = "eq5d5l"
 WAVE_FLAGS = ["completed", "deviations", "corrected", "missed"]
 SCORE_SUFFIXES = ["raw_sum", "score", "valid", "missing", "bands"]
 WHOQOL_SUBSCORES = ["q1", "q2"] + [
@@ -81,6 +83,8 @@ def instrument_columns(instrument, item_codes: list[str]) -> list[str]:
         columns += [f"{code}_{name}" for name in WHOQOL_SUBSCORES]
     elif not instrument.score_only:
         columns += [f"{code}_{suffix}" for suffix in SCORE_SUFFIXES]
+    if code == EQ5D5L:
+        columns.append(f"{code}_index")  # blank unless the study names a loaded value set
     return columns
 
 
@@ -111,6 +115,7 @@ class StudyExporter(Exporter):
             "ethics_reference": self.study.ethics_reference,
             "date_coarsening": DateCoarsening.MONTH,
             "codebook": "docs/CODEBOOK.md#research-trial-exports",
+            "eq5d5l_value_set": str(self.study.eq5d_value_set or ""),
         }
 
     def _people(self) -> list[dict]:
@@ -227,6 +232,7 @@ class StudyExporter(Exporter):
             "enrolment_id", "wave__code"
         ):
             values.setdefault((enrolment_id, wave_code), {})["missed"] = "1"
+        value_set = self.study.eq5d_value_set
         for response in Response.objects.filter(enrolment__in=enrolments).select_related(
             "wave", "instrument"
         ):
@@ -251,6 +257,12 @@ class StudyExporter(Exporter):
                 cell[f"{code}_valid"] = "1" if response.valid else "0"
                 cell[f"{code}_missing"] = str(response.missing)
                 cell[f"{code}_bands"] = _text(response.bands)
+            if code == EQ5D5L and value_set is not None:
+                levels = {
+                    dimension: response.answers.get(f"{EQ5D5L}_{dimension}")
+                    for dimension in EQ5D5L_DIMENSIONS
+                }
+                cell[f"{code}_index"] = _text(value_set.index(levels))
         attended: dict[int, int] = {}
         for enrolment_id, came in SessionAttendance.objects.filter(enrolment__in=enrolments).values_list(
             "enrolment_id", "attended"

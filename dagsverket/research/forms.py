@@ -20,6 +20,7 @@ from .models import (
     Instrument,
     StratificationFactor,
     TrialStatus,
+    ValueSet,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -63,6 +64,9 @@ class StudyForm(forms.Form):
     arm_1_course = forms.BooleanField(label=_("Arm 1 has course sessions"), required=False, initial=True)
     arm_2 = forms.CharField(label=_("Arm 2"), max_length=100, initial="IPS")
     arm_2_ratio = forms.IntegerField(label=_("Ratio of arm 2"), min_value=1, max_value=5, initial=1)
+    arm_2_ips = forms.BooleanField(
+        label=_("Arm 2 delivers IPS (receipt is read from the IPS log)"), required=False, initial=True
+    )
     stratification = forms.MultipleChoiceField(
         label=_("Stratification factors"),
         choices=StratificationFactor.choices,
@@ -302,3 +306,17 @@ class AllocationExtendForm(forms.Form):
     def __init__(self, *args, strata: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stratum"].choices = [(stratum, stratum) for stratum in strata]
+
+
+class ValueSetChoiceForm(forms.Form):
+    value_set = forms.ModelChoiceField(
+        label=_("EQ-5D-5L value set"),
+        queryset=None,
+        required=False,
+        empty_label=_("None (no index)"),
+        help_text=_("Loaded with manage.py load_eq5d_value_set; none is bundled (EuroQol licenses them)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value_set"].queryset = ValueSet.objects.order_by("name", "version")

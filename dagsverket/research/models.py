@@ -64,6 +64,14 @@ class Study(models.Model):
     # Instruments (codes) whose missing items this study has chosen to prorate, as its protocol
     # documents; every other instrument scores as missing when an item is missing.
     prorated_instruments = models.JSONField(_("instruments with prorated missing items"), default=list)
+    eq5d_value_set = models.ForeignKey(
+        "ValueSet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="studies",
+        verbose_name=_("EQ-5D-5L value set"),
+    )
     min_age = models.PositiveSmallIntegerField(_("youngest age"), default=18)
     max_age = models.PositiveSmallIntegerField(_("oldest age"), default=65)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -100,6 +108,8 @@ class Arm(models.Model):
     name = models.CharField(_("name"), max_length=100)
     ratio = models.PositiveSmallIntegerField(_("allocation ratio"), default=1)
     has_course = models.BooleanField(_("has course sessions"), default=False)
+    # Receipt of the intervention is read from the IPS log (a caseload entry) for this arm (#18).
+    delivers_ips = models.BooleanField(_("delivers IPS"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -670,3 +680,42 @@ class AllocationExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stratum} {self.first_sequence}-{self.last_sequence}"
+
+
+EQ5D5L_DIMENSIONS = ["mobility", "selfcare", "activities", "pain", "anxiety"]
+
+
+class ValueSet(models.Model):
+    """An EQ-5D-5L value set loaded as data (`manage.py load_eq5d_value_set`): none is bundled, as
+    EuroQol licenses them. The additive model: index = 1 − constant (for any state other than
+    11111) − the decrement of each dimension's level. Value sets with interaction terms do not fit."""
+
+    name = models.CharField(_("name"), max_length=200)
+    version = models.CharField(_("version"), max_length=100)
+    country = models.CharField(_("country"), max_length=100)
+    source = models.CharField(_("source"), max_length=500)
+    constant = models.DecimalField(_("constant"), max_digits=6, decimal_places=4, default=Decimal("0"))
+    # {"mobility": ["0", "0.058", ...], ...}: the decrement of levels 1-5 per dimension, as text.
+    decrements = models.JSONField(_("decrements per dimension and level"))
+    loaded_at = models.DateTimeField(_("loaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("EQ-5D-5L value set")
+        verbose_name_plural = _("EQ-5D-5L value sets")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="research_valueset_name_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version}, {self.country})"
+
+    def index(self, levels: dict[str, int | None]) -> Decimal | None:
+        """The index of a health state given as {dimension: level}; None when a level is missing."""
+        if any(levels.get(dimension) not in (1, 2, 3, 4, 5) for dimension in EQ5D5L_DIMENSIONS):
+            return None
+        value = Decimal(1)
+        if any(levels[dimension] > 1 for dimension in EQ5D5L_DIMENSIONS):
+            value -= self.constant
+        for dimension in EQ5D5L_DIMENSIONS:
+            value -= Decimal(self.decrements[dimension][levels[dimension] - 1])
+        return value.quantize(Decimal("0.001"))

@@ -1,8 +1,10 @@
 """Writes of the research trial: studies, lists, enrolment, lock, reveal, answers and follow-up."""
 
+import csv
 import datetime
+import io
 import secrets
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -16,6 +18,7 @@ from ..referral_models import ConsentPurpose
 from ..referral_services import consent_withdraw, valid_consents
 from ..services import DagsverketError, log_action
 from .models import (
+    EQ5D5L_DIMENSIONS,
     AllocationExtension,
     AllocationList,
     AllocationSlot,
@@ -36,6 +39,7 @@ from .models import (
     StratificationFactor,
     Study,
     TrialStatus,
+    ValueSet,
     Wave,
     WaveClosure,
     WaveKind,
@@ -75,7 +79,7 @@ def study_create(
     starts_on: datetime.date,
     ends_on: datetime.date,
     sites: list[Site],
-    arms: list[tuple[str, str, int, bool]],
+    arms: list[tuple],  # (code, name, ratio, has course[, delivers IPS])
     stratification: list[str],
     age_band_starts: list[int],
     block_multiples: list[int],
@@ -150,9 +154,15 @@ def study_create(
             created_by=by,
         )
         study.sites.set(sites)
-        for order, (code, arm_name, ratio, has_course) in enumerate(arms):
+        for order, (code, arm_name, ratio, has_course, *ips) in enumerate(arms):
             Arm.objects.create(
-                study=study, code=code, name=arm_name, ratio=ratio, has_course=has_course, order=order
+                study=study,
+                code=code,
+                name=arm_name,
+                ratio=ratio,
+                has_course=has_course,
+                delivers_ips=bool(ips and ips[0]),
+                order=order,
             )
         for order, text in enumerate(criteria):
             EligibilityCriterion.objects.create(study=study, text=text, order=order)
@@ -943,3 +953,68 @@ def attendance_record(
         )
         log_action(actor=by, action="attendance_record", obj=row, attended=attended)
     return row
+
+
+# --- EQ-5D-5L value sets ----------------------------------------------------------------------------
+
+
+def value_set_load(*, name: str, version: str, country: str, source: str, csv_text: str, by) -> ValueSet:
+    """Load an EQ-5D-5L value set from CSV `dimension,level,decrement` (25 rows: five dimensions,
+    levels 1-5) and optionally one row `constant,,<value>`. None is bundled (EuroQol licenses them)."""
+    name, version, country, source = (" ".join((v or "").split()) for v in (name, version, country, source))
+    if not (name and version and country and source):
+        raise ResearchError(
+            _("Give the value set's name, version, country and source."), code="value_set_meta", field="name"
+        )
+    if ValueSet.objects.filter(name=name, version=version).exists():
+        raise ResearchError(
+            _("This value set and version is loaded already."), code="duplicate", field="name"
+        )
+    constant, cells = Decimal(0), {}
+    try:
+        for row in csv.DictReader(io.StringIO(csv_text)):
+            dimension = (row.get("dimension") or "").strip().lower()
+            value = Decimal((row.get("decrement") or "").strip())
+            if not value.is_finite() or abs(value) > 2:
+                raise InvalidOperation
+            if dimension == "constant":
+                constant = value
+                continue
+            level = int((row.get("level") or "").strip())
+            if dimension not in EQ5D5L_DIMENSIONS or not 1 <= level <= 5 or (dimension, level) in cells:
+                raise ValueError
+            cells[dimension, level] = value
+    except (InvalidOperation, ValueError, TypeError, csv.Error):
+        raise ResearchError(
+            _("Each row must be a dimension, a level from 1 to 5 and a decrement, once each."),
+            code="value_set_rows",
+            field="file",
+        ) from None
+    if len(cells) != len(EQ5D5L_DIMENSIONS) * 5:
+        raise ResearchError(
+            _("The value set needs a decrement for every level of all five dimensions."),
+            code="value_set_incomplete",
+            field="file",
+        )
+    value_set = ValueSet.objects.create(
+        name=name,
+        version=version,
+        country=country,
+        source=source[:500],
+        constant=constant,
+        decrements={d: [str(cells[d, level]) for level in range(1, 6)] for d in EQ5D5L_DIMENSIONS},
+    )
+    log_action(actor=by, action="value_set_load", obj=value_set, name=name, version=version)
+    return value_set
+
+
+def study_value_set_set(*, study: Study, value_set: ValueSet | None, by) -> Study:
+    """Name the value set the study's EQ-5D-5L index is computed from (None: no index)."""
+    with transaction.atomic():
+        study = Study.objects.select_for_update().get(pk=study.pk)
+        study.eq5d_value_set = value_set
+        study.save(update_fields=["eq5d_value_set"])
+        log_action(
+            actor=by, action="study_value_set", obj=study, value_set=value_set.pk if value_set else None
+        )
+    return study

@@ -16,6 +16,7 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("studies/<int:pk>/balance/", views.study_balance, name="study_balance"),
     path("studies/<int:pk>/extend/", views.study_extend, name="study_extend"),
+    path("studies/<int:pk>/value-set/", views.study_value_set, name="study_value_set"),
     path("studies/<int:pk>/allocation-list/", views.study_allocation_list, name="study_allocation_list"),
     path("studies/<int:pk>/consort/", views.study_consort, name="study_consort"),
     path("studies/<int:pk>/consort.svg", views.study_consort_svg, name="study_consort_svg"),

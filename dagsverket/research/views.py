@@ -33,6 +33,7 @@ from .forms import (
     ScreeningForm,
     StudyForm,
     TrialStatusForm,
+    ValueSetChoiceForm,
     WaveCloseForm,
 )
 from .models import (
@@ -67,6 +68,7 @@ from .services import (
     response_record,
     study_create,
     study_start,
+    study_value_set_set,
     wave_close,
 )
 from .tables import DueTable, EnrolmentTable
@@ -107,7 +109,7 @@ def study_new(request: HttpRequest) -> HttpResponse:
                     sites=list(data["sites"]),
                     arms=[
                         ("arm1", data["arm_1"], data["arm_1_ratio"], data["arm_1_course"]),
-                        ("arm2", data["arm_2"], data["arm_2_ratio"], False),
+                        ("arm2", data["arm_2"], data["arm_2_ratio"], False, data["arm_2_ips"]),
                     ],
                     stratification=data["stratification"],
                     age_band_starts=data["age_band_starts"],
@@ -619,6 +621,22 @@ def study_extend(request: HttpRequest, pk: int) -> HttpResponse:
         {"study": study, "form": form, "extensions": extensions},
         status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("trial_statistics")
+def study_value_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the EQ-5D-5L value set the study's index is computed from (logged)."""
+    study = get_object_or_404(Study, pk=pk)
+    form = ValueSetChoiceForm(request.POST or None, initial={"value_set": study.eq5d_value_set_id})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            study_value_set_set(study=study, value_set=form.cleaned_data["value_set"], by=request.user)
+            messages.success(request, _("The study's EQ-5D-5L value set is saved."))
+            return redirect("research:statistics")
+        status = 400
+    return render(request, "research/value_set.html", {"study": study, "form": form}, status=status)
 
 
 def _trial_team_required(view):

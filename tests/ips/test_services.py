@@ -208,3 +208,39 @@ def test_saving_a_career_profile_logs_the_change_but_not_the_text(site, speciali
     log = ActivityLog.objects.get(action="ips_profile_save")
     assert "barnehage" not in str(log.data)
     assert not AccessLog.objects.exists()
+
+
+def test_leaving_ips_refuses_an_end_before_recorded_contacts_or_jobs(site, specialist):
+    # On IPS from 1.6, a contact on 15.6 and a job from 18.6. Leaving on 10.6 leaves both after the
+    # end (refused: contacts first); with the contact moved to a general one (no person) leaving on
+    # 17.6 still leaves the job a day after (refused); 18.6 is the job's first day and is fine.
+    entry = CaseloadEntryFactory(participant__site=site, specialist=specialist, started_on=D(2026, 6, 1))
+    contact = services.employer_contact_create(
+        site=site,
+        specialist=specialist,
+        date=D(2026, 6, 15),
+        employer_name="Kafé Lyst",
+        face_to_face=True,
+        entry=entry,
+        by=specialist,
+    )[0]
+    JobStart.objects.create(
+        entry=entry,
+        employer_name="Kafé Lyst",
+        started_on=D(2026, 6, 18),
+        hours_per_week=Decimal("10"),
+        hourly_wage=Decimal("200"),
+    )
+    with pytest.raises(IpsError) as error:
+        services.caseload_entry_end(entry=entry, ended_on=D(2026, 6, 10), reason="moved", by=specialist)
+    assert (error.value.code, error.value.field) == ("contacts_after_end", "ended_on")
+    EmployerContact.objects.filter(pk=contact.pk).update(entry=None)
+    with pytest.raises(IpsError) as error:
+        services.caseload_entry_end(entry=entry, ended_on=D(2026, 6, 17), reason="moved", by=specialist)
+    assert (error.value.code, error.value.field) == ("jobs_after_end", "ended_on")
+    entry.refresh_from_db()
+    assert entry.ended_on is None
+    assert not ActivityLog.objects.filter(action="ips_entry_end").exists()
+    services.caseload_entry_end(entry=entry, ended_on=D(2026, 6, 18), reason="moved", by=specialist)
+    entry.refresh_from_db()
+    assert entry.ended_on == D(2026, 6, 18)

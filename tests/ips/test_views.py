@@ -147,6 +147,21 @@ def test_leaving_ips_needs_a_reason(study, entry):
     assert entry.ended_on == D(2026, 6, 20)
 
 
+def test_leaving_ips_before_a_recorded_job_is_refused_next_to_the_date(study, entry):
+    # Synnøve is on IPS from 1.6; her job starts 22.6. Leaving on 20.6 would leave the job two days
+    # after she left: refused next to the date, 400, nothing written. Leaving on 22.6 is fine.
+    JobStartFactory(entry=entry, started_on=D(2026, 6, 22))
+    url = reverse("ips:caseload_end", args=[entry.pk])
+    response = study.post(url, {"ended_on": "2026-06-20", "end_reason": "moved"})
+    assert response.status_code == 400
+    assert response.context["end_form"].errors["ended_on"] == [
+        "En jobb for denne personen starter etter denne datoen."
+    ]
+    entry.refresh_from_db()
+    assert (entry.ended_on, entry.end_reason) == (None, "")
+    assert study.post(url, {"ended_on": "2026-06-22", "end_reason": "moved"}).status_code == 302
+
+
 # --- career profile -----------------------------------------------------------------------------------
 
 

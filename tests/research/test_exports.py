@@ -13,16 +13,18 @@ from dagsverket.evaluation.models import ExportLog
 from dagsverket.evaluation.pseudonyms import pseudonym_for
 from dagsverket.referral_models import Consent
 from dagsverket.referral_services import consent_withdraw
-from dagsverket.research.models import Enrolment, Instrument, Wave
+from dagsverket.research.models import Enrolment, Instrument, ValueSet, Wave
 from dagsverket.research.services import (
     allocation_reveal,
     enrolment_lock,
     follow_up_record,
     response_record,
     study_start,
+    study_value_set_set,
 )
 from dagsverket.roles import Role
 from tests.factories import UserFactory
+from tests.research.test_value_sets import load_fake
 
 
 @pytest.fixture
@@ -198,3 +200,30 @@ def test_a_site_name_that_looks_like_a_formula_is_defused(trial, client_for, sit
     site.save()
     rows = _csv(client_for(Role.EVALUATOR).get(_url(trial["study"], kind="wide")))
     assert {row[2] for row in rows[1:]} == {"'=HYPERLINK(1)"}
+
+
+def test_the_eq5d5l_index_is_exported_only_from_the_value_set_the_study_names(trial, client_for, staff):
+    # The FAKE value set of tests/research/test_value_sets.py (made up, not EuroQol's):
+    # state 21345 → 1 − 0.020 − (0.050 + 0 + 0.060 + 0.240 + 0.420) = 0.210.
+    study, people = trial["study"], trial["people"]
+    levels = {"mobility": 2, "selfcare": 1, "activities": 3, "pain": 4, "anxiety": 5}
+    response_record(
+        enrolment=people[1],
+        wave=Wave.objects.get(study=study, months=6),
+        instrument=Instrument.objects.get(code="eq5d5l"),
+        answers={**{f"eq5d5l_{name}": level for name, level in levels.items()}, "eq5d5l_vas": 70},
+        answered_on=timezone.localdate(),
+        by=staff[Role.STUDY],
+    )
+    pseudonym = pseudonym_for(study.project, people[1].participant_id)
+
+    def index_cell():
+        rows = _csv(client_for(Role.EVALUATOR).get(_url(study, kind="wide")))
+        row = next(row for row in rows[1:] if row[0] == pseudonym)
+        return row[rows[0].index("m6_eq5d5l_index")], row[rows[0].index("m6_eq5d5l_pain")]
+
+    assert index_cell() == ("", "4")  # no value set named: the column is there and blank
+    load_fake()
+    assert index_cell() == ("", "4")  # loaded but not named by the study: still blank
+    study_value_set_set(study=study, value_set=ValueSet.objects.get(), by=staff[Role.STUDY])
+    assert index_cell() == ("0.210", "4")

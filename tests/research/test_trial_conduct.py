@@ -42,7 +42,7 @@ from dagsverket.research.services import (
     wave_close,
 )
 from dagsverket.roles import Role
-from tests.factories import ParticipantFactory
+from tests.factories import CaseloadEntryFactory, ParticipantFactory
 from tests.research.conftest import give_research_consent
 
 AUDIT_10 = {**{f"audit_{n}": 1 for n in range(1, 9)}, "audit_9": 2, "audit_10": 0}  # 8 + 2 + 0 = 10
@@ -608,3 +608,30 @@ def test_the_consort_counts_of_a_small_trial_worked_by_hand(trial, staff, site, 
     # Nothing of the practice or screening data names anyone.
     assert all(e.participant.name not in svg for e in people)
     assert Wave.objects.filter(study=trial).count() == 4
+
+
+def test_consort_receipt_of_ips_is_read_from_the_ips_log(trial, staff, site):
+    # The IPS arm delivers IPS. Four people allocated 183 days ago (one block of 4: 2 + 2).
+    # IPS person 1: on a caseload from 150 days ago, still open: received.
+    # IPS person 2: on a caseload from 400 to 200 days ago, ended before the allocation: not received.
+    # A course person on an IPS caseload is not counted for IPS (course receipt is attendance: 0).
+    # IPS received = 1 of 2; course received = 0 of 2.
+    trial.arms.filter(code="ips").update(delivers_ips=True)
+    by, today = staff[Role.STUDY], timezone.localdate()
+    people = [_enrol(trial, by, site, baseline=False) for _ in range(4)]
+    course = [e for e in people if e.allocation.arm.code == "course"]
+    ips = [e for e in people if e.allocation.arm.code == "ips"]
+    CaseloadEntryFactory(participant=ips[0].participant, started_on=today - _days(150))
+    CaseloadEntryFactory(
+        participant=ips[1].participant,
+        started_on=today - _days(400),
+        ended_on=today - _days(200),
+        end_reason="moved",
+    )
+    CaseloadEntryFactory(participant=course[0].participant, started_on=today - _days(100))
+    flow = consort_flow(trial)
+    by_arm = {arm.code: arm for arm in flow.arms}
+    assert (by_arm["ips"].allocated, by_arm["ips"].received) == (2, 1)
+    assert (by_arm["course"].allocated, by_arm["course"].received) == (2, 0)
+    rows = {(stage, arm, measure): n for stage, arm, measure, n in consort_rows(flow)[1:]}
+    assert rows[("allocation", "ips", "received_intervention")] == "1"
