@@ -40,6 +40,15 @@ from .selectors import current_draw, day_places, day_tasks
 from .services import ASSIGNABLE_OUTCOMES, JobsError
 from .tables import CustomerFilter, CustomerTable, DrawFilter, DrawTable, TaskFilter, TaskTable
 
+# What `{% who %}` reads of a person listed through a join: the short name, and what tells two
+# people of the same short name apart.
+PERSON_AS_LISTED = (
+    "participant__name",
+    "participant__full_name",
+    "participant__birth_year",
+    "participant__site_id",
+)
+
 
 def any_permission_required(*codenames: str) -> Callable:
     """Like dagsverket.access.permission_required, but one of the permissions is enough."""
@@ -330,7 +339,7 @@ def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guar
             # Only what the guarantee form's list shows: the whole pool's rows are wide.
             "today_visits": Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
             .select_related("participant")
-            .only("pk", "participant__name")
+            .only(*PERSON_AS_LISTED, "pk")
             .order_by("participant__name"),
             "guarantees": EarnedGuarantee.objects.filter(participant__site=site, used_in__isnull=True)
             .select_related("participant")
@@ -345,11 +354,11 @@ def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guar
 def _explained_entries(draw):
     from .explain import explain
 
-    # The table shows the person's name and the entry's own fields; a pool of 200 full participant
-    # and visit rows cost more to build than the draw itself.
+    # The table shows the person as listed ({% who %}) and the entry's own fields; a pool of 200 full
+    # participant and visit rows cost more to build than the draw itself.
     entries = list(
         draw.entries.select_related("participant")
-        .only(*[field.name for field in LotteryEntry._meta.concrete_fields], "participant__name")
+        .only(*[field.name for field in LotteryEntry._meta.concrete_fields], *PERSON_AS_LISTED)
         .order_by("outcome", "position", "waiting_position", "pk")
     )
     for entry in entries:
