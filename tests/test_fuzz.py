@@ -69,7 +69,9 @@ ROLES = [None, *Role]
 def _field_names(client: Client, path: str) -> list[str]:
     """The form field names a GET of the page offers, so the fuzzer posts to real fields."""
     response = client.get(path)
-    names = set(re.findall(r'name="([A-Za-z0-9_\-\[\]]+)"', response.content.decode(errors="replace")))
+    # A download (a streamed CSV) has no form to read.
+    page = b"" if response.streaming else response.content
+    names = set(re.findall(r'name="([A-Za-z0-9_\-\[\]]+)"', page.decode(errors="replace")))
     names.discard("csrfmiddlewaretoken")
     return sorted(names) or ["name", "q", "date", "amount"]
 
