@@ -45,10 +45,12 @@ def test_preparing_the_day_runs_the_same_queries_for_2_people_and_for_6(site, wa
 
 
 def test_preparing_the_day_costs_a_bounded_number_of_queries_per_payslip(site, wage_rate, frozen_day):
-    # Today's cost as a ceiling (7 on SQLite, 9 on PostgreSQL, then 13 per payslip, one of them the
-    # service's own check that the assignments are signed off; `make bench` prints it for 60 as
-    # payroll_prepare_day_queries): more queries per payslip show here first.
+    # Today's cost as a ceiling, measured after the merge of the payroll audit (the employer's year
+    # to date, the filed months and the service's own sign-off check): 56 queries for 3 payslips on
+    # SQLite, about 8 plus 16 per payslip (`make bench` prints it for 60 as
+    # payroll_prepare_day_queries). More queries per payslip show here first; the target, the same
+    # count for any number of people, is the strict xfail above.
     _people_with_signed_off_work(site, 3)
     slips, queries = _prepare_queries(site)
     assert slips == 3
-    assert queries <= 10 + 3 * 13
+    assert queries <= 10 + 3 * 16
