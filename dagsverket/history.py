@@ -37,6 +37,7 @@ EXEMPT = {
     "research.allocationextension": "append-only record of a stratum's extension (seed, range, reason)",
     "research.correction": "append-only record of corrections (old and new value with a reason)",
     "research.waveclosure": "written once: a wave closed as missed, with who, when and why",
+    "research.valueset": "reference data loaded whole from a licensed file; a new set is a new row",
     "payroll.monthfiling": "written once: a month's figures as reported; never changed",
 }
 

@@ -40,7 +40,8 @@ def test_a_short_rush_against_gunicorn_has_no_errors_and_nothing_happens_twice(o
             "--participants",
             "40",
         ],
-        env={key: value for key, value in os.environ.items() if key != "DAGSVERKET_TESTING"},
+        # As `make load` runs it: a development server's settings (DEBUG=1), not the test settings.
+        env={key: value for key, value in os.environ.items() if key != "DAGSVERKET_TESTING"} | {"DEBUG": "1"},
         capture_output=True,
         text=True,
         timeout=600,

@@ -15,7 +15,6 @@ already paid by the other payroll user) is counted apart as "refused".
 """
 
 import contextlib
-import datetime
 import http.client
 import os
 import random
@@ -467,14 +466,13 @@ class Command(BaseCommand):
             connections.close_all()
 
     def _evaluator(self, browser: Browser, plan, stop, rng, think):
+        from dagsverket.evaluation.grid import default_period
+
         project = plan["project"]
+        # An evaluator asks for a period on the project's release grid: the latest whole block.
+        start, end = default_period(project, plan["today"])
         query = urllib.parse.urlencode(
-            {
-                "project": project.pk,
-                "start": (plan["today"] - datetime.timedelta(days=30)).isoformat(),
-                "end": plan["today"].isoformat(),
-                "format": "csv",
-            }
+            {"project": project.pk, "start": start.isoformat(), "end": end.isoformat(), "format": "csv"}
         )
         while not stop.is_set():
             browser.request("export_csv", "GET", f"/exports/attendance/?{query}")
