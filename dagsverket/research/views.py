@@ -490,6 +490,30 @@ def enrolment_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _correction_page(request, *, enrolment, title, form, fields, save) -> HttpResponse:
+    """A questionnaire's or an outcome's correction: the values' form and the reason's, one page;
+    `save(form, reason)` is the correcting service. A refusal goes next to its field, 400."""
+    reason_form = CorrectionReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and reason_form.is_valid():
+            try:
+                save(form, reason_form.cleaned_data["reason"])
+            except ResearchError as error:
+                target = reason_form if error.field == "reason" else form
+                target.add_error(error.field if error.field in target.fields else None, error.message)
+            else:
+                messages.success(request, _("The correction is saved; the history shows the old value."))
+                return redirect("research:enrolment_history", pk=enrolment.pk)
+        status = 400
+    return render(
+        request,
+        "research/correct_form.html",
+        {"enrolment": enrolment, "title": title, "form": form, "fields": fields, "reason_form": reason_form},
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("manage_study", "correct_trial_data")
 def response_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -501,36 +525,19 @@ def response_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = Instrument.objects.prefetch_related("items__options", "bands").get(pk=response.instrument_id)
     initial = {**response.answers, "answered_on": response.answered_on}
     form = ResponseForm(request.POST or None, instrument=instrument, initial=initial)
-    reason_form = CorrectionReasonForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and reason_form.is_valid():
-            try:
-                response_correct(
-                    response=response,
-                    answers=form.answers(),
-                    answered_on=form.cleaned_data["answered_on"],
-                    reason=reason_form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except ResearchError as error:
-                target = reason_form if error.field == "reason" else form
-                target.add_error(error.field if error.field in target.fields else None, error.message)
-            else:
-                messages.success(request, _("The correction is saved; the history shows the old value."))
-                return redirect("research:enrolment_history", pk=response.enrolment_id)
-        status = 400
-    return render(
+    return _correction_page(
         request,
-        "research/correct_form.html",
-        {
-            "enrolment": response.enrolment,
-            "title": f"{instrument.name} · {response.wave.name}",
-            "form": form,
-            "fields": [form["answered_on"], *form.item_fields()],
-            "reason_form": reason_form,
-        },
-        status=status,
+        enrolment=response.enrolment,
+        title=f"{instrument.name} · {response.wave.name}",
+        form=form,
+        fields=[form["answered_on"], *form.item_fields()],
+        save=lambda form, reason: response_correct(
+            response=response,
+            answers=form.answers(),
+            answered_on=form.cleaned_data["answered_on"],
+            reason=reason,
+            by=request.user,
+        ),
     )
 
 
@@ -542,35 +549,18 @@ def follow_up_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     initial = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS}
     form = FollowUpForm(request.POST or None, initial=initial)
-    reason_form = CorrectionReasonForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and reason_form.is_valid():
-            try:
-                follow_up_correct(
-                    follow_up=follow_up,
-                    values={name: form.cleaned_data[name] for name in FOLLOW_UP_FIELDS},
-                    reason=reason_form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except ResearchError as error:
-                target = reason_form if error.field == "reason" else form
-                target.add_error(error.field if error.field in target.fields else None, error.message)
-            else:
-                messages.success(request, _("The correction is saved; the history shows the old value."))
-                return redirect("research:enrolment_history", pk=follow_up.enrolment_id)
-        status = 400
-    return render(
+    return _correction_page(
         request,
-        "research/correct_form.html",
-        {
-            "enrolment": follow_up.enrolment,
-            "title": f"{_('Outcomes')} · {follow_up.wave.name}",
-            "form": form,
-            "fields": [form[name] for name in FOLLOW_UP_FIELDS],
-            "reason_form": reason_form,
-        },
-        status=status,
+        enrolment=follow_up.enrolment,
+        title=f"{_('Outcomes')} · {follow_up.wave.name}",
+        form=form,
+        fields=[form[name] for name in FOLLOW_UP_FIELDS],
+        save=lambda form, reason: follow_up_correct(
+            follow_up=follow_up,
+            values={name: form.cleaned_data[name] for name in FOLLOW_UP_FIELDS},
+            reason=reason,
+            by=request.user,
+        ),
     )
 
 
