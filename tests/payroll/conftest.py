@@ -11,22 +11,6 @@ from tests.factories import ParticipantFactory, WageRateFactory
 DAY = datetime.date(2026, 3, 10)
 
 
-@pytest.fixture(autouse=True)
-def _year_settings_after_a_flush(request):
-    """Transactional tests flush every table, the year settings seeded by a migration too; a year
-    without settings is refused, so put the seeded years back."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
-    from payroll.models import YearSettings
-
-    for year, limit in ((2025, "100000"), (2026, "100000")):
-        YearSettings.objects.get_or_create(
-            year=year, defaults={"frikort_limit": Decimal(limit), "basic_amount": Decimal("130160")}
-        )
-
-
 @pytest.fixture
 def frozen_day():
     with time_machine.travel(datetime.datetime(2026, 3, 10, 14, 0, tzinfo=datetime.UTC), tick=False):
