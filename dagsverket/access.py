@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
 
+from . import extensions
+
 
 def has_perm(user, codename: str) -> bool:
     return user.is_authenticated and user.has_perm(f"dagsverket.{codename}")
@@ -67,15 +69,10 @@ def in_health_scope(request, queryset, participant_field: str = "participant_id"
     """
     if not health_data_limited_to_study(request.user):
         return queryset
-    from .ips.models import CaseloadEntry
-    from .research.models import Enrolment
-
-    sites = request.staff_sites
-    in_trial = Enrolment.objects.filter(site__in=sites).values("participant_id")
-    on_caseload = CaseloadEntry.objects.filter(site__in=sites).values("participant_id")
-    return queryset.filter(
-        Q(**{f"{participant_field}__in": in_trial}) | Q(**{f"{participant_field}__in": on_caseload})
-    )
+    scope = Q(pk__in=[])  # no study app registered: nobody
+    for people in extensions.health_scopes(request.staff_sites):
+        scope |= Q(**{f"{participant_field}__in": people})
+    return queryset.filter(scope)
 
 
 def sees_health_data_of(request, participant) -> bool:

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from . import extensions
 from .models import ActivityLog, Exclusion, Participant, ReasonCode, Visit, normalise_name
 
 
@@ -207,9 +208,7 @@ def board_visits(*, site, day: datetime.date) -> list[Visit]:
         .order_by("ends_on")
         .values_list("participant_id", "ends_on")
     )
-    from jobs.selectors import visit_outcomes
-
-    outcomes = visit_outcomes(visit.pk for visit in visits) if visits else {}
+    outcomes = extensions.visit_outcomes(visit.pk for visit in visits)
     for visit in visits:
         visit.excluded_until = excluded_until.get(visit.participant_id)
         visit.is_excluded = visit.excluded_until is not None
@@ -243,44 +242,12 @@ def exclusion_reasons(site) -> list[ReasonCode]:
 def attendance_outcomes(visits) -> dict[int, dict]:
     """What came of each visit: lottery outcome, tasks, hours worked and gross pay paid.
 
-    The attendance log is where the apps meet, so this reads jobs and payroll; three queries for a
-    page of visits, whatever its size.
+    The attendance log is where the apps meet: the columns come from the apps built on the core
+    (`extensions.attendance_columns`), a fixed number of queries for a page of visits.
     """
-    from django.db.models import Sum
-
-    from jobs.models import Assignment
-    from jobs.selectors import visit_outcomes
-    from payroll.models import Payslip
-
     visits = list(visits)
-    ids = [visit.pk for visit in visits]
-    outcomes = visit_outcomes(ids)
-    hours = dict(
-        Assignment.objects.filter(visit_id__in=ids, removed_at__isnull=True)
-        .values("visit_id")
-        .annotate(total=Sum("hours"))
-        .values_list("visit_id", "total")
-    )
-    pay = {
-        (row["participant_id"], row["site_id"], row["date"]): row["total"]
-        for row in Payslip.objects.filter(
-            participant_id__in={visit.participant_id for visit in visits},
-            date__in={visit.date for visit in visits},
-            paid_at__isnull=False,
-        )
-        .values("participant_id", "site_id", "date")
-        .annotate(total=Sum("gross"))
-    }
-    result = {}
-    for visit in visits:
-        outcome = outcomes.get(visit.pk)
-        result[visit.pk] = {
-            "lottery": outcome.outcome_label if outcome else "",
-            "tasks": ", ".join(outcome.tasks) if outcome else "",
-            "hours": hours.get(visit.pk),
-            "gross": pay.get((visit.participant_id, visit.site_id, visit.date)),
-        }
-    return result
+    empty = {"lottery": "", "tasks": "", "hours": None, "gross": None}
+    return {pk: {**empty, **values} for pk, values in extensions.attendance_columns(visits).items()}
 
 
 def tablet_staff(*, site):

@@ -132,6 +132,28 @@ def visit_outcomes(visit_ids) -> dict[int, VisitOutcome]:
     return result
 
 
+def attendance_columns(visits) -> dict[int, dict]:
+    """The attendance log's jobs columns per visit (registered in `ready()`): the lottery outcome,
+    the tasks and the hours worked. Three queries for a page, whatever its size."""
+    ids = [visit.pk for visit in visits]
+    outcomes = visit_outcomes(ids)
+    hours = dict(
+        Assignment.objects.filter(visit_id__in=ids, removed_at__isnull=True)
+        .values("visit_id")
+        .annotate(total=Sum("hours"))
+        .values_list("visit_id", "total")
+    )
+    columns = {}
+    for pk in ids:
+        outcome = outcomes.get(pk)
+        columns[pk] = {
+            "lottery": outcome.outcome_label if outcome else "",
+            "tasks": ", ".join(outcome.tasks) if outcome else "",
+            "hours": hours.get(pk),
+        }
+    return columns
+
+
 def day_tasks(*, site: Site, day: datetime.date):
     """The day's tasks (not cancelled) with customer, work leader and active assignments."""
     active = (

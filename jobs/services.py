@@ -844,3 +844,25 @@ def tasks_mark_invoiced(*, customer, month: datetime.date, by) -> int:
         for task in tasks:
             log_action(actor=by, action="task_invoiced", obj=task, site=task.site)
     return len(tasks)
+
+
+def participant_merging_move_jobs(*, keep, duplicate, by, now, **_signal) -> None:
+    """A merge of two participant records (connected to `participant_merging` in `ready()`):
+    lottery entries, guarantees and assignments move to the kept record, each saved so its history
+    row is written. Both records on the same task: one person, one place (the duplicate's goes)."""
+    for model in (EarnedGuarantee, LotteryEntry):
+        for row in model.objects.filter(participant=duplicate):
+            row.participant = keep
+            row.save(update_fields=["participant"])
+    kept_tasks = set(
+        Assignment.objects.filter(participant=keep, removed_at__isnull=True).values_list("task_id", flat=True)
+    )
+    for assignment in Assignment.objects.filter(participant=duplicate).select_for_update():
+        if assignment.removed_at is None and assignment.task_id in kept_tasks:
+            assignment.removed_at, assignment.removed_by = now, by
+        assignment.participant = keep
+        assignment.save()
+
+
+def lottery_pool_changed_update_waiting_list(*, site, day, **_signal) -> None:
+    waiting_list_update(site=site, day=day)

@@ -7,8 +7,10 @@ class PayrollConfig(AppConfig):
     verbose_name = _("Payroll")
 
     def ready(self):
-        from dagsverket import glance
+        from dagsverket import extensions, glance
 
         from . import glance as figures
+        from . import selectors
 
         glance.register(figures.day_figures)
+        extensions.register_attendance_columns(selectors.attendance_columns)

@@ -104,3 +104,21 @@ def open_payslips(*, site: Site, day: datetime.date):
     return (
         day_payslips(site=site, day=day).filter(kind=Payslip.Kind.REGULAR).filter(Q(reversed_by__isnull=True))
     )
+
+
+def attendance_columns(visits) -> dict[int, dict]:
+    """The attendance log's pay column per visit (registered in `ready()`): the gross pay paid for
+    that person, site and day. One query for a page."""
+    pay = {
+        (row["participant_id"], row["site_id"], row["date"]): row["total"]
+        for row in Payslip.objects.filter(
+            participant_id__in={visit.participant_id for visit in visits},
+            date__in={visit.date for visit in visits},
+            paid_at__isnull=False,
+        )
+        .values("participant_id", "site_id", "date")
+        .annotate(total=Sum("gross"))
+    }
+    return {
+        visit.pk: {"gross": pay.get((visit.participant_id, visit.site_id, visit.date))} for visit in visits
+    }

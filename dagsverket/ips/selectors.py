@@ -113,3 +113,11 @@ def metric_clients(
             )
         )
     return dict(result)
+
+
+def caseload_people(sites) -> QuerySet:
+    """The people with a caseload entry at these sites: whose health data the study role may read
+    (registered as a health scope in `ready()`)."""
+    from .models import CaseloadEntry
+
+    return CaseloadEntry.objects.filter(site__in=sites).values("participant_id")

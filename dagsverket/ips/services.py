@@ -378,3 +378,18 @@ def fidelity_review_create(
             raise
         return existing, False
     return review, True
+
+
+def participant_merging_move_caseload(*, keep, duplicate, **_signal) -> None:
+    """A merge of two participant records (connected to `participant_merging` in `ready()`): two
+    open caseload entries are refused (a specialist ends one first); otherwise the entries move."""
+    if (
+        CaseloadEntry.objects.filter(participant=keep, ended_on__isnull=True).exists()
+        and CaseloadEntry.objects.filter(participant=duplicate, ended_on__isnull=True).exists()
+    ):
+        raise DagsverketError(
+            _("Both records are on an IPS caseload: end one of them before merging."), code="two_open_ips"
+        )
+    for row in CaseloadEntry.objects.filter(participant=duplicate):
+        row.participant = keep
+        row.save(update_fields=["participant"])  # one history row per record moved

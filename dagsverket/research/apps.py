@@ -6,3 +6,10 @@ class ResearchConfig(AppConfig):
     name = "dagsverket.research"
     label = "research"
     verbose_name = _("Research trial")
+
+    def ready(self):
+        from dagsverket import extensions
+
+        from . import selectors
+
+        extensions.register_health_scope(selectors.trial_people)

@@ -201,3 +201,9 @@ def enrolment_history(enrolment: Enrolment) -> list[dict]:
         )
     events.sort(key=lambda event: event["at"])
     return events
+
+
+def trial_people(sites):
+    """The people with a trial enrolment at these sites: whose health data the study role may read
+    (registered as a health scope in `ready()`)."""
+    return Enrolment.objects.filter(site__in=sites).values("participant_id")

@@ -133,6 +133,9 @@ def test_a_manager_merges_two_records_keeping_all_history(client_for, site):
     assert Visit.objects.filter(participant=keep).count() == 3
     assert Visit.objects.filter(participant=keep, undone_at__isnull=True).count() == 2
     assert Exclusion.objects.get().participant == keep
+    # the move is in the exclusion's own history (it used to be a QuerySet.update(), which wrote none)
+    exclusion = Exclusion.objects.get()
+    assert [row.participant_id for row in exclusion.history.order_by("history_id")] == [dup.pk, keep.pk]
     assert ActivityLog.objects.filter(action="participant_merge").exists()
     with pytest.raises(DagsverketError):
         participant_merge(keep=keep, duplicate=dup, by=None)
