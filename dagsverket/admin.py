@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_base import ReadOnlyLogAdmin
 from .models import AccessLog, ActivityLog, Exclusion, Participant, ReasonCode, Site, Visit
 
 
@@ -45,19 +46,6 @@ class VisitAdmin(admin.ModelAdmin):
     raw_id_fields = ["participant"]
 
 
-class ReadOnlyLogAdmin(admin.ModelAdmin):
-    """Logs are append-only: nobody edits or deletes them, not even in the admin."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ActivityLog)
 class ActivityLogAdmin(ReadOnlyLogAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_id"]
@@ -72,4 +60,3 @@ class AccessLogAdmin(ReadOnlyLogAdmin):
 
 
 from . import referral_admin  # noqa: E402, F401  (registers the referral models)
-from .evaluation import admin as evaluation_admin  # noqa: E402, F401

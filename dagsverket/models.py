@@ -402,5 +402,4 @@ class AccessLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
 
 
-from .evaluation.models import EvaluationProject, ExportLog, ProjectPseudonym  # noqa: E402, F401
 from .referral_models import *  # noqa: E402,F403

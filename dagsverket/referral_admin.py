@@ -3,7 +3,7 @@ they change only through `referral_services.py`, which keeps the history and the
 
 from django.contrib import admin
 
-from .admin import ReadOnlyLogAdmin
+from .admin_base import ReadOnlyLogAdmin
 from .referral_models import Agency, Consent, Referral, ReferralEvent, ReferralReason
 
 

@@ -115,12 +115,11 @@ def consent_record(
         raise DagsverketError(
             _("Name the evaluation or research project."), code="consent_project", field="project"
         )
-    from .evaluation.models import EvaluationProject
-
-    # The name links the consent to the registered project it names (by key from here on).
-    named = (
-        EvaluationProject.objects.filter(name__iexact=project.strip()).first() if project.strip() else None
-    )
+    # The name links the consent to the registered project it names (by key from here on). The
+    # project model is the evaluation app's: reached through the relation the consent declares, so
+    # the core does not import the app.
+    projects = Consent._meta.get_field("evaluation_project").related_model.objects
+    named = projects.filter(name__iexact=project.strip()).first() if project.strip() else None
     with transaction.atomic():
         consent = Consent.objects.create(
             participant=participant,

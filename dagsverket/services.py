@@ -9,6 +9,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import extensions
+from .errors import DagsverketError
 from .identifiers import compact_bank_account, compact_national_id, normalise_phone
 from .models import (
     AccessLog,
@@ -22,16 +24,6 @@ from .models import (
     StaffPin,
     Visit,
 )
-
-
-class DagsverketError(Exception):
-    """A rule was broken; `message` is translated and shown next to the field, `code` is for code."""
-
-    def __init__(self, message, *, code: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
 
 
 def log_action(*, actor, action: str, obj: models.Model, site: Site | None = None, **data) -> ActivityLog:
@@ -157,7 +149,6 @@ def participant_merge(*, keep: Participant, duplicate: Participant, by) -> Parti
             visit.participant = keep
             visit.save()
             moved += 1
-        Exclusion.objects.filter(participant=duplicate).update(participant=keep)
         _merge_related(keep=keep, duplicate=duplicate, by=by, now=now)
         for name in PARTICIPANT_FIELDS:
             if not getattr(keep, name) and getattr(duplicate, name):
@@ -174,34 +165,17 @@ def participant_merge(*, keep: Participant, duplicate: Participant, by) -> Parti
 
 
 def _merge_related(*, keep: Participant, duplicate: Participant, by, now) -> None:
-    """Move what else belongs to the person: consents, referrals, lottery entries and guarantees,
-    assignments and the job-specialist log. Payslips and tax cards stay on the duplicate record:
-    paid rows are never edited, and the record points at the kept one (`merged_into`)."""
-    from dagsverket.ips.models import CaseloadEntry
-    from jobs.models import Assignment, EarnedGuarantee, LotteryEntry
-
+    """Move what else belongs to the person: consents and referrals here; the apps built on the
+    core move their own rows (lottery entries, guarantees, assignments, the job-specialist log) on
+    `participant_merging`, or refuse. Payslips and tax cards stay on the duplicate record: paid rows
+    are never edited, and the record points at the kept one (`merged_into`)."""
     from .referral_models import Consent, Referral
 
-    if (
-        CaseloadEntry.objects.filter(participant=keep, ended_on__isnull=True).exists()
-        and CaseloadEntry.objects.filter(participant=duplicate, ended_on__isnull=True).exists()
-    ):
-        raise DagsverketError(
-            _("Both records are on an IPS caseload: end one of them before merging."), code="two_open_ips"
-        )
-    for model in (Consent, Referral, EarnedGuarantee, LotteryEntry, CaseloadEntry):
+    extensions.participant_merging.send(sender=Participant, keep=keep, duplicate=duplicate, by=by, now=now)
+    for model in (Exclusion, Consent, Referral):
         for row in model.objects.filter(participant=duplicate):
             row.participant = keep
             row.save(update_fields=["participant"])  # one history row per record moved
-    kept_tasks = set(
-        Assignment.objects.filter(participant=keep, removed_at__isnull=True).values_list("task_id", flat=True)
-    )
-    for assignment in Assignment.objects.filter(participant=duplicate).select_for_update():
-        if assignment.removed_at is None and assignment.task_id in kept_tasks:
-            # Both records were on the same task: one person, one place.
-            assignment.removed_at, assignment.removed_by = now, by
-        assignment.participant = keep
-        assignment.save()
 
 
 def participant_check_in(
@@ -282,9 +256,7 @@ def participant_register_and_check_in(
 def _lottery_pool_changed(*, site: Site, day: datetime.date) -> None:
     """Who may be drawn that day changed (readiness, an undone check-in, an exclusion): once this
     transaction is committed, the day's waiting list follows (the jobs app keeps it)."""
-    from jobs.services import waiting_list_update
-
-    transaction.on_commit(lambda: waiting_list_update(site=site, day=day))
+    transaction.on_commit(lambda: extensions.pool_changed(site=site, day=day))
 
 
 def visit_undo(*, visit: Visit, by, reason: str = "") -> Visit:
@@ -484,3 +456,39 @@ def tablet_unlock_logged(*, by, site: Site, staff, method: str, success: bool, r
         _unlock_log(
             by=by, site=site, staff=staff, action="tablet_unlock_failed", method=method, reason=reason
         )
+
+
+REASON_CODE_FIELDS = ("label_nb", "label_en", "sort_order", "active")
+
+
+def reason_code_save(
+    *, site: Site, by, reason: ReasonCode | None = None, every_site: bool = False, **fields
+) -> ReasonCode:
+    """Add a reason code (`reason` None: `fields` has `kind` and `code` too) or change `reason`. A code's
+    kind and code are fixed once saved (visits point at it); a code is never deleted, only switched
+    off. Unique per kind and site, or among the codes for every site; the history row and the
+    activity log name the manager."""
+    with transaction.atomic():
+        if reason is None:
+            code = ReasonCode(kind=fields["kind"], code=fields["code"])
+        else:
+            code = ReasonCode.objects.select_for_update().get(pk=reason.pk)
+        code.site = None if every_site else site
+        for name in REASON_CODE_FIELDS:
+            if name in fields:
+                setattr(code, name, fields[name])
+        same = ReasonCode.objects.filter(kind=code.kind, code=code.code, site=code.site).exclude(pk=code.pk)
+        if same.exists():
+            raise DagsverketError(
+                _("This code is already in the list."), code="reason_code_taken", field="code"
+            )
+        try:
+            with transaction.atomic():
+                code.save()
+        except IntegrityError:
+            # Another manager saved the same code a moment ago: the check above passed for both.
+            raise DagsverketError(
+                _("This code is already in the list."), code="reason_code_taken", field="code"
+            ) from None
+        log_action(actor=by, action="reason_code_save", obj=code, site=site, code=code.code)
+    return code

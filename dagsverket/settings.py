@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "dagsverket",
+    "dagsverket.evaluation",
     "jobs",
     "payroll",
     "dagsverket.ips",

@@ -2,29 +2,20 @@
 
 from django.contrib import admin
 
+from dagsverket.admin_base import ReadOnlyLogAdmin
+
 from .models import Customer, LotteryDraw, LotteryEntry, LotteryRules, Task
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Customer)
-class CustomerAdmin(ReadOnlyAdmin):
+class CustomerAdmin(ReadOnlyLogAdmin):
     list_display = ["name", "site", "sector", "organisation_number"]
     list_filter = ["site", "sector"]
     search_fields = ["name"]
 
 
 @admin.register(Task)
-class TaskAdmin(ReadOnlyAdmin):
+class TaskAdmin(ReadOnlyLogAdmin):
     list_display = ["description", "date", "customer", "category", "workers_max", "status", "signed_off_at"]
     list_filter = ["site", "status", "category"]
     list_select_related = ["customer"]
@@ -40,7 +31,7 @@ class LotteryEntryInline(admin.TabularInline):
 
 
 @admin.register(LotteryDraw)
-class LotteryDrawAdmin(ReadOnlyAdmin):
+class LotteryDrawAdmin(ReadOnlyLogAdmin):
     list_display = ["site", "date", "ran_at", "places", "seed", "current"]
     list_filter = ["site", "current"]
     inlines = [LotteryEntryInline]

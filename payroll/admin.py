@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from dagsverket.admin_base import ReadOnlyLogAdmin
+
 from .models import CashBox, Payout, Payslip, SitePayrollSettings, WageRate, YearSettings
 
 
@@ -21,29 +23,18 @@ class SitePayrollSettingsAdmin(admin.ModelAdmin):
     list_display = ["site", "holiday_pay_with_wage", "charity_exempt"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Payslip)
-class PayslipAdmin(ReadOnlyAdmin):
+class PayslipAdmin(ReadOnlyLogAdmin):
     list_display = ["date", "participant", "kind", "gross", "tax", "net", "paid_at"]
     list_filter = ["site", "kind"]
     date_hierarchy = "date"
 
 
 @admin.register(Payout)
-class PayoutAdmin(ReadOnlyAdmin):
+class PayoutAdmin(ReadOnlyLogAdmin):
     list_display = ["date", "payslip", "method", "amount", "paid_by"]
 
 
 @admin.register(CashBox)
-class CashBoxAdmin(ReadOnlyAdmin):
+class CashBoxAdmin(ReadOnlyLogAdmin):
     list_display = ["date", "site", "opening_float", "counted_closing", "difference", "closed_at"]

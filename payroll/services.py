@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from dagsverket.models import Participant, Site
-from dagsverket.services import DagsverketError, log_action
+from dagsverket.services import log_action
 
 from .engine import WorkLine, day_pay, holiday_pay, money
+from .errors import PayrollError
 from .models import (
     CashBox,
     CashMovement,
@@ -36,12 +37,9 @@ from .selectors import (
     year_settings_for,
 )
 from .templatetags.payroll_tags import nok
+from .work import day_lines, signed_off_work
 
 ZERO = Decimal("0")
-
-
-class PayrollError(DagsverketError):
-    """A payroll rule was broken; the view shows `message` and writes nothing."""
 
 
 # Tax cards -----------------------------------------------------------------------------------------
@@ -332,8 +330,6 @@ def _check_signed_off(*, site: Site, participant: Participant, day: datetime.dat
 
 def payslips_prepare_day(*, site: Site, day: datetime.date) -> list[Payslip]:
     """Drafts for everyone with signed-off work on the day who has not been paid for it yet."""
-    from .work import day_lines, signed_off_work
-
     paid = set(
         Payslip.objects.filter(
             site=site, date=day, kind=Payslip.Kind.REGULAR, paid_at__isnull=False, reversed_by__isnull=True
@@ -536,8 +532,6 @@ def payslip_reverse(*, payslip: Payslip, reason: str, by) -> Payslip:
 def payslip_correct(*, payslip: Payslip, reason: str, by, lines: list[WorkLine] | None = None) -> Payslip:
     """Reverse a paid payslip and prepare a new draft for the same day (from the current signed-off
     work, or the given lines); paying the draft hands over only the difference."""
-    from .work import day_lines, signed_off_work
-
     with transaction.atomic():
         payslip_reverse(payslip=payslip, reason=reason, by=by)
         if lines is None:

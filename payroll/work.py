@@ -8,6 +8,7 @@ from dagsverket.models import Participant, Site
 from jobs.selectors import PayableWork, payable_work
 
 from .engine import WorkLine, hourly_line, money
+from .errors import PayrollError
 from .models import WageRate
 from .selectors import wage_rate_for
 
@@ -49,7 +50,5 @@ def lines_for_work(work: list[PayableWork], rate: WageRate) -> list[WorkLine]:
 def day_lines(*, site: Site, day: datetime.date, tasks: list[PayableWork]) -> list[WorkLine]:
     rate = wage_rate_for(site=site, day=day)
     if rate is None:
-        from .services import PayrollError
-
         raise PayrollError(_("No wage rate is set for this site and day."), code="no_wage_rate")
     return lines_for_work(tasks, rate)

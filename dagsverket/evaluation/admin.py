@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ..admin import ReadOnlyLogAdmin
+from ..admin_base import ReadOnlyLogAdmin
 from .models import EvaluationProject, ExportLog
 
 

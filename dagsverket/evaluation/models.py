@@ -1,6 +1,8 @@
 """Evaluation projects, their per-project pseudonyms, and the log of every export.
 
-Imported at the end of dagsverket/models.py so the models belong to the `dagsverket` app.
+The evaluation package is an app of its own (`dagsverket.evaluation`, label `evaluation`), but its
+models keep the `dagsverket` label they were created under: their tables, migrations and content
+types stay where they are, and no data moves.
 """
 
 import secrets
@@ -66,6 +68,7 @@ class EvaluationProject(models.Model):
     history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
+        app_label = "dagsverket"
         ordering = ["-starts_on", "name"]
         verbose_name = _("evaluation project")
         verbose_name_plural = _("evaluation projects")
@@ -94,6 +97,7 @@ class ProjectPseudonym(models.Model):
     code = models.CharField(max_length=20)
 
     class Meta:
+        app_label = "dagsverket"
         constraints = [
             models.UniqueConstraint(fields=["project", "participant"], name="one_pseudonym_per_project"),
             models.UniqueConstraint(fields=["project", "code"], name="pseudonym_code_unique_in_project"),
@@ -119,6 +123,7 @@ class ExportLog(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
+        app_label = "dagsverket"
         ordering = ["-at"]
         verbose_name = _("export log entry")
         verbose_name_plural = _("export log")

@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..access import has_perm, permission_required
+from ..errors import form_error
 from ..services import DagsverketError
 from .charts import chart_svg
 from .dashboard import dashboard_figures, release_dashboard
@@ -88,7 +89,7 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
                 parameters={**exporter.parameters(), "format": data["format"], "refused": error.code},
                 row_count=None,
             )
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form_error(form, error)
         return render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=400)
     fmt = data["format"]
     return export_response(

@@ -24,10 +24,10 @@ from django.db.models import CharField, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from .dbroles import as_retention_role
-from .history import acting
-from .models import Exclusion, Participant, ReadinessEntry, Visit
-from .referral_models import OPEN_STATUSES, Consent, Referral, ReferralEvent
+from ..dbroles import as_retention_role
+from ..history import acting
+from ..models import Exclusion, Participant, ReadinessEntry, Visit
+from ..referral_models import OPEN_STATUSES, Consent, Referral, ReferralEvent
 
 PLACEHOLDER = "Anonymisert"
 # Cleared when anonymising (the name gets the placeholder; birth year and sex stay for age bands).
@@ -265,7 +265,7 @@ def _objects_about(ids: list[int]) -> Q:
 
 
 def logs_counts(today: datetime.date) -> dict[str, int]:
-    from .models import AccessLog, ActivityLog
+    from ..models import AccessLog, ActivityLog
 
     before = logs_before(today)
     return {
@@ -278,7 +278,7 @@ def logs_apply(*, today: datetime.date) -> None:
     """Remove log entries past LOG_RETENTION_DAYS, and the free text that log entries still hold
     about anonymised people (an undo reason, an ended caseload's reason). Through the retention
     role: the logs are append-only for everyone else. Call inside `transaction.atomic()`."""
-    from .models import AccessLog, ActivityLog
+    from ..models import AccessLog, ActivityLog
 
     before = logs_before(today)
     anonymised = list(Participant.objects.filter(anonymised_at__isnull=False).values_list("pk", flat=True))

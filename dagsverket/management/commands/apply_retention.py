@@ -1,7 +1,7 @@
 """`manage.py apply_retention [--dry-run] [--today YYYY-MM-DD]`: remove what is no longer needed.
 
 1. Payroll records past their keeping period (payroll/retention.py), with lines, payouts and history.
-2. Participants inactive longer than RETENTION_INACTIVE_DAYS (dagsverket/retention.py).
+2. Participants inactive longer than RETENTION_INACTIVE_DAYS (dagsverket/privacy/retention.py).
 
 Payroll goes first, so a person whose last kept payroll records just went is anonymised in the same
 run. One transaction: all or nothing. Running it twice changes nothing the second time. Each real
@@ -17,14 +17,14 @@ from django.utils import timezone
 
 from dagsverket.management.commands.export_attendance import _date
 from dagsverket.models import ActivityLog
-from dagsverket.progress import Progress
-from dagsverket.retention import (
+from dagsverket.privacy.retention import (
     inactive_before,
     logs_apply,
     logs_counts,
     participant_plan,
     participants_apply,
 )
+from dagsverket.progress import Progress
 from payroll.retention import payroll_plan, payroll_remove
 
 PROGRESS_FROM = 200  # show a progress bar for batches at least this big
