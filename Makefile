@@ -45,6 +45,7 @@ run: install compile-messages
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/bandit -q -r dagsverket jobs payroll -x '*/migrations/*' --severity-level high
 
 format: install-dev

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from .access import has_perm, health_data_limited_to_study, permission_required, sees_health_data_of
+from .errors import form_error
 from .filters import AttendanceFilter
 from .forms import ExclusionForm, ImportForm, ParticipantForm
 from .identifiers import name_needs_confirming
@@ -52,7 +53,7 @@ def _form_save(request, form, participant=None):
             return participant_register(site=request.site, by=request.user, **form.participant_fields())
         return participant_update(participant=participant, by=request.user, **form.participant_fields())
     except DagsverketError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form_error(form, error)
         return None
 
 
@@ -186,7 +187,7 @@ def participant_exclude(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except DagsverketError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s is excluded.") % {"name": participant.name})
             return redirect("participant_detail", pk=participant.pk)

@@ -8,7 +8,6 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .access import permission_required
+from .errors import DagsverketError, form_error
 from .filters import yes_no_filter
 from .lists import filtered_rows, paginate
 from .models import ReasonCode
+from .services import REASON_CODE_FIELDS, reason_code_save
 
 
 def _codes_for(site):
@@ -73,20 +74,8 @@ class ReasonCodeForm(forms.ModelForm):
             for name in ("kind", "code"):
                 self.fields[name].disabled = True
 
-    def clean(self):
-        data = super().clean()
-        self.instance.site = None if data.get("every_site") else self.site
-        kind, code = data.get("kind") or self.instance.kind, data.get("code") or self.instance.code
-        if kind and code:
-            same = ReasonCode.objects.filter(kind=kind, code=code, site=self.instance.site)
-            if self.instance.pk:
-                same = same.exclude(pk=self.instance.pk)
-            if same.exists():
-                self.add_error("code", _("This code is already in the list."))
-        return data
-
     def validate_unique(self):
-        pass  # checked in clean(), with the message next to the code
+        pass  # the service checks it (`reason_code_save`), with the message next to the code
 
 
 @require_GET
@@ -107,12 +96,14 @@ def reason_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     code = get_object_or_404(_codes_for(request.site), pk=pk) if pk else None
     form = ReasonCodeForm(request.POST or None, instance=code, site=request.site)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ("kind", "code", *REASON_CODE_FIELDS) if name in data}
         try:
-            with transaction.atomic():
-                saved = form.save()  # the history row names the manager (HistoryRequestMiddleware)
-        except IntegrityError:
-            # Another manager saved the same code a moment ago: the form's check passed for both.
-            form.add_error("code", _("This code is already in the list."))
+            saved = reason_code_save(
+                site=request.site, by=request.user, reason=code, every_site=data["every_site"], **fields
+            )
+        except DagsverketError as error:
+            form_error(form, error)
         else:
             messages.success(request, _("“%(label)s” is saved.") % {"label": saved.label})
             return redirect("reason_list")

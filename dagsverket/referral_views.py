@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import referral_services as services
 from . import subject_access
 from .access import has_perm, in_health_scope, permission_required, sees_health_data_of
+from .errors import form_error
 from .lists import filtered_rows, paginate
 from .models import AccessLog, Exclusion, Participant, ReadinessEntry, Site, Visit
 from .referral_forms import (
@@ -72,11 +73,6 @@ def _get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
     if not sees_health_data_of(request, referral.participant):
         raise Http404
     return referral
-
-
-def _form_error(form, error: DagsverketError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def render_pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
@@ -199,7 +195,7 @@ def consent_new(request: HttpRequest, participant_id: int) -> HttpResponse:
         try:
             services.consent_record(participant=participant, by=request.user, **form.cleaned_data)
         except DagsverketError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The consent is recorded."))
             if referral is not None:
@@ -244,7 +240,7 @@ def referral_new(request: HttpRequest, participant_id: int) -> HttpResponse:
         try:
             referral = services.referral_create(participant=participant, by=request.user, **form.cleaned_data)
         except DagsverketError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             return redirect("referrals:detail", pk=referral.pk)
     status = 400 if request.method == "POST" else 200
@@ -303,7 +299,7 @@ def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
                 can_override=has_perm(request.user, "manage_site"),
             )
         except DagsverketError as error:
-            _form_error(form, error)
+            form_error(form, error)
             return _detail(
                 request, referral, status=400, send_form=form, no_consent=error.code == "no_consent"
             )
@@ -355,7 +351,7 @@ def referral_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if form is None:
             messages.error(request, error.message)
             return _detail(request, referral, status=400)
-        _form_error(form, error)
+        form_error(form, error)
         return _detail(request, referral, status=400, **{form_name: form})
     messages.success(request, _("The referral is updated."))
     return redirect("referrals:detail", pk=referral.pk)
@@ -483,7 +479,7 @@ def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.agency_save(by=request.user, agency=agency, **fields)
         except DagsverketError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The agency is saved."))
             return redirect("referrals:agencies")

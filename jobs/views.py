@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from dagsverket.access import has_perm, permission_required
+from dagsverket.errors import form_error
 from dagsverket.lists import filtered_rows, paginate
 from dagsverket.models import Readiness, Visit
 from dagsverket.selectors import excluded_participant_ids
@@ -287,7 +288,7 @@ def assignment_hours(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             services.assignment_set_hours(assignment=assignment, by=request.user, **data)
     except JobsError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form_error(form, error)
         return _hours_page(request, task, form_for=assignment.pk, form=form, status=400)
     messages.success(request, _("Hours saved."))
     return redirect("jobs:task_hours", pk=task.pk)
@@ -408,7 +409,7 @@ def day_places_set(request: HttpRequest) -> HttpResponse:
             site=request.site, day=timezone.localdate(), by=request.user, **form.cleaned_data
         )
     except JobsError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form_error(form, error)
         return _lottery_page(request, places_form=form, status=400)
     messages.success(request, _("Places saved."))
     return redirect("jobs:lottery")
@@ -500,7 +501,7 @@ def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     site=request.site, by=request.user, customer=customer, **_customer_data(form)
                 )
             except JobsError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 messages.success(request, _("Customer saved."))
                 return redirect("jobs:customer_list")
@@ -610,7 +611,7 @@ def task_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                         task=task, by=request.user, reason=form.cleaned_data["reason"], **data
                     )
             except JobsError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 messages.success(request, _("Task saved."))
                 return redirect("jobs:task_list")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from dagsverket.access import has_perm, permission_required
+from dagsverket.errors import form_error
 from dagsverket.lists import paginate
 from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access
@@ -65,7 +66,7 @@ def _apply(form, action):
     try:
         return action(form.cleaned_data)
     except DagsverketError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form_error(form, error)
         return None
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from ..access import has_perm, permission_required
+from ..errors import form_error
 from ..evaluation.exporters import safe_text
 from ..referral_services import consent_record
 from ..services import DagsverketError, log_access, log_action, participant_register
@@ -121,7 +122,7 @@ def study_new(request: HttpRequest) -> HttpResponse:
                     min_block_size=data["min_block_size"],
                 )
             except ResearchError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 return redirect("research:study_detail", pk=study.pk)
         status = 400
@@ -307,7 +308,7 @@ def response_new(request: HttpRequest, pk: int, wave_id: int, instrument_id: int
                     by=request.user,
                 )
             except ResearchError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 if response.valid:
                     messages.success(
@@ -345,7 +346,7 @@ def follow_up(request: HttpRequest, pk: int, wave_id: int) -> HttpResponse:
             try:
                 follow_up_record(enrolment=enrolment, wave=wave, by=request.user, **form.cleaned_data)
             except ResearchError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 return redirect("research:enrolment", pk=enrolment.pk)
         status = 400
@@ -393,7 +394,7 @@ def sessions(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 course_session_create(study=study, site=request.site, by=request.user, **form.cleaned_data)
             except ResearchError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 return redirect("research:sessions", pk=study.pk)
         status = 400
@@ -451,7 +452,7 @@ def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
             except (ResearchError, DagsverketError) as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 messages.success(request, _("The trial status is recorded."))
                 return redirect("research:enrolment", pk=enrolment.pk)
@@ -591,7 +592,7 @@ def study_extend(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
             except ResearchError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error(form, error)
             else:
                 messages.success(
                     request,

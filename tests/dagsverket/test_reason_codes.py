@@ -129,3 +129,30 @@ def test_a_code_shared_by_every_site_is_unique_in_the_database_too(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         ReasonCode.objects.create(kind="readiness", code="storm", label_nb="Storm igjen")
     ReasonCode.objects.create(kind="exclusion", code="storm", label_nb="Storm")  # another kind is fine
+
+
+def test_saving_a_code_goes_through_the_service_and_is_in_the_activity_log(manager, site):
+    """Every write through a service: the reason code page used to save the form itself, so the
+    activity log never heard of it."""
+    from dagsverket.models import ActivityLog
+
+    manager.post(
+        reverse("reason_new"),
+        {"kind": "readiness", "code": "rain", "label_nb": "Regn", "sort_order": "0", "active": "on"},
+    )
+    code = ReasonCode.objects.get(code="rain")
+    response = manager.post(
+        reverse("reason_edit", args=[code.pk]), {"label_nb": "Regnvær", "sort_order": "1", "active": ""}
+    )
+    assert response.status_code == 302
+    code.refresh_from_db()
+    assert (code.label_nb, code.sort_order, code.active, code.kind, code.code) == (
+        "Regnvær",
+        1,
+        False,
+        "readiness",
+        "rain",
+    )
+    logged = ActivityLog.objects.filter(action="reason_code_save", object_id=str(code.pk))
+    assert logged.count() == 2
+    assert [row.label_nb for row in code.history.order_by("history_id")] == ["Regn", "Regnvær"]
