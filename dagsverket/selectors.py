@@ -231,14 +231,6 @@ def readiness_reasons(site) -> list[ReasonCode]:
     )
 
 
-def exclusion_reasons(site) -> list[ReasonCode]:
-    return list(
-        ReasonCode.objects.filter(
-            Q(site=site) | Q(site__isnull=True), kind=ReasonCode.Kind.EXCLUSION, active=True
-        )
-    )
-
-
 def attendance_outcomes(visits) -> dict[int, dict]:
     """What came of each visit: lottery outcome, tasks, hours worked and gross pay paid.
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import Customer, LotteryRules, Task
-from .services import TASK_FIELDS
+from .services import LOTTERY_RULE_FIELDS, TASK_FIELDS
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,15 +53,7 @@ class DrawForm(forms.Form):
 class LotteryRulesForm(forms.ModelForm):
     class Meta:
         model = LotteryRules
-        fields = [
-            "guarantee_enabled",
-            "guarantee_after_days",
-            "weekly_cap_enabled",
-            "weekly_cap_days",
-            "weighting_enabled",
-            "weighting_max_days",
-            "earned_guarantee_enabled",
-        ]
+        fields = LOTTERY_RULE_FIELDS
 
 
 class CustomerForm(forms.ModelForm):

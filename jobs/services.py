@@ -8,9 +8,10 @@ import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.no import orgnr
 
@@ -265,6 +266,40 @@ def day_places_set(
 def lottery_rules_for(site: Site) -> LotteryRules:
     """The site's rules; the defaults (unsaved) until a manager saves them, so reading writes nothing."""
     return LotteryRules.objects.filter(site=site).first() or LotteryRules(site=site)
+
+
+LOTTERY_RULE_FIELDS = (
+    "guarantee_enabled",
+    "guarantee_after_days",
+    "weekly_cap_enabled",
+    "weekly_cap_days",
+    "weighting_enabled",
+    "weighting_max_days",
+    "earned_guarantee_enabled",
+)
+
+
+def lottery_rules_save(*, site: Site, by, **fields) -> LotteryRules:
+    """Save the site's fairness rules (the first save creates the row), with a history row and an
+    activity-log entry naming the manager. The form has checked the values; two managers saving
+    the first rules at once give one row, and the second is told."""
+    unknown = set(fields) - set(LOTTERY_RULE_FIELDS)
+    if unknown:
+        raise JobsError(_("Unknown lottery rule."), code="unknown_rule")
+    with transaction.atomic():
+        rules = LotteryRules.objects.select_for_update().filter(site=site).first() or LotteryRules(site=site)
+        for name, value in fields.items():
+            setattr(rules, name, value)
+        try:
+            with transaction.atomic():
+                rules.save()  # one history row, also for the first save
+        except IntegrityError:
+            raise JobsError(
+                _("Another manager saved the rules a moment ago. Look at them and save again."),
+                code="rules_saved_meanwhile",
+            ) from None
+        log_action(actor=by, action="lottery_rules_changed", obj=rules, site=site)
+    return rules
 
 
 def _rules(site: Site) -> lottery.Rules:
@@ -823,10 +858,6 @@ def hours_correct(
     return correction
 
 
-def active_assignment_count(task: Task) -> int:
-    return Assignment.objects.filter(Q(task=task) & Q(removed_at__isnull=True)).count()
-
-
 def tasks_mark_invoiced(*, customer, month: datetime.date, by) -> int:
     """Mark the month's done tasks of a customer as invoiced; after this they change only with a reason."""
     from .invoicing import month_bounds
@@ -840,7 +871,12 @@ def tasks_mark_invoiced(*, customer, month: datetime.date, by) -> int:
         )
         if not tasks:
             raise JobsError(_("There are no done tasks to invoice this month."), code="nothing_to_invoice")
-        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(status=TaskStatus.INVOICED)
+        for task in tasks:
+            task.status = TaskStatus.INVOICED
+        # one update and one insert of history rows for all, each naming who invoiced
+        bulk_update_with_history(
+            tasks, Task, ["status"], default_user=by if by and by.is_authenticated else None
+        )
         for task in tasks:
             log_action(actor=by, action="task_invoiced", obj=task, site=task.site)
     return len(tasks)

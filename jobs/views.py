@@ -461,10 +461,15 @@ def lottery_rules(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "jobs/lottery_rules.html", {"form": form}, status=400)
-        form.save()
-        from dagsverket.services import log_action
-
-        log_action(actor=request.user, action="lottery_rules_changed", obj=rules, site=request.site)
+        try:
+            services.lottery_rules_save(
+                site=request.site,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in services.LOTTERY_RULE_FIELDS},
+            )
+        except JobsError as error:
+            form_error(form, error)
+            return render(request, "jobs/lottery_rules.html", {"form": form}, status=400)
         messages.success(request, _("Lottery rules saved."))
         return redirect("jobs:lottery")
     return render(request, "jobs/lottery_rules.html", {"form": form})

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from dagsverket.models import Participant, Site
 
@@ -96,13 +96,6 @@ def day_payslips(*, site: Site, day: datetime.date):
         .select_related("participant", "payout", "reverses", "reversed_by")
         .prefetch_related("lines")
         .order_by("participant__name", "pk")
-    )
-
-
-def open_payslips(*, site: Site, day: datetime.date):
-    """Paid or draft regular payslips of the day that have not been reversed."""
-    return (
-        day_payslips(site=site, day=day).filter(kind=Payslip.Kind.REGULAR).filter(Q(reversed_by__isnull=True))
     )
 
 

@@ -194,6 +194,10 @@ def test_done_tasks_of_a_month_are_marked_invoiced_once(client_for, site):
     done.refresh_from_db()
     planned.refresh_from_db()
     assert (done.status, planned.status) == ("invoiced", "planned")
+    # the task's history has the change and who made it (a QuerySet.update() used to leave none,
+    # so the manager's history page showed "done")
+    latest = done.history.order_by("-history_id").first()
+    assert (latest.status, latest.history_user.username) == ("invoiced", "leader")
     assert client.post(url, {"customer": customer.pk, "month": "2026-11"}).status_code == 400
     assert client.post(url, {"customer": "", "month": "x"}).status_code == 400
     assert (

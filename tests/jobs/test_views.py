@@ -233,6 +233,14 @@ def test_lottery_rules_are_for_managers(client_for, site):
     }
     assert manager.post(url, data).status_code == 302
     assert Task.objects.count() == 0
+    from dagsverket.models import ActivityLog
+    from jobs.models import LotteryRules
+
+    # saved through the service: the rules, their history naming the manager, the activity log
+    rules = LotteryRules.objects.get(site=site)
+    assert (rules.guarantee_enabled, rules.guarantee_after_days, rules.weekly_cap_enabled) == (True, 3, False)
+    assert rules.history.get().history_user.username == "manager"
+    assert ActivityLog.objects.filter(action="lottery_rules_changed", object_id=str(rules.pk)).count() == 1
 
 
 def test_the_board_offers_a_move_to_another_task(client_for, day):
