@@ -6,6 +6,7 @@ app_name = "jobs"
 urlpatterns = [
     path("", views.today, name="today"),
     path("board/", views.board, name="board"),
+    path("crews.pdf", views.crews_pdf, name="crews_pdf"),
     path("assign/", views.assign, name="assign"),
     path("assignments/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
     path("assignments/<int:pk>/move/", views.assignment_move, name="assignment_move"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from dagsverket.access import has_perm, permission_required
+from dagsverket.days import day_from_query
 from dagsverket.lists import filtered_rows, paginate
 from dagsverket.models import Readiness, Visit
 from dagsverket.selectors import excluded_participant_ids
@@ -124,7 +125,8 @@ def _board_context(request, day, chosen_visit_id=None):
             waiting.append(visit)
         else:
             not_drawn.append(visit)
-    chosen = next((v for v in available if v.pk == chosen_visit_id), None)
+    is_today = day == timezone.localdate()
+    chosen = next((v for v in available if v.pk == chosen_visit_id), None) if is_today else None
     for task in tasks:
         task.can_take_chosen = bool(
             chosen
@@ -148,35 +150,55 @@ def _board_context(request, day, chosen_visit_id=None):
         "not_drawn": not_drawn,
         "chosen": chosen,
         "free_total": sum(max(t.free, 0) for t in tasks),
-        "can_assign": has_perm(request.user, "manage_jobs") or has_perm(request.user, "use_checkin"),
-        "can_draw": has_perm(request.user, "use_checkin"),
+        "is_today": is_today,
+        "can_assign": is_today
+        and (has_perm(request.user, "manage_jobs") or has_perm(request.user, "use_checkin")),
+        "can_draw": is_today and has_perm(request.user, "use_checkin"),
         "can_sign_off": has_perm(request.user, "manage_jobs"),
     }
 
 
-def _board(request: HttpRequest) -> HttpResponse:
+def _board(request: HttpRequest, day) -> HttpResponse:
     try:
         chosen = int(request.GET.get("visit", "") or 0) or None
     except ValueError:
         chosen = None
-    context = _board_context(request, timezone.localdate(), chosen)
+    context = _board_context(request, day, chosen)
+    context["pager_url"] = request.resolver_match.view_name
     return render(request, "jobs/today.html", context)
 
 
 @require_GET
 @permission_required("manage_jobs")
-def today(request: HttpRequest) -> HttpResponse:
+@day_from_query
+def today(request: HttpRequest, day) -> HttpResponse:
     """The work leader's start page, the day board: tasks as columns with free places, crews with
-    their work leader, and who is waiting for work. Tap a person, then a task, to assign."""
-    return _board(request)
+    their work leader, and who is waiting for work. Tap a person, then a task, to assign.
+    `?day=` shows another day, to read: people are assigned on the day itself."""
+    return _board(request, day)
 
 
 @require_GET
 @any_permission_required("manage_jobs", "use_checkin")
-def board(request: HttpRequest) -> HttpResponse:
+@day_from_query
+def board(request: HttpRequest, day) -> HttpResponse:
     """The same day board for the front desk, which assigns too (the work leader's start page stays
     theirs alone)."""
-    return _board(request)
+    return _board(request, day)
+
+
+@require_GET
+@any_permission_required("manage_jobs", "use_checkin")
+@day_from_query
+def crews_pdf(request: HttpRequest, day) -> HttpResponse:
+    """The day's crews per task as one PDF for the work leaders: names, addresses and times."""
+    from .pdf import crews_pdf as render_crews
+
+    response = HttpResponse(
+        render_crews(site=request.site, day=day, request=request), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="crews-{day.isoformat()}.pdf"'
+    return response
 
 
 def _to_board(request: HttpRequest) -> HttpResponse:
@@ -308,8 +330,11 @@ def task_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the lottery ------------------------------------------------------------------------------------
 
 
-def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guarantee_form=None, status=200):
-    day = timezone.localdate()
+def _lottery_page(
+    request, *, day=None, error=None, places_form=None, draw_form=None, guarantee_form=None, status=200
+):
+    today = timezone.localdate()
+    day = day or today
     site = request.site
     draw = current_draw(site=site, day=day)
     places, light_places, manual = day_places(site=site, day=day)
@@ -345,7 +370,9 @@ def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guar
             .select_related("participant")
             .order_by("earned_on"),
             "error": error,
-            "can_draw": has_perm(request.user, "use_checkin"),
+            "is_today": day == today,
+            # The places and the draw are the day's own: another day is there to be read.
+            "can_draw": day == today and has_perm(request.user, "use_checkin"),
         },
         status=status,
     )
@@ -375,9 +402,11 @@ def _explained_entries(draw):
 
 @require_GET
 @any_permission_required("use_checkin", "manage_jobs")
-def lottery(request: HttpRequest) -> HttpResponse:
-    """The day's places and the draw: one tap to draw, then everyone's outcome with the reason."""
-    return _lottery_page(request)
+@day_from_query
+def lottery(request: HttpRequest, day) -> HttpResponse:
+    """The day's places and the draw: one tap to draw, then everyone's outcome with the reason.
+    `?day=` shows another day's draw."""
+    return _lottery_page(request, day=day)
 
 
 @require_POST
