@@ -37,7 +37,7 @@ from .forms import (
     TaskForm,
 )
 from .models import Assignment, Customer, EarnedGuarantee, LotteryDraw, LotteryEntry, Outcome, Task
-from .selectors import current_draw, day_places, day_tasks
+from .selectors import current_draw, day_place_counts, day_tasks
 from .services import ASSIGNABLE_OUTCOMES, JobsError
 from .tables import CustomerFilter, CustomerTable, DrawFilter, DrawTable, TaskFilter, TaskTable
 
@@ -103,12 +103,12 @@ def _board_context(request, day, chosen_visit_id=None):
     entries = {}
     if draw is not None:
         entries = {e.visit_id: e for e in draw.entries.all()}
-    places, light_places, manual = day_places(site=site, day=day)
     assigned_count = {}
     for task in tasks:
         task.free = task.workers_max - len(task.active_assignments)
         for a in task.active_assignments:
             assigned_count[a.visit_id] = assigned_count.get(a.visit_id, 0) + 1
+    counts = day_place_counts(site=site, day=day, assigned=len(assigned_count))
     ready = [
         v
         for v in visits
@@ -139,17 +139,14 @@ def _board_context(request, day, chosen_visit_id=None):
         "day": day,
         "tasks": tasks,
         "draw": draw,
-        "places": places,
-        "light_places": light_places,
-        "places_manual": manual,
+        "counts": counts,
         "ready_count": len(ready),
-        "needs_draw": draw is None and len(ready) > places,
+        "needs_draw": draw is None and len(ready) > counts.places,
         "available": available,
         "unassigned": [v for v in available if not v.task_count],
         "waiting": waiting,
         "not_drawn": not_drawn,
         "chosen": chosen,
-        "free_total": sum(max(t.free, 0) for t in tasks),
         "is_today": is_today,
         "can_assign": is_today
         and (has_perm(request.user, "manage_jobs") or has_perm(request.user, "use_checkin")),
@@ -337,8 +334,8 @@ def _lottery_page(
     day = day or today
     site = request.site
     draw = current_draw(site=site, day=day)
-    places, light_places, manual = day_places(site=site, day=day)
-    pool, _out = services.lottery_pool(site=site, day=day)
+    counts = day_place_counts(site=site, day=day)
+    pool, out = services.lottery_pool(site=site, day=day)
     return render(
         request,
         "jobs/lottery.html",
@@ -347,16 +344,19 @@ def _lottery_page(
             "draw": draw,
             "entries": _explained_entries(draw) if draw else [],
             "earlier": LotteryDraw.objects.filter(site=site, current=False).order_by("-date", "-ran_at")[:20],
-            "places": places,
-            "light_places": light_places,
-            "places_manual": manual,
+            "counts": counts,
+            # A draw keeps the places it was drawn for; the page says so when they have changed since.
+            "drawn_places_differ": draw is not None
+            and (draw.places, draw.light_places) != (counts.places, counts.light_places),
             "pool_size": len(pool),
+            "not_assessed": sum(1 for visit in out if visit.pool_reason == "not_ready"),
+            "excluded_count": sum(1 for visit in out if visit.pool_reason == "excluded"),
             "rules": services.lottery_rules_for(site),
             "places_form": places_form
             or PlacesForm(
                 initial={
-                    "places": places if manual else None,
-                    "light_places": light_places if manual else None,
+                    "places": counts.places if counts.manual else None,
+                    "light_places": counts.light_places if counts.manual else None,
                 }
             ),
             "draw_form": draw_form or DrawForm(),
