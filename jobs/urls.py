@@ -12,6 +12,7 @@ urlpatterns = [
     path("assignments/<int:pk>/move/", views.assignment_move, name="assignment_move"),
     path("assignments/<int:pk>/hours/", views.assignment_hours, name="assignment_hours"),
     path("tasks/<int:pk>/hours/", views.task_hours, name="task_hours"),
+    path("tasks/<int:pk>/crew-hours/", views.task_crew_hours, name="task_crew_hours"),
     path("tasks/<int:pk>/sign-off/", views.task_sign_off, name="task_sign_off"),
     path("lottery/", views.lottery, name="lottery"),
     path("lottery/draw/", views.lottery_draw, name="lottery_draw"),

@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 
 import tablib
@@ -28,6 +29,7 @@ from .forms import (
     CorrectionForm,
     CustomerForm,
     DrawForm,
+    ExceptionHoursForm,
     GuaranteeForm,
     HoursForm,
     ImportForm,
@@ -260,13 +262,21 @@ def assignment_move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- hours and sign-off -----------------------------------------------------------------------------
 
 
-def _hours_page(request, task, *, error=None, form_for=None, form=None, status=200):
-    rows = []
-    for a in (
+def _crew(task):
+    return list(
         task.assignments.filter(removed_at__isnull=True)
         .select_related("participant")
         .prefetch_related("corrections")
-    ):
+        .order_by("pk")
+    )
+
+
+def _hours_page(
+    request, task, *, error=None, form_for=None, form=None, crew_form=None, exception_forms=None, status=200
+):
+    rows = []
+    crew = _crew(task)
+    for a in crew:
         initial = {"starts_at": a.starts_at, "ends_at": a.ends_at, "break_minutes": a.break_minutes}
         if form_for == a.pk and form is not None:
             row_form = form
@@ -275,12 +285,16 @@ def _hours_page(request, task, *, error=None, form_for=None, form=None, status=2
         else:
             row_form = HoursForm(initial=initial, prefix=f"a{a.pk}")
         rows.append((a, row_form))
-    return render(
-        request,
-        "jobs/task_hours.html",
-        {"task": task, "rows": rows, "error": error, "warnings": services.task_warnings(task)},
-        status=status,
-    )
+    context = {"task": task, "rows": rows, "error": error, "warnings": services.task_warnings(task)}
+    if crew and not task.is_signed_off:
+        first = crew[0]
+        same = {"starts_at": first.starts_at, "ends_at": first.ends_at, "break_minutes": first.break_minutes}
+        context["crew_form"] = crew_form or HoursForm(initial=same, prefix="crew")
+        forms = exception_forms or {}
+        context["exceptions"] = [
+            (a, forms.get(a.pk) or ExceptionHoursForm(initial=same, prefix=f"x{a.pk}")) for a in crew
+        ]
+    return render(request, "jobs/task_hours.html", context, status=status)
 
 
 @require_GET
@@ -314,8 +328,49 @@ def assignment_hours(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("manage_jobs")
-def task_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def task_crew_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same start, end and breaks for the whole crew, then other hours for whoever differs."""
     task = _get_task_for_site(request, pk)
+    crew_form = HoursForm(request.POST, prefix="crew")
+    exception_forms, exceptions = {}, {}
+    for a in _crew(task):
+        form = ExceptionHoursForm(request.POST, prefix=f"x{a.pk}")
+        exception_forms[a.pk] = form
+        if form.is_valid() and form.cleaned_data["differs"]:
+            data = form.cleaned_data
+            exceptions[a.pk] = (data["starts_at"], data["ends_at"], data["break_minutes"])
+    bad_rows = any(not form.is_valid() for form in exception_forms.values())
+    if not crew_form.is_valid() or bad_rows:
+        return _hours_page(request, task, crew_form=crew_form, exception_forms=exception_forms, status=400)
+    try:
+        saved = services.crew_hours_set(
+            task=task, by=request.user, exceptions=exceptions, **crew_form.cleaned_data
+        )
+    except JobsError as error:
+        crew_form.add_error(None, error.message)
+        return _hours_page(request, task, crew_form=crew_form, exception_forms=exception_forms, status=400)
+    messages.success(request, _("Hours saved for %(count)s people.") % {"count": len(saved)})
+    return redirect("jobs:task_hours", pk=task.pk)
+
+
+@require_POST
+@permission_required("manage_jobs")
+def task_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign off a task's hours: the first post shows what is signed off, the second (with
+    `confirm`) signs off. After it, hours change only by a correction with a reason."""
+    task = _get_task_for_site(request, pk)
+    if request.POST.get("confirm") != "yes":
+        crew = _crew(task)
+        return render(
+            request,
+            "jobs/task_sign_off.html",
+            {
+                "task": task,
+                "crew": crew,
+                "total": sum((a.hours for a in crew), Decimal("0")),
+                "warnings": services.task_warnings(task),
+            },
+        )
     try:
         services.task_sign_off(task=task, by=request.user)
     except JobsError as error:

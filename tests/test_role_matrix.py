@@ -111,6 +111,7 @@ MATRIX = {
     "jobs:assignment_move": ("post", BOARD, LOGIN),
     "jobs:assignment_hours": ("post", JOBS, LOGIN),
     "jobs:task_hours": ("get", JOBS, LOGIN),
+    "jobs:task_crew_hours": ("post", JOBS, LOGIN),
     "jobs:task_sign_off": ("post", JOBS, LOGIN),
     "jobs:lottery": ("get", BOARD, LOGIN),
     "jobs:lottery_draw": ("post", FRONT, LOGIN),
