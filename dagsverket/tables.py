@@ -3,6 +3,18 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .models import Visit
+from .words import staff_name
+
+
+class PersonColumn(tables.Column):
+    """A staff member by full name, or by username when no name is given."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return staff_name(value)
 
 
 class AttendanceTable(tables.Table):
@@ -30,7 +42,7 @@ class AttendanceTable(tables.Table):
     gross = tables.Column(
         verbose_name=_("Gross pay"), accessor="pk", orderable=False, attrs={"td": {"class": "num"}}
     )
-    checked_in_by = tables.Column(accessor="checked_in_by__username", verbose_name=_("Checked in by"))
+    checked_in_by = PersonColumn(verbose_name=_("Checked in by"), order_by=("checked_in_by__last_name",))
 
     class Meta:
         model = Visit
@@ -88,14 +100,3 @@ class AttendanceTable(tables.Table):
 
     def render_reason(self, record):
         return record.readiness_reason.label if record.readiness_reason else "—"
-
-
-class PersonColumn(tables.Column):
-    """A staff member by full name, or by username when no name is given."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("default", "—")
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return value.get_full_name() or value.username
