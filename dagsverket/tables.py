@@ -17,6 +17,15 @@ class PersonColumn(tables.Column):
         return staff_name(value)
 
 
+def label_cells(table: tables.Table) -> None:
+    """Give each cell its column's name (`data-label`), for the stacked rows of a `table-stack`
+    at tablet width. A table's columns are its own copies, so this changes no other table."""
+    for bound in table.columns:
+        column = bound.column
+        td = {**column.attrs.get("td", {}), "data-label": str(bound.header)}
+        column.attrs = {**column.attrs, "td": td}
+
+
 class AttendanceTable(tables.Table):
     """Every visit with its outcome. Reasons are shown only to roles with health-data access."""
 
@@ -59,7 +68,7 @@ class AttendanceTable(tables.Table):
             "gross",
         ]
         order_by = ("-date", "arrived_at")
-        attrs = {"class": "table"}
+        attrs = {"class": "table table-stack"}
         template_name = "django_tables2/table.html"
 
     def __init__(self, *args, show_reasons: bool = False, show_pay: bool = False, **kwargs):
@@ -69,6 +78,7 @@ class AttendanceTable(tables.Table):
             self.columns.hide("reason")
         if not show_pay:
             self.columns.hide("gross")
+        label_cells(self)
 
     def load_outcomes(self) -> None:
         """After pagination: what came of the visits on this page (a fixed number of queries)."""
