@@ -1,6 +1,6 @@
 """At 768 px (a tablet held upright) no table runs off the page: the attendance log, a participant's
-page, a record's history and the payroll day (issue 16, item 16). Screenshots for a person to
-look at go to docs/screenshots/tests/."""
+page, a record's history and the payroll day (issue 16, item 16); the lottery's controls are 44 px.
+Screenshots for a person to look at go to docs/screenshots/tests/."""
 
 import datetime
 from decimal import Decimal
@@ -81,6 +81,15 @@ def test_no_table_runs_off_a_768_px_page(tablet, records):
             too_wide[f"{name} (table)"] = wider
         screenshot(page, f"tablet-768-{name}")
     assert not too_wide, too_wide
+    # The lottery's "set places by hand" and "guarantee" are controls a finger can hit.
+    page.goto(page.base_url + "/jobs/lottery/")
+    for control in ("places-control", "guarantee-control"):
+        box = page.locator(f"[data-testid={control}]").bounding_box()
+        assert box is not None and box["height"] >= 44, (control, box)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= TABLET_PORTRAIT["width"]
+    page.click("[data-testid=places-control]")
+    page.wait_for_selector("#id_places")
+    screenshot(page, "tablet-768-lottery")
     # The history keeps words whole: the long surname is on one line (one client rect).
     page.goto(page.base_url + pages["history"])
     split = page.evaluate(JS_WORD_SPLIT, "Johannessenbjørnstadfjell")
