@@ -4,6 +4,7 @@ from . import checkin_views
 
 urlpatterns = [
     path("", checkin_views.board, name="checkin"),
+    path("day/", checkin_views.board_day, name="checkin_day"),
     path("search/", checkin_views.search, name="checkin_search"),
     path("in/", checkin_views.check_in, name="checkin_in"),
     path("new/", checkin_views.register_and_check_in, name="checkin_new"),

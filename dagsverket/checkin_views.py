@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .access import has_perm, permission_required
+from .days import day_from_query
 from .forms import PinForm
 from .identifiers import name_needs_confirming
 from .models import Participant, Readiness, ReasonCode, Visit
@@ -129,6 +130,27 @@ def board(request: HttpRequest) -> HttpResponse:
             return HttpResponse(status=204)
         return render(request, "dagsverket/_board.html", _board_context(request, version=version))
     return render(request, "dagsverket/checkin_board.html", _board_context(request))
+
+
+@require_GET
+@permission_required("use_checkin")
+@day_from_query
+def board_day(request: HttpRequest, day) -> HttpResponse:
+    """A day's board as a list to read or print: who came when, readiness, lottery and tasks.
+    Today's list too (the board itself is for tapping); earlier days through the day pager."""
+    visits = board_visits(site=request.site, day=day)
+    return render(
+        request,
+        "dagsverket/checkin_day.html",
+        {
+            "day": day,
+            "today": timezone.localdate(),
+            "visits": visits,
+            "ready_count": sum(
+                1 for visit in visits if visit.readiness in (Readiness.READY, Readiness.LIGHT)
+            ),
+        },
+    )
 
 
 @require_GET

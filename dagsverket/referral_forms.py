@@ -23,6 +23,7 @@ from .referral_models import (
     ReferralReason,
     ReferralStatus,
 )
+from .words import access_what
 
 
 class DateInput(forms.DateInput):
@@ -200,7 +201,7 @@ class AccessLogFilter(django_filters.FilterSet):
         )
         self.filters["user"].field.label_from_instance = lambda user: user.get_full_name() or user.username
         kinds = entries.order_by("what").values_list("what", flat=True).distinct()
-        self.filters["what"].extra["choices"] = [(kind, kind) for kind in kinds]
+        self.filters["what"].extra["choices"] = [(kind, access_what(kind)) for kind in kinds]
 
 
 class OverrideFilter(django_filters.FilterSet):

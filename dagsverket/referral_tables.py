@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import AccessLog
 from .referral_models import Agency, Referral
 from .tables import PersonColumn
+from .words import access_what
 
 
 class FollowUpTable(tables.Table):
@@ -17,7 +18,7 @@ class FollowUpTable(tables.Table):
     agency = tables.Column(verbose_name=_("Agency"))
     area = tables.Column(verbose_name=_("Area"))
     status = tables.Column(verbose_name=_("Status"))
-    staff = tables.Column(verbose_name=_("Staff member"), accessor="staff__username")
+    staff = PersonColumn(verbose_name=_("Staff member"))
 
     class Meta:
         model = Referral
@@ -33,6 +34,9 @@ class AccessLogTable(tables.Table):
     user = PersonColumn(verbose_name=_("Read by"), order_by=("user__username",))
     what = tables.Column(verbose_name=_("What"))
     path = tables.Column(verbose_name=_("Page"))
+
+    def render_what(self, value):
+        return access_what(value)
 
     class Meta:
         model = AccessLog
@@ -53,7 +57,7 @@ class OverrideTable(tables.Table):
     )
     agency = tables.Column(verbose_name=_("Agency"), accessor="agency__name")
     override_reason = tables.Column(verbose_name=_("Reason"), orderable=False)
-    overridden_by = tables.Column(verbose_name=_("By"), accessor="overridden_by__username")
+    overridden_by = PersonColumn(verbose_name=_("By"))
     reviewed = tables.TemplateColumn(
         template_name="dagsverket/referrals/_override_reviewed.html",
         verbose_name=_("Reviewed"),

@@ -3,6 +3,27 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .models import Visit
+from .words import staff_name
+
+
+class PersonColumn(tables.Column):
+    """A staff member by full name, or by username when no name is given."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return staff_name(value)
+
+
+def label_cells(table: tables.Table) -> None:
+    """Give each cell its column's name (`data-label`), for the stacked rows of a `table-stack`
+    at tablet width. A table's columns are its own copies, so this changes no other table."""
+    for bound in table.columns:
+        column = bound.column
+        td = {**column.attrs.get("td", {}), "data-label": str(bound.header)}
+        column.attrs = {**column.attrs, "td": td}
 
 
 class AttendanceTable(tables.Table):
@@ -30,7 +51,7 @@ class AttendanceTable(tables.Table):
     gross = tables.Column(
         verbose_name=_("Gross pay"), accessor="pk", orderable=False, attrs={"td": {"class": "num"}}
     )
-    checked_in_by = tables.Column(accessor="checked_in_by__username", verbose_name=_("Checked in by"))
+    checked_in_by = PersonColumn(verbose_name=_("Checked in by"), order_by=("checked_in_by__last_name",))
 
     class Meta:
         model = Visit
@@ -47,7 +68,7 @@ class AttendanceTable(tables.Table):
             "gross",
         ]
         order_by = ("-date", "arrived_at")
-        attrs = {"class": "table"}
+        attrs = {"class": "table table-stack"}
         template_name = "django_tables2/table.html"
 
     def __init__(self, *args, show_reasons: bool = False, show_pay: bool = False, **kwargs):
@@ -57,6 +78,7 @@ class AttendanceTable(tables.Table):
             self.columns.hide("reason")
         if not show_pay:
             self.columns.hide("gross")
+        label_cells(self)
 
     def load_outcomes(self) -> None:
         """After pagination: what came of the visits on this page (a fixed number of queries)."""
@@ -88,14 +110,3 @@ class AttendanceTable(tables.Table):
 
     def render_reason(self, record):
         return record.readiness_reason.label if record.readiness_reason else "—"
-
-
-class PersonColumn(tables.Column):
-    """A staff member by full name, or by username when no name is given."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("default", "—")
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return value.get_full_name() or value.username

@@ -35,6 +35,25 @@ class HoursForm(forms.Form):
     break_minutes = forms.IntegerField(label=_("Breaks (minutes)"), min_value=0, max_value=600)
 
 
+class ExceptionHoursForm(forms.Form):
+    """Other hours for one person of a crew; the times count only when `differs` is ticked."""
+
+    differs = forms.BooleanField(label=_("Other hours"), required=False)
+    starts_at = forms.TimeField(label=_("Start"), widget=TIME, required=False)
+    ends_at = forms.TimeField(label=_("End"), widget=TIME, required=False)
+    break_minutes = forms.IntegerField(
+        label=_("Breaks (minutes)"), min_value=0, max_value=600, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("differs"):
+            for name in ("starts_at", "ends_at", "break_minutes"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("This field is required."))
+        return data
+
+
 class CorrectionForm(HoursForm):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dagsverket.glance import Figure
 
 from .models import Assignment, LotteryEntry, Outcome, Task
+from .selectors import day_place_counts
 
 
 def day_figures(site, day) -> list[Figure]:
@@ -19,7 +20,10 @@ def day_figures(site, day) -> list[Figure]:
     tasks = list(Task.objects.filter(site=site, date=day).annotate(crew=Count("assignments")).order_by("pk"))
     at_work = Assignment.objects.filter(task__site=site, date=day).values("participant_id").distinct().count()
     signed_off = sum(1 for task in tasks if task.signed_off_at)
+    # The day's places as the board and the lottery count them, not the site's default.
+    places = day_place_counts(site=site, day=day).places
     return [
+        Figure(places, _("places today"), reverse("jobs:lottery")),
         Figure(drawn, _("drawn"), reverse("jobs:lottery")),
         Figure(at_work, _("on %(count)s tasks") % {"count": len(tasks)}, reverse("jobs:today")),
         Figure(f"{signed_off}/{len(tasks)}", _("tasks with hours signed off"), reverse("jobs:today")),

@@ -170,8 +170,33 @@ def day_tasks(*, site: Site, day: datetime.date):
     )
 
 
-def day_places(*, site: Site, day: datetime.date) -> tuple[int, int, bool]:
-    """(places, light-duty places, set by the front desk?) for the day; two queries at most."""
+@dataclass(frozen=True)
+class PlaceCounts:
+    """The day's places, the one set of numbers every page shows (the board, the lottery, the
+    manager's day), so "15 places" never stands next to "17 free".
+
+    `places` is what the lottery draws: set by hand, or the sum of the day's tasks' places
+    (`task_places`). `assigned` is how many people are on a task (a person on two tasks counts
+    once); `left` is places minus those, never below 0 and never above `places`."""
+
+    places: int
+    light_places: int
+    manual: bool
+    task_places: int
+    assigned: int = 0
+
+    @property
+    def left(self) -> int:
+        return max(self.places - self.assigned, 0)
+
+    @property
+    def tasks_differ(self) -> bool:
+        """Places set by hand that the tasks do not match: the page says by how much."""
+        return self.manual and self.places != self.task_places
+
+
+def day_place_counts(*, site: Site, day: datetime.date, assigned: int = 0) -> PlaceCounts:
+    """The day's `PlaceCounts`; two queries."""
     plan = DayPlan.objects.filter(site=site, date=day).first()
     sums = (
         Task.objects.filter(site=site, date=day)
@@ -181,8 +206,14 @@ def day_places(*, site: Site, day: datetime.date) -> tuple[int, int, bool]:
     task_places, task_light = sums["places"] or 0, sums["light"] or 0
     if plan and plan.places is not None:
         light = plan.light_places if plan.light_places is not None else min(task_light, plan.places)
-        return plan.places, min(light, plan.places), True
-    return task_places, task_light, False
+        return PlaceCounts(plan.places, min(light, plan.places), True, task_places, assigned)
+    return PlaceCounts(task_places, task_light, False, task_places, assigned)
+
+
+def day_places(*, site: Site, day: datetime.date) -> tuple[int, int, bool]:
+    """(places, light-duty places, set by the front desk?) for the day; two queries at most."""
+    counts = day_place_counts(site=site, day=day)
+    return counts.places, counts.light_places, counts.manual
 
 
 def current_draw(*, site: Site, day: datetime.date) -> LotteryDraw | None:

@@ -784,6 +784,54 @@ def assignment_set_hours(*, assignment: Assignment, starts_at, ends_at, break_mi
     return assignment
 
 
+def crew_hours_set(
+    *, task: Task, starts_at, ends_at, break_minutes: int, by, exceptions: dict | None = None
+) -> list[Assignment]:
+    """The same start, end and breaks for the whole crew of a task, with other hours for some
+    (`exceptions`: assignment id -> (starts_at, ends_at, break_minutes)); all rows or none.
+
+    Each row goes through `assignment_set_hours` (its checks, its log entry); the locks follow the
+    one lock order: the task, then the crew's visits by id, then each assignment. An error names the
+    person it is about."""
+    exceptions = exceptions or {}
+    with transaction.atomic():
+        task = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
+        if task.is_signed_off:
+            raise JobsError(
+                _("The hours are signed off; change them with a correction and a reason."), code="signed_off"
+            )
+        crew = list(
+            task.assignments.filter(removed_at__isnull=True).select_related("participant").order_by("pk")
+        )
+        if not crew:
+            raise JobsError(_("Nobody is on this task."), code="no_crew")
+        if set(exceptions) - {a.pk for a in crew}:
+            raise JobsError(_("Other hours can only be given to people on this task."), code="not_on_task")
+        visit_ids = sorted({a.visit_id for a in crew})
+        list(
+            Visit.objects.select_for_update(of=("self",))
+            .filter(pk__in=visit_ids)
+            .order_by("pk")
+            .values_list("pk")
+        )
+        saved = []
+        for assignment in crew:
+            start, end, breaks = exceptions.get(assignment.pk, (starts_at, ends_at, break_minutes))
+            try:
+                saved.append(
+                    assignment_set_hours(
+                        assignment=assignment, starts_at=start, ends_at=end, break_minutes=breaks, by=by
+                    )
+                )
+            except JobsError as error:
+                raise JobsError(
+                    f"{assignment.participant.name}: {error.message}",
+                    code=error.code,
+                    field=error.field,
+                ) from error
+    return saved
+
+
 def task_sign_off(*, task: Task, by) -> Task:
     """The work leader signs off the day's hours for a task; after this they change only by correction."""
     with transaction.atomic():

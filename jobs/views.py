@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 
 import tablib
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from dagsverket.access import has_perm, permission_required
+from dagsverket.days import day_from_query
 from dagsverket.errors import form_error
 from dagsverket.lists import filtered_rows, paginate
 from dagsverket.models import Readiness, Visit
@@ -28,6 +30,7 @@ from .forms import (
     CorrectionForm,
     CustomerForm,
     DrawForm,
+    ExceptionHoursForm,
     GuaranteeForm,
     HoursForm,
     ImportForm,
@@ -37,7 +40,7 @@ from .forms import (
     TaskForm,
 )
 from .models import Assignment, Customer, EarnedGuarantee, LotteryDraw, LotteryEntry, Outcome, Task
-from .selectors import current_draw, day_places, day_tasks
+from .selectors import current_draw, day_place_counts, day_tasks
 from .services import ASSIGNABLE_OUTCOMES, JobsError
 from .tables import CustomerFilter, CustomerTable, DrawFilter, DrawTable, TaskFilter, TaskTable
 
@@ -103,12 +106,12 @@ def _board_context(request, day, chosen_visit_id=None):
     entries = {}
     if draw is not None:
         entries = {e.visit_id: e for e in draw.entries.all()}
-    places, light_places, manual = day_places(site=site, day=day)
     assigned_count = {}
     for task in tasks:
         task.free = task.workers_max - len(task.active_assignments)
         for a in task.active_assignments:
             assigned_count[a.visit_id] = assigned_count.get(a.visit_id, 0) + 1
+    counts = day_place_counts(site=site, day=day, assigned=len(assigned_count))
     ready = [
         v
         for v in visits
@@ -125,7 +128,8 @@ def _board_context(request, day, chosen_visit_id=None):
             waiting.append(visit)
         else:
             not_drawn.append(visit)
-    chosen = next((v for v in available if v.pk == chosen_visit_id), None)
+    is_today = day == timezone.localdate()
+    chosen = next((v for v in available if v.pk == chosen_visit_id), None) if is_today else None
     for task in tasks:
         task.can_take_chosen = bool(
             chosen
@@ -138,46 +142,63 @@ def _board_context(request, day, chosen_visit_id=None):
         "day": day,
         "tasks": tasks,
         "draw": draw,
-        "places": places,
-        "light_places": light_places,
-        "places_manual": manual,
+        "counts": counts,
         "ready_count": len(ready),
-        "needs_draw": draw is None and len(ready) > places,
+        "needs_draw": draw is None and len(ready) > counts.places,
         "available": available,
         "unassigned": [v for v in available if not v.task_count],
         "waiting": waiting,
         "not_drawn": not_drawn,
         "chosen": chosen,
-        "free_total": sum(max(t.free, 0) for t in tasks),
-        "can_assign": has_perm(request.user, "manage_jobs") or has_perm(request.user, "use_checkin"),
-        "can_draw": has_perm(request.user, "use_checkin"),
+        "is_today": is_today,
+        "can_assign": is_today
+        and (has_perm(request.user, "manage_jobs") or has_perm(request.user, "use_checkin")),
+        "can_draw": is_today and has_perm(request.user, "use_checkin"),
         "can_sign_off": has_perm(request.user, "manage_jobs"),
     }
 
 
-def _board(request: HttpRequest) -> HttpResponse:
+def _board(request: HttpRequest, day) -> HttpResponse:
     try:
         chosen = int(request.GET.get("visit", "") or 0) or None
     except ValueError:
         chosen = None
-    context = _board_context(request, timezone.localdate(), chosen)
+    context = _board_context(request, day, chosen)
+    context["pager_url"] = request.resolver_match.view_name
     return render(request, "jobs/today.html", context)
 
 
 @require_GET
 @permission_required("manage_jobs")
-def today(request: HttpRequest) -> HttpResponse:
+@day_from_query
+def today(request: HttpRequest, day) -> HttpResponse:
     """The work leader's start page, the day board: tasks as columns with free places, crews with
-    their work leader, and who is waiting for work. Tap a person, then a task, to assign."""
-    return _board(request)
+    their work leader, and who is waiting for work. Tap a person, then a task, to assign.
+    `?day=` shows another day, to read: people are assigned on the day itself."""
+    return _board(request, day)
 
 
 @require_GET
 @any_permission_required("manage_jobs", "use_checkin")
-def board(request: HttpRequest) -> HttpResponse:
+@day_from_query
+def board(request: HttpRequest, day) -> HttpResponse:
     """The same day board for the front desk, which assigns too (the work leader's start page stays
     theirs alone)."""
-    return _board(request)
+    return _board(request, day)
+
+
+@require_GET
+@any_permission_required("manage_jobs", "use_checkin")
+@day_from_query
+def crews_pdf(request: HttpRequest, day) -> HttpResponse:
+    """The day's crews per task as one PDF for the work leaders: names, addresses and times."""
+    from .pdf import crews_pdf as render_crews
+
+    response = HttpResponse(
+        render_crews(site=request.site, day=day, request=request), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="crews-{day.isoformat()}.pdf"'
+    return response
 
 
 def _to_board(request: HttpRequest) -> HttpResponse:
@@ -242,13 +263,21 @@ def assignment_move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- hours and sign-off -----------------------------------------------------------------------------
 
 
-def _hours_page(request, task, *, error=None, form_for=None, form=None, status=200):
-    rows = []
-    for a in (
+def _crew(task):
+    return list(
         task.assignments.filter(removed_at__isnull=True)
         .select_related("participant")
         .prefetch_related("corrections")
-    ):
+        .order_by("pk")
+    )
+
+
+def _hours_page(
+    request, task, *, error=None, form_for=None, form=None, crew_form=None, exception_forms=None, status=200
+):
+    rows = []
+    crew = _crew(task)
+    for a in crew:
         initial = {"starts_at": a.starts_at, "ends_at": a.ends_at, "break_minutes": a.break_minutes}
         if form_for == a.pk and form is not None:
             row_form = form
@@ -257,12 +286,16 @@ def _hours_page(request, task, *, error=None, form_for=None, form=None, status=2
         else:
             row_form = HoursForm(initial=initial, prefix=f"a{a.pk}")
         rows.append((a, row_form))
-    return render(
-        request,
-        "jobs/task_hours.html",
-        {"task": task, "rows": rows, "error": error, "warnings": services.task_warnings(task)},
-        status=status,
-    )
+    context = {"task": task, "rows": rows, "error": error, "warnings": services.task_warnings(task)}
+    if crew and not task.is_signed_off:
+        first = crew[0]
+        same = {"starts_at": first.starts_at, "ends_at": first.ends_at, "break_minutes": first.break_minutes}
+        context["crew_form"] = crew_form or HoursForm(initial=same, prefix="crew")
+        forms = exception_forms or {}
+        context["exceptions"] = [
+            (a, forms.get(a.pk) or ExceptionHoursForm(initial=same, prefix=f"x{a.pk}")) for a in crew
+        ]
+    return render(request, "jobs/task_hours.html", context, status=status)
 
 
 @require_GET
@@ -296,8 +329,49 @@ def assignment_hours(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("manage_jobs")
-def task_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def task_crew_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same start, end and breaks for the whole crew, then other hours for whoever differs."""
     task = _get_task_for_site(request, pk)
+    crew_form = HoursForm(request.POST, prefix="crew")
+    exception_forms, exceptions = {}, {}
+    for a in _crew(task):
+        form = ExceptionHoursForm(request.POST, prefix=f"x{a.pk}")
+        exception_forms[a.pk] = form
+        if form.is_valid() and form.cleaned_data["differs"]:
+            data = form.cleaned_data
+            exceptions[a.pk] = (data["starts_at"], data["ends_at"], data["break_minutes"])
+    bad_rows = any(not form.is_valid() for form in exception_forms.values())
+    if not crew_form.is_valid() or bad_rows:
+        return _hours_page(request, task, crew_form=crew_form, exception_forms=exception_forms, status=400)
+    try:
+        saved = services.crew_hours_set(
+            task=task, by=request.user, exceptions=exceptions, **crew_form.cleaned_data
+        )
+    except JobsError as error:
+        crew_form.add_error(None, error.message)
+        return _hours_page(request, task, crew_form=crew_form, exception_forms=exception_forms, status=400)
+    messages.success(request, _("Hours saved for %(count)s people.") % {"count": len(saved)})
+    return redirect("jobs:task_hours", pk=task.pk)
+
+
+@require_POST
+@permission_required("manage_jobs")
+def task_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign off a task's hours: the first post shows what is signed off, the second (with
+    `confirm`) signs off. After it, hours change only by a correction with a reason."""
+    task = _get_task_for_site(request, pk)
+    if request.POST.get("confirm") != "yes":
+        crew = _crew(task)
+        return render(
+            request,
+            "jobs/task_sign_off.html",
+            {
+                "task": task,
+                "crew": crew,
+                "total": sum((a.hours for a in crew), Decimal("0")),
+                "warnings": services.task_warnings(task),
+            },
+        )
     try:
         services.task_sign_off(task=task, by=request.user)
     except JobsError as error:
@@ -309,12 +383,15 @@ def task_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the lottery ------------------------------------------------------------------------------------
 
 
-def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guarantee_form=None, status=200):
-    day = timezone.localdate()
+def _lottery_page(
+    request, *, day=None, error=None, places_form=None, draw_form=None, guarantee_form=None, status=200
+):
+    today = timezone.localdate()
+    day = day or today
     site = request.site
     draw = current_draw(site=site, day=day)
-    places, light_places, manual = day_places(site=site, day=day)
-    pool, _out = services.lottery_pool(site=site, day=day)
+    counts = day_place_counts(site=site, day=day)
+    pool, out = services.lottery_pool(site=site, day=day)
     return render(
         request,
         "jobs/lottery.html",
@@ -323,16 +400,19 @@ def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guar
             "draw": draw,
             "entries": _explained_entries(draw) if draw else [],
             "earlier": LotteryDraw.objects.filter(site=site, current=False).order_by("-date", "-ran_at")[:20],
-            "places": places,
-            "light_places": light_places,
-            "places_manual": manual,
+            "counts": counts,
+            # A draw keeps the places it was drawn for; the page says so when they have changed since.
+            "drawn_places_differ": draw is not None
+            and (draw.places, draw.light_places) != (counts.places, counts.light_places),
             "pool_size": len(pool),
+            "not_assessed": sum(1 for visit in out if visit.pool_reason == "not_ready"),
+            "excluded_count": sum(1 for visit in out if visit.pool_reason == "excluded"),
             "rules": services.lottery_rules_for(site),
             "places_form": places_form
             or PlacesForm(
                 initial={
-                    "places": places if manual else None,
-                    "light_places": light_places if manual else None,
+                    "places": counts.places if counts.manual else None,
+                    "light_places": counts.light_places if counts.manual else None,
                 }
             ),
             "draw_form": draw_form or DrawForm(),
@@ -346,7 +426,9 @@ def _lottery_page(request, *, error=None, places_form=None, draw_form=None, guar
             .select_related("participant")
             .order_by("earned_on"),
             "error": error,
-            "can_draw": has_perm(request.user, "use_checkin"),
+            "is_today": day == today,
+            # The places and the draw are the day's own: another day is there to be read.
+            "can_draw": day == today and has_perm(request.user, "use_checkin"),
         },
         status=status,
     )
@@ -376,9 +458,11 @@ def _explained_entries(draw):
 
 @require_GET
 @any_permission_required("use_checkin", "manage_jobs")
-def lottery(request: HttpRequest) -> HttpResponse:
-    """The day's places and the draw: one tap to draw, then everyone's outcome with the reason."""
-    return _lottery_page(request)
+@day_from_query
+def lottery(request: HttpRequest, day) -> HttpResponse:
+    """The day's places and the draw: one tap to draw, then everyone's outcome with the reason.
+    `?day=` shows another day's draw."""
+    return _lottery_page(request, day=day)
 
 
 @require_POST

@@ -13,12 +13,13 @@ from weasyprint import HTML
 
 from dagsverket.bench import get_ok, median_ms
 from dagsverket.models import Participant, Site, Visit
+from dagsverket.pdf import font_config
 from dagsverket.roles import Role, sync_role_groups
 from jobs.models import Assignment, Customer, Task
 
 from .engine import hourly_line
 from .models import Payslip, WageRate
-from .pdf import font_config, payslips_html
+from .pdf import payslips_html
 from .selectors import day_payslips
 from .services import payout_confirm, payslip_prepare, payslips_prepare_day
 

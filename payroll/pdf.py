@@ -3,16 +3,14 @@
 Always in Norwegian and Oslo time, whatever the language of the person who prints.
 """
 
-import threading
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from dagsverket.models import Site
+from dagsverket.pdf import render_pdf
 
 
 def _holiday_so_far(slip, *, site_ids) -> None:
@@ -48,20 +46,6 @@ def payslips_html(payslips, *, site: Site) -> str:
         _holiday_so_far(slip, site_ids=site_ids)
     with translation.override("nb"), timezone.override("Europe/Oslo"):
         return render_to_string("payroll/pdf/payslips.html", {"payslips": payslips, "site": site})
-
-
-_local = threading.local()
-
-
-def font_config() -> FontConfiguration:
-    # Setting fonts up costs more than laying out a one-page payslip: keep one per thread.
-    if not hasattr(_local, "fonts"):
-        _local.fonts = FontConfiguration()
-    return _local.fonts
-
-
-def render_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=None).write_pdf(font_config=font_config())
 
 
 def payslips_pdf(payslips, *, site: Site) -> bytes:

@@ -2,6 +2,8 @@ import datetime
 
 from django.urls import path, register_converter
 
+from dagsverket.days import parse_day
+
 from . import views
 
 
@@ -9,10 +11,11 @@ class DateConverter:
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> datetime.date:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError as error:  # 2026-02-30 matches the pattern but is no date: 404
-            raise ValueError(value) from error
+        # 2026-02-30 matches the pattern but is no date, and 0001-01-01 has no day before it: 404
+        day = parse_day(value)
+        if day is None:
+            raise ValueError(value)
+        return day
 
     def to_url(self, value: datetime.date) -> str:
         return value.isoformat()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dagsverket.access import permission_required
+from dagsverket.days import parse_day
 from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access, participant_update
 
@@ -64,15 +65,6 @@ def _frikort_warning(slip: Payslip) -> bool:
     return used >= slip.frikort_amount * FRIKORT_WARNING_SHARE
 
 
-def _day_pager(day: datetime.date, url_name: str, go: str) -> dict:
-    return {
-        "previous_day": day - datetime.timedelta(days=1),
-        "next_day": day + datetime.timedelta(days=1),
-        "url_name": url_name,
-        "go": go,
-    }
-
-
 def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
     from .work import signed_off_work
 
@@ -102,7 +94,6 @@ def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
     paid = [slip for slip in slips if slip.is_paid]
     return {
         "day": day,
-        **_day_pager(day, "payroll:day", "day"),
         "today": timezone.localdate(),
         "payslips": slips,
         "waiting": waiting,
@@ -113,21 +104,13 @@ def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
     }
 
 
-def _parse_day(value: str | None) -> datetime.date | None:
-    try:
-        day = datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return day if 2000 <= day.year <= 2100 else None
-
-
 @require_GET
 @permission_required("manage_payroll")
 def today(request: HttpRequest) -> HttpResponse:
     """The payroll start page: the day's pay at the current site; `?day=` (from the date picker)
     goes to that day's pay or, with `go=cash`, its cash box."""
     if "day" in request.GET:
-        day = _parse_day(request.GET.get("day"))
+        day = parse_day(request.GET.get("day"))
         if day is None:
             context = _day_context(request, timezone.localdate(), error=_("Enter a valid date."))
             return render(request, "payroll/day.html", context, status=400)
@@ -343,7 +326,6 @@ def cash_box(request: HttpRequest, day: datetime.date) -> HttpResponse:
         "payroll/cash_box.html",
         {
             "day": day,
-            **_day_pager(day, "payroll:cash_box", "cash"),
             "box": box,
             "movements": box.movements.select_related("by") if box else [],
             "cash_payouts": services.cash_payouts_total(site=request.site, day=day),
@@ -542,7 +524,7 @@ def reports_index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     error, status, year = None, 200, today.year
     if "month" in request.GET:
-        picked = _parse_day(f"{request.GET.get('month')}-01")
+        picked = parse_day(f"{request.GET.get('month')}-01")
         if picked is not None:
             return redirect("payroll:month_report", year=picked.year, month=picked.month)
         error, status = _("Choose a month."), 400

@@ -65,6 +65,7 @@ MATRIX = {
     "reason_edit": ("get", MANAGER, LOGIN),
     # check-in
     "checkin": ("get", FRONT, LOGIN),
+    "checkin_day": ("get", FRONT, LOGIN),
     "checkin_search": ("get", FRONT, LOGIN),
     "checkin_in": ("post", FRONT, LOGIN),
     "checkin_new": ("post", FRONT, LOGIN),
@@ -104,11 +105,13 @@ MATRIX = {
     # jobs
     "jobs:today": ("get", JOBS, LOGIN),
     "jobs:board": ("get", BOARD, LOGIN),
+    "jobs:crews_pdf": ("get", BOARD, LOGIN),
     "jobs:assign": ("post", BOARD, LOGIN),
     "jobs:assignment_remove": ("post", BOARD, LOGIN),
     "jobs:assignment_move": ("post", BOARD, LOGIN),
     "jobs:assignment_hours": ("post", JOBS, LOGIN),
     "jobs:task_hours": ("get", JOBS, LOGIN),
+    "jobs:task_crew_hours": ("post", JOBS, LOGIN),
     "jobs:task_sign_off": ("post", JOBS, LOGIN),
     "jobs:lottery": ("get", BOARD, LOGIN),
     "jobs:lottery_draw": ("post", FRONT, LOGIN),

@@ -382,7 +382,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(STUDY)
 def report_pdf(request: HttpRequest) -> HttpResponse:
-    from payroll.pdf import render_pdf
+    from dagsverket.pdf import render_pdf
 
     form, result = _report_for(request)
     if result is None:

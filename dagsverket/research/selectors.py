@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from dagsverket.words import staff_name
+
 from .models import (
     ENDED_STATUSES,
     AllocationSlot,
@@ -157,7 +159,7 @@ def enrolment_history(enrolment: Enrolment) -> list[dict]:
         events.append(
             {
                 "at": correction.corrected_at,
-                "by": correction.corrected_by.username,
+                "by": staff_name(correction.corrected_by),
                 "kind": "correction",
                 "what": what,
                 "field": correction.field.removeprefix("item:"),
@@ -176,7 +178,7 @@ def enrolment_history(enrolment: Enrolment) -> list[dict]:
             events.append(
                 {
                     "at": row.history_date,
-                    "by": row.history_user.username if row.history_user else "",
+                    "by": staff_name(row.history_user) if row.history_user else "",
                     "kind": "status",
                     "what": "",
                     "field": "trial_status",
@@ -190,7 +192,7 @@ def enrolment_history(enrolment: Enrolment) -> list[dict]:
         events.append(
             {
                 "at": closure.closed_at,
-                "by": closure.closed_by.username,
+                "by": staff_name(closure.closed_by),
                 "kind": "missed",
                 "what": closure.wave.name,
                 "field": "",

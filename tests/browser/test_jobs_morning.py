@@ -61,6 +61,8 @@ def test_a_morning_runs_from_check_in_through_lottery_and_assignment_to_sign_off
     tablet.wait_for_load_state("networkidle")
     tablet.click("text=Godkjenn dagens timer")
     tablet.wait_for_load_state("networkidle")
+    tablet.click("[data-testid=confirm-sign-off]")  # the hours once more, then sign off
+    tablet.wait_for_load_state("networkidle")
     assert "Timene er godkjent" in tablet.content()
     screenshot(tablet, "jobs-hours-1280")
     garden.refresh_from_db()

@@ -1,15 +1,27 @@
 """The shared tablet at 08:15 (issue 16) on a 768×1024 tablet: 25 arrivals each in view without
 scrolling, two people with the same short name told apart, search by phone and with a typo, the
-"not yet assessed" filter, the lock from a participant page, and the manager's day page."""
+"not yet assessed" filter, the lock from a participant page, the manager's day page, and the day's
+crews printed as one PDF."""
+
+import datetime
+import subprocess
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
-from dagsverket.models import Participant
+from dagsverket.models import Participant, Visit
 from dagsverket.roles import Role, sync_role_groups
 from dagsverket.services import staff_pin_set
 from tests.browser.conftest import TABLET_PORTRAIT, login, screenshot
-from tests.factories import ParticipantFactory, SiteFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    CustomerFactory,
+    ParticipantFactory,
+    SiteFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -113,3 +125,26 @@ def test_the_shared_tablet_at_a_quarter_past_eight(tablet, queue, chromium_brows
     assert "25" in manager.inner_text(".stats") and "/admin/" not in manager.content()
     screenshot(manager, "tablet-08-manager-day")
     context.close()
+
+    # The day's crews as one PDF, from the front desk's view of the jobs day.
+    task = TaskFactory(
+        customer=CustomerFactory(site=queue, name="Borettslaget Lia"),
+        date=timezone.localdate(),
+        description="Snømåking Liaveien",
+        address="Liaveien 12",
+        starts_at=datetime.time(9, 0),
+        ends_at=datetime.time(12, 0),
+    )
+    for visit in Visit.objects.filter(participant__name="Bjørg").order_by("participant__birth_year"):
+        AssignmentFactory(visit=visit, task=task)
+    page.goto(page.base_url + "/jobs/board/")
+    page.wait_for_selector("[data-testid=crews-pdf]")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= TABLET_PORTRAIT["width"]
+    screenshot(page, "tablet-09-jobs-day-with-crews-link")
+    response = page.request.get(page.base_url + page.get_attribute("[data-testid=crews-pdf]", "href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=response.body(), capture_output=True, check=True
+    ).stdout.decode()
+    assert "Snømåking Liaveien" in text and "Liaveien 12" in text and "09:00–12:00" in text
+    assert "Bjørg H. (1971)" in text and "Bjørg L. (1985)" in text  # the crew, told apart on paper too

@@ -13,7 +13,13 @@ import pytest
 from django.db import OperationalError, connection, connections
 from django.utils import timezone
 
-from jobs.services import assignment_move, assignment_set_hours, hours_correct, task_sign_off
+from jobs.services import (
+    assignment_move,
+    assignment_set_hours,
+    crew_hours_set,
+    hours_correct,
+    task_sign_off,
+)
 from tests.factories import AssignmentFactory, CustomerFactory, TaskFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -125,3 +131,24 @@ def test_moving_people_between_two_tasks_takes_the_tasks_by_id_whichever_the_dir
     _finish(holder, thread, outcome)  # first, so that a failure cannot leave the thread waiting
     assert free
     assert outcome["result"].task_id == first.pk
+
+
+def test_a_crews_hours_wait_for_the_task_before_taking_any_visit_or_assignment(worked, site):
+    second = AssignmentFactory(
+        visit=VisitFactory(site=site, readiness="ready", date=worked.date), task=worked.task
+    )
+    holder = _hold("jobs_task", worked.task_id)  # as putting another person on the task does
+    thread, outcome = _run_until_it_waits(
+        lambda: crew_hours_set(
+            task=worked.task, starts_at=datetime.time(8), ends_at=datetime.time(12), break_minutes=0, by=None
+        )
+    )
+    free = [
+        _free("dagsverket_visit", worked.visit_id),
+        _free("dagsverket_visit", second.visit_id),
+        _free("jobs_assignment", worked.pk),
+        _free("jobs_assignment", second.pk),
+    ]
+    _finish(holder, thread, outcome)  # first, so that a failure cannot leave the thread waiting
+    assert free == [True, True, True, True]
+    assert len(outcome["result"]) == 2

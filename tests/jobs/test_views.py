@@ -145,8 +145,10 @@ def test_hours_are_set_signed_off_and_corrected_with_a_reason(client_for, day):
         {f"a{a.pk}-starts_at": "09:00", f"a{a.pk}-ends_at": "13:30", f"a{a.pk}-break_minutes": "30"},
     )
     assert ok.status_code == 302
-    assert client.post(reverse("jobs:task_sign_off", args=[tasks[0].pk])).status_code == 302
-    assert client.post(reverse("jobs:task_sign_off", args=[tasks[0].pk])).status_code == 400
+    sign_off = reverse("jobs:task_sign_off", args=[tasks[0].pk])
+    assert client.post(sign_off).status_code == 200  # the confirmation first
+    assert client.post(sign_off, {"confirm": "yes"}).status_code == 302
+    assert client.post(sign_off, {"confirm": "yes"}).status_code == 400
     no_reason = client.post(
         hours_url,
         {f"a{a.pk}-starts_at": "09:00", f"a{a.pk}-ends_at": "14:00", f"a{a.pk}-break_minutes": "30"},
