@@ -294,6 +294,7 @@ def payslip_prepare(
                     hours=line.hours,
                     rate=line.rate,
                     amount=line.amount,
+                    source=_source_of(line),
                 )
                 for line in lines
             ],
@@ -358,8 +359,25 @@ def payslips_prepare_day(*, site: Site, day: datetime.date) -> list[Payslip]:
     return slips
 
 
+ASSIGNMENT_SOURCE = "assignment:"
+
+
+def _source_of(line: WorkLine) -> str:
+    # The line remembers the assignment it pays, so that the payout can check the sign-off again.
+    return f"{ASSIGNMENT_SOURCE}{line.assignment_id}" if line.assignment_id is not None else ""
+
+
+def _assignment_of(source: str) -> int | None:
+    if source.startswith(ASSIGNMENT_SOURCE) and source[len(ASSIGNMENT_SOURCE) :].isdigit():
+        return int(source[len(ASSIGNMENT_SOURCE) :])
+    return None
+
+
 def _lines_of(slip: Payslip) -> list[WorkLine]:
-    return [WorkLine(line.description, line.hours, line.rate, line.amount) for line in slip.lines.all()]
+    return [
+        WorkLine(line.description, line.hours, line.rate, line.amount, _assignment_of(line.source))
+        for line in slip.lines.all()
+    ]
 
 
 def payout_confirm(
@@ -405,11 +423,14 @@ def payout_confirm(
                         code="cash_box_closed",
                         field="method",
                     )
+            lines = _lines_of(slip)
+            # A sign-off withdrawn after the draft was made: the hours are no longer payable.
+            _check_signed_off(site=slip.site, participant=participant, day=slip.date, lines=lines)
             fields = _computed_fields(
                 site=slip.site,
                 participant=participant,
                 day=slip.date,
-                lines=_lines_of(slip),
+                lines=lines,
                 previously_paid=slip.previously_paid,
                 exclude_pk=slip.pk,
             )
