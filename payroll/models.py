@@ -177,7 +177,9 @@ class WageRate(models.Model):
 
 
 class TaxCard(models.Model):
-    """A participant's tax data for one year, as entered by Payroll from the tax card they got."""
+    """A participant's tax data for one year at one employer (organisation number), as entered by
+    Payroll from the tax card they got. Two organisation numbers are two employers, each with the
+    card (and the frikort amount) the person allotted to it."""
 
     class Kind(models.TextChoices):
         FRIKORT = "frikort", _("Tax-free card (frikort)")
@@ -188,6 +190,12 @@ class TaxCard(models.Model):
         Participant, on_delete=models.PROTECT, related_name="tax_cards", verbose_name=_("participant")
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    employer = models.CharField(
+        _("employer (organisation number)"),
+        max_length=20,
+        default="",
+        help_text=_("The card applies at the sites with this organisation number only."),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     frikort_amount = models.DecimalField(
         _("frikort amount allotted to this employer"), null=True, blank=True, **MONEY
@@ -239,7 +247,7 @@ class TaxCard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.participant} {self.year} {self.get_kind_display()}"
+        return f"{self.participant} {self.year} {self.employer} {self.get_kind_display()}"
 
 
 class PayoutMethod(models.TextChoices):

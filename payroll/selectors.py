@@ -62,9 +62,13 @@ def employer_of(site: Site) -> Employer:
     )
 
 
-def tax_card_for(*, participant: Participant, year: int) -> TaxCard | None:
-    """The latest tax card entered for the year, or None (50 % withholding)."""
-    return TaxCard.objects.filter(participant=participant, year=year).order_by("-entered_at", "-pk").first()
+def tax_card_for(*, participant: Participant, year: int, employer: Employer) -> TaxCard | None:
+    """The latest tax card entered for the year at the employer, or None (50 % withholding)."""
+    return (
+        TaxCard.objects.filter(participant=participant, year=year, employer=employer.key)
+        .order_by("-entered_at", "-pk")
+        .first()
+    )
 
 
 def card_of(tax_card: TaxCard | None) -> Card:
@@ -76,11 +80,10 @@ def card_of(tax_card: TaxCard | None) -> Card:
 def paid_in_year(
     *, participant: Participant, year: int, employer: Employer, exclude_pk: int | None = None
 ) -> dict[str, Decimal]:
-    """Sums over the participant's paid payslips at the employer (reversals included, so corrections
-    net out). Holiday-pay basis too, for the 6 G cap."""
-    slips = Payslip.objects.filter(
-        participant=participant, site_id__in=employer.site_ids, date__year=year, paid_at__isnull=False
-    )
+    """Sums over the participant's payslips paid at the employer in the year (reversals included, so
+    corrections net out). Holiday-pay basis too, for the 6 G cap. By the payment's year in Oslo time
+    (kontantprinsippet), not the work date's."""
+    slips = Payslip.objects.filter(participant=participant, site_id__in=employer.site_ids, paid_at__year=year)
     if exclude_pk:
         slips = slips.exclude(pk=exclude_pk)
     sums = slips.aggregate(

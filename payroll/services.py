@@ -58,8 +58,10 @@ def tax_card_add(
     frikort_amount: Decimal | None = None,
     percentage: Decimal | None = None,
     main_employer: bool = False,
+    site: Site | None = None,
 ) -> TaxCard:
-    """Record the tax card a participant got for a year; the latest entered for a year applies."""
+    """Record the tax card a participant got for a year at the employer of `site` (by default the
+    participant's own site); the latest entered for a year and employer applies."""
     if kind not in TaxCard.Kind.values:
         raise PayrollError(_("Choose a kind of tax card."), code="kind", field="kind")
     if kind == TaxCard.Kind.FRIKORT:
@@ -84,9 +86,11 @@ def tax_card_add(
         percentage = None
     if percentage is not None and not (0 <= percentage <= 100):
         raise PayrollError(_("A percentage is between 0 and 100."), code="percentage", field="percentage")
+    employer = employer_of(site or participant.site)
     card = TaxCard.objects.create(
         participant=participant,
         year=year,
+        employer=employer.key,
         kind=kind,
         frikort_amount=frikort_amount,
         percentage=percentage,
@@ -95,7 +99,15 @@ def tax_card_add(
         received_on=received_on,
         entered_by=by,
     )
-    log_action(actor=by, action="tax_card_add", obj=card, site=participant.site, year=year, kind=kind)
+    log_action(
+        actor=by,
+        action="tax_card_add",
+        obj=card,
+        site=site or participant.site,
+        year=year,
+        kind=kind,
+        employer=employer.key,
+    )
     return card
 
 
@@ -166,11 +178,17 @@ def _computed_fields(
     day: datetime.date,
     lines: list[WorkLine],
     previously_paid,
+    paid_on: datetime.date,
     exclude_pk=None,
 ) -> dict:
-    year = _year_settings_or_refuse(day.year)
+    # Kontantprinsippet: pay belongs to the year it is paid in (sktl. § 14-3; ferieloven § 10 (1) for
+    # the holiday-pay basis). The tax card, the year's settings, the frikort used and the holiday-pay
+    # basis are those of `paid_on`'s year, not of the work date `day`.
+    tax_year = paid_on.year
+    year = _year_settings_or_refuse(tax_year)
     settings = site_settings_for(site)
-    card_row = tax_card_for(participant=participant, year=day.year)
+    employer = employer_of(site)
+    card_row = tax_card_for(participant=participant, year=tax_year, employer=employer)
     if card_row is not None and card_row.main_employer:
         # The main employer withholds by the card's table (Skatteetaten's published tables with their
         # one-day period); not implemented, so never withheld by a guess.
@@ -184,16 +202,14 @@ def _computed_fields(
             code="table_not_supported",
         )
     card = card_of(card_row)
-    paid = paid_in_year(
-        participant=participant, year=day.year, employer=employer_of(site), exclude_pk=exclude_pk
-    )
+    paid = paid_in_year(participant=participant, year=tax_year, employer=employer, exclude_pk=exclude_pk)
     birth_year = participant.birth_date.year if participant.birth_date else participant.birth_year
     gross = money(sum((line.amount for line in lines), ZERO))
     holiday = holiday_pay(
         basis=gross,
         basis_before=paid["holiday_basis"],
         birth_year=birth_year,
-        year=day.year,
+        year=tax_year,
         rules=year.holiday_rules(),
     )
     result = day_pay(
@@ -279,8 +295,14 @@ def payslip_prepare(
             reason = reason or draft.reason
             draft.delete()
         previously_paid = corrects.net if corrects is not None else ZERO
+        # A draft shows what paying it today would give; the payout works it out again when paid.
         fields = _computed_fields(
-            site=site, participant=participant, day=day, lines=lines, previously_paid=previously_paid
+            site=site,
+            participant=participant,
+            day=day,
+            lines=lines,
+            previously_paid=previously_paid,
+            paid_on=timezone.localdate(),
         )
         slip = Payslip.objects.create(
             site=site, participant=participant, date=day, corrects=corrects, reason=reason, **fields
@@ -432,6 +454,7 @@ def payout_confirm(
                 day=slip.date,
                 lines=lines,
                 previously_paid=slip.previously_paid,
+                paid_on=handed_over_on,
                 exclude_pk=slip.pk,
             )
             shown_ytd = slip.ytd_gross - slip.taxable
@@ -512,8 +535,9 @@ def payslip_reverse(*, payslip: Payslip, reason: str, by) -> Payslip:
                 "net",
             )
         }
+        # The reversal is paid now: it belongs to this year, whatever year the original was paid in.
         paid = paid_in_year(
-            participant=slip.participant, year=slip.date.year, employer=employer_of(slip.site)
+            participant=slip.participant, year=timezone.localdate().year, employer=employer_of(slip.site)
         )
         reversal = Payslip.objects.create(
             site=slip.site,

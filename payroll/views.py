@@ -33,7 +33,7 @@ from .forms import (
 )
 from .models import CashBox, Payslip, TaxCard, WageRate, YearSettings
 from .pdf import payslips_pdf
-from .selectors import day_payslips, site_settings_for, wage_rate_for
+from .selectors import day_payslips, employer_of, site_settings_for, wage_rate_for
 from .services import PayrollError
 
 
@@ -264,7 +264,10 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "card":
         if form.is_valid():
             try:
-                services.tax_card_add(participant=participant, by=request.user, **form.cleaned_data)
+                # The card is for the employer of the site the page is opened at.
+                services.tax_card_add(
+                    participant=participant, site=request.site, by=request.user, **form.cleaned_data
+                )
             except PayrollError as error:
                 _form_error(form, error)
             else:
@@ -285,14 +288,18 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
     elif action is not None:
         status = 400
     log_access(user=request.user, participant=participant, what="national_id_tax_card", path=request.path)
-    slips = Payslip.objects.filter(participant=participant, date__year=year, paid_at__isnull=False)
+    employer = employer_of(request.site)
+    slips = Payslip.objects.filter(participant=participant, site_id__in=employer.site_ids, paid_at__year=year)
     totals = slips.aggregate(taxable=Sum("taxable"), tax=Sum("tax"), net=Sum("net"))
     return render(
         request,
         "payroll/participant.html",
         {
             "participant": participant,
-            "tax_cards": TaxCard.objects.filter(participant=participant).select_related("entered_by"),
+            "employer": employer,
+            "tax_cards": TaxCard.objects.filter(
+                participant=participant, employer=employer.key
+            ).select_related("entered_by"),
             "form": form,
             "ids_form": ids_form,
             "next": _safe_next(request),
