@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import CashBox, Payout, Payslip, SitePayrollSettings, WageRate, YearSettings
+from .models import CashBox, Payout, Payslip, Repayment, SitePayrollSettings, WageRate, YearSettings
 
 
 @admin.register(YearSettings)
@@ -47,3 +47,8 @@ class PayoutAdmin(ReadOnlyAdmin):
 @admin.register(CashBox)
 class CashBoxAdmin(ReadOnlyAdmin):
     list_display = ["date", "site", "opening_float", "counted_closing", "difference", "closed_at"]
+
+
+@admin.register(Repayment)
+class RepaymentAdmin(ReadOnlyAdmin):
+    list_display = ["date", "payslip", "method", "amount", "received_by"]

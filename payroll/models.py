@@ -577,3 +577,54 @@ class MonthFiling(models.Model):
         if not self._state.adding:
             raise PaidRowError("a reported month is never changed")
         super().save(*args, **kwargs)
+
+
+class RepaymentQuerySet(PaidRowQuerySet):
+    def _paid_rows(self):
+        return self
+
+
+class Repayment(models.Model):
+    """Money a worker paid back that was paid out but not owed: on a reversal "not owed", or on a
+    correction whose amount to pay was negative and was not settled in cash at the payout. Written
+    once; the payout it answers is never edited. A cash repayment goes into the day's cash box."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash into the cash box")
+        BANK = "bank", _("Bank transfer to the program")
+
+    payslip = models.ForeignKey(
+        Payslip, on_delete=models.CASCADE, related_name="repayments", verbose_name=_("payslip")
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="repayments")
+    date = models.DateField(_("date received"))
+    method = models.CharField(_("how it was paid back"), max_length=10, choices=Method.choices)
+    amount = models.DecimalField(_("amount paid back"), **MONEY)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    nonce = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = RepaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="repayment_positive"),
+        ]
+        indexes = [models.Index(fields=["site", "date", "method"], name="repayment_site_date_method")]
+
+    def __str__(self) -> str:
+        return f"{self.payslip} {self.get_method_display()} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PaidRowError("a repayment is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if deleting_for_retention():
+            return super().delete(*args, **kwargs)
+        raise PaidRowError("a repayment is never deleted")

@@ -107,3 +107,36 @@ def open_payslips(*, site: Site, day: datetime.date):
     return (
         day_payslips(site=site, day=day).filter(kind=Payslip.Kind.REGULAR).filter(Q(reversed_by__isnull=True))
     )
+
+
+def repayment_owed(slip: Payslip, *, corrected: bool | None = None) -> Decimal:
+    """What the worker owes back on a paid payslip (0 if nothing):
+
+    - a reversal "not owed" (no correction of the payslip it reverses): the net the worker kept for
+      the day, that is the reversed payslip's net (a correction's net is the day's total);
+    - a paid correction whose amount to pay was negative, paid by bank or card: that amount. Settled
+      in cash at the payout, the cash box already holds it (the payout's amount is negative).
+
+    `corrected`: whether the payslip a reversal reverses has a correction, when the caller knows.
+    """
+    if not slip.is_paid:
+        return ZERO
+    if slip.kind == Payslip.Kind.REVERSAL:
+        if corrected is None:
+            corrected = Payslip.objects.filter(corrects_id=slip.reverses_id).exists()
+        if corrected:
+            return ZERO
+        return max(-slip.net, ZERO)
+    if slip.amount_due < 0:
+        payout = getattr(slip, "payout", None)
+        if payout is not None and payout.method != "cash":
+            return -slip.amount_due
+    return ZERO
+
+
+def repayment_outstanding(slip: Payslip, *, corrected: bool | None = None) -> Decimal:
+    """What is still owed back after the repayments recorded (prefetch `repayments` for a list)."""
+    owed = repayment_owed(slip, corrected=corrected)
+    if owed == ZERO:
+        return ZERO
+    return money(owed - sum((repayment.amount for repayment in slip.repayments.all()), ZERO))

@@ -22,6 +22,7 @@ from .models import (
     PayoutMethod,
     Payslip,
     PayslipLine,
+    Repayment,
     SitePayrollSettings,
     TaxCard,
     WageRate,
@@ -31,6 +32,7 @@ from .selectors import (
     card_of,
     employer_of,
     paid_in_year,
+    repayment_outstanding,
     site_settings_for,
     tax_card_for,
     year_settings_for,
@@ -616,6 +618,64 @@ def payslip_correct(*, payslip: Payslip, reason: str, by, lines: list[WorkLine] 
     return draft
 
 
+# Repayments ----------------------------------------------------------------------------------------
+
+
+def repayment_record(
+    *, payslip: Payslip, amount: Decimal, method: str, nonce: str, by, note: str = ""
+) -> Repayment:
+    """Record money the worker paid back on a payslip that was paid but not owed (a reversal "not
+    owed", or a negative correction not settled in cash). Never an edit of the payout: a new row,
+    once per nonce. Cash goes into today's cash box, which must be open; no more than is still owed."""
+    if method not in Repayment.Method.values:
+        raise PayrollError(_("Choose how the money was paid back."), code="method", field="method")
+    if not nonce or len(nonce) > 64:
+        raise PayrollError(_("The request is missing its key; reload the page."), code="nonce")
+    if amount is None or amount <= 0:
+        raise PayrollError(_("Enter the amount paid back, more than zero."), code="amount", field="amount")
+    amount = money(amount)
+    with transaction.atomic():
+        Participant.objects.select_for_update().get(pk=payslip.participant_id)
+        slip = Payslip.objects.select_related("payout").get(pk=payslip.pk)
+        existing = Repayment.objects.filter(nonce=nonce).first()
+        if existing is not None:
+            if existing.payslip_id != slip.pk:
+                raise PayrollError(_("The request key was used for another payslip."), code="nonce")
+            return existing
+        outstanding = repayment_outstanding(slip)
+        if outstanding <= 0:
+            raise PayrollError(_("Nothing is owed back on this payslip."), code="nothing_owed")
+        if amount > outstanding:
+            raise PayrollError(
+                _("That is more than is still owed back (%(owed)s).") % {"owed": nok(outstanding)},
+                code="more_than_owed",
+                field="amount",
+            )
+        received_on = timezone.localdate()
+        if method == Repayment.Method.CASH:
+            box = CashBox.objects.select_for_update().get(pk=cash_box_for(site=slip.site, day=received_on).pk)
+            if box.is_closed:
+                raise PayrollError(
+                    _("The cash box is closed for the day: record the repayment as a bank transfer."),
+                    code="cash_box_closed",
+                    field="method",
+                )
+        repayment = Repayment.objects.create(
+            payslip=slip,
+            site=slip.site,
+            date=received_on,
+            method=method,
+            amount=amount,
+            note=(note or "").strip()[:200],
+            nonce=nonce,
+            received_by=by,
+        )
+        log_action(
+            actor=by, action="repayment_record", obj=repayment, site=slip.site, amount=amount, method=method
+        )
+    return repayment
+
+
 # Reported months -----------------------------------------------------------------------------------
 
 
@@ -670,9 +730,17 @@ def cash_payouts_total(*, site: Site, day: datetime.date) -> Decimal:
     return total or ZERO
 
 
+def cash_repayments_total(*, site: Site, day: datetime.date) -> Decimal:
+    total = Repayment.objects.filter(site=site, date=day, method=Repayment.Method.CASH).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or ZERO
+
+
 def cash_expected(box: CashBox) -> Decimal:
     moved = box.movements.aggregate(total=Sum("amount"))["total"] or ZERO
-    return box.opening_float + moved - cash_payouts_total(site=box.site, day=box.date)
+    paid_back = cash_repayments_total(site=box.site, day=box.date)
+    return box.opening_float + moved + paid_back - cash_payouts_total(site=box.site, day=box.date)
 
 
 def cash_box_open(*, site: Site, day: datetime.date, opening_float: Decimal, by) -> CashBox:

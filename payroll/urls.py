@@ -30,6 +30,7 @@ urlpatterns = [
     path("payslip/<int:pk>/confirm/", views.payslip_confirm, name="payslip_confirm"),
     path("payslip/<int:pk>/reverse/", views.payslip_reverse, name="payslip_reverse"),
     path("payslip/<int:pk>/correct/", views.payslip_correct, name="payslip_correct"),
+    path("payslip/<int:pk>/repay/", views.payslip_repay, name="payslip_repay"),
     path("payslip/<int:pk>.pdf", views.payslip_pdf, name="payslip_pdf"),
     path("participant/<int:pk>/", views.participant_pay, name="participant"),
     path("rules/", views.rules, name="rules"),

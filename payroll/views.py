@@ -27,13 +27,14 @@ from .forms import (
     IdentifiersForm,
     OpeningFloatForm,
     ReasonForm,
+    RepaymentForm,
     TaxCardForm,
     WageRateForm,
     YearSettingsForm,
 )
 from .models import CashBox, Payslip, TaxCard, WageRate, YearSettings
 from .pdf import payslips_pdf
-from .selectors import day_payslips, employer_of, site_settings_for, wage_rate_for
+from .selectors import day_payslips, employer_of, repayment_outstanding, site_settings_for, wage_rate_for
 from .services import PayrollError
 
 
@@ -76,7 +77,8 @@ def _day_pager(day: datetime.date, url_name: str, go: str) -> dict:
 def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
     from .work import signed_off_work
 
-    slips = list(day_payslips(site=request.site, day=day))
+    slips = list(day_payslips(site=request.site, day=day).prefetch_related("repayments"))
+    corrected = {slip.corrects_id for slip in slips if slip.corrects_id}
     with_slip = {slip.participant_id for slip in slips if slip.kind == Payslip.Kind.REGULAR}
     work = signed_off_work(site=request.site, day=day)
     waiting = [person for person, _items in work if person.pk not in with_slip]
@@ -91,6 +93,13 @@ def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
         slip.hours_changed = bool(
             slip.is_paid and slip.kind == Payslip.Kind.REGULAR and changed and changed > slip.paid_at
         )
+        # A reversal's day: its corrections are among the day's payslips (same site and date).
+        slip.owed_back = repayment_outstanding(slip, corrected=slip.reverses_id in corrected)
+        if slip.owed_back:
+            slip.repayment_form = RepaymentForm(
+                initial={"nonce": uuid.uuid4().hex, "amount": slip.owed_back, "method": "cash"},
+                auto_id=f"id_repay_{slip.pk}_%s",
+            )
         slip.confirm_form = ConfirmPayoutForm(
             initial={
                 "nonce": uuid.uuid4().hex,
@@ -188,6 +197,28 @@ def payslip_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "payroll/day.html", context, status=400)
 
 
+@require_POST
+@permission_required("manage_payroll")
+def payslip_repay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record money the worker paid back on a payslip that was paid but not owed."""
+    slip = _get_payslip_for_user(request, pk)
+    form = RepaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.repayment_record(payslip=slip, by=request.user, **form.cleaned_data)
+        except PayrollError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The repayment was recorded."))
+            return redirect("payroll:day", day=slip.date)
+    context = _day_context(
+        request,
+        slip.date,
+        error=" ".join(m for errors in form.errors.values() for m in errors) or _("Check the form."),
+    )
+    return render(request, "payroll/day.html", context, status=400)
+
+
 def _reason_post(request: HttpRequest, pk: int, action) -> HttpResponse:
     slip = _get_payslip_for_user(request, pk)
     form = ReasonForm(request.POST)
@@ -238,7 +269,9 @@ def payslip_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("manage_payroll")
 def day_pdf(request: HttpRequest, day: datetime.date) -> HttpResponse:
     """The whole day's payslips as one document, one page per payslip."""
-    slips = list(day_payslips(site=request.site, day=day).select_related("payout"))
+    slips = list(
+        day_payslips(site=request.site, day=day).select_related("payout").prefetch_related("repayments")
+    )
     if not slips:
         raise Http404
     return _pdf_response(payslips_pdf(slips, site=request.site), f"lonnsslipper-{day:%Y-%m-%d}.pdf")

@@ -135,6 +135,7 @@ MATRIX = {
     "payroll:payslip_confirm": ("post", PAY, LOGIN),
     "payroll:payslip_reverse": ("post", PAY, LOGIN),
     "payroll:payslip_correct": ("post", PAY, LOGIN),
+    "payroll:payslip_repay": ("post", PAY, LOGIN),
     "payroll:payslip_pdf": ("get", PAY, LOGIN),
     "payroll:participant": ("get", PAY, LOGIN),
     "payroll:reports": ("get", PAY, LOGIN),
