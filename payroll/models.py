@@ -432,7 +432,26 @@ class PayoutQuerySet(PaidRowQuerySet):
         return self
 
 
-class Payout(models.Model):
+class WrittenOnce(models.Model):
+    """A row written once and never changed or deleted (only by retention, past the keeping period)."""
+
+    written_once = "row"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PaidRowError(f"a {self.written_once} is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if deleting_for_retention():
+            return super().delete(*args, **kwargs)
+        raise PaidRowError(f"a {self.written_once} is never deleted")
+
+
+class Payout(WrittenOnce):
     """The hand-over of a payslip's amount; one per payslip, written once."""
 
     payslip = models.OneToOneField(Payslip, on_delete=models.PROTECT, related_name="payout")
@@ -446,6 +465,7 @@ class Payout(models.Model):
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = PayoutQuerySet.as_manager()
+    written_once = "payout"
 
     history = HistoricalRecords()
 
@@ -463,16 +483,6 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payslip} {self.get_method_display()} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PaidRowError("a payout is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if deleting_for_retention():
-            return super().delete(*args, **kwargs)
-        raise PaidRowError("a payout is never deleted")
 
 
 class CashBox(models.Model):
@@ -579,12 +589,7 @@ class MonthFiling(models.Model):
         super().save(*args, **kwargs)
 
 
-class RepaymentQuerySet(PaidRowQuerySet):
-    def _paid_rows(self):
-        return self
-
-
-class Repayment(models.Model):
+class Repayment(WrittenOnce):
     """Money a worker paid back that was paid out but not owed: on a reversal "not owed", or on a
     correction whose amount to pay was negative and was not settled in cash at the payout. Written
     once; the payout it answers is never edited. A cash repayment goes into the day's cash box."""
@@ -605,7 +610,8 @@ class Repayment(models.Model):
     received_at = models.DateTimeField(_("recorded"), default=timezone.now)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = RepaymentQuerySet.as_manager()
+    objects = PayoutQuerySet.as_manager()  # every row is written once, like a payout
+    written_once = "repayment"
 
     class Meta:
         ordering = ["received_at", "pk"]
@@ -618,13 +624,3 @@ class Repayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payslip} {self.get_method_display()} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PaidRowError("a repayment is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if deleting_for_retention():
-            return super().delete(*args, **kwargs)
-        raise PaidRowError("a repayment is never deleted")

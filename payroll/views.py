@@ -165,6 +165,16 @@ def day_prepare(request: HttpRequest, day: datetime.date) -> HttpResponse:
     return redirect("payroll:day", day=day)
 
 
+def _day_refused(request: HttpRequest, slip: Payslip, form) -> HttpResponse:
+    """The day's page again with the form's errors on top: 400, nothing written."""
+    context = _day_context(
+        request,
+        slip.date,
+        error=" ".join(m for errors in form.errors.values() for m in errors) or _("Check the form."),
+    )
+    return render(request, "payroll/day.html", context, status=400)
+
+
 @require_POST
 @permission_required("manage_payroll")
 def payslip_confirm(request: HttpRequest, pk: int) -> HttpResponse:
@@ -189,12 +199,7 @@ def payslip_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": slip.participant.name, "method": payout.get_method_display()},
             )
             return redirect("payroll:day", day=slip.date)
-    context = _day_context(
-        request,
-        slip.date,
-        error=" ".join(m for errors in form.errors.values() for m in errors) or _("Check the form."),
-    )
-    return render(request, "payroll/day.html", context, status=400)
+    return _day_refused(request, slip, form)
 
 
 @require_POST
@@ -211,12 +216,7 @@ def payslip_repay(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The repayment was recorded."))
             return redirect("payroll:day", day=slip.date)
-    context = _day_context(
-        request,
-        slip.date,
-        error=" ".join(m for errors in form.errors.values() for m in errors) or _("Check the form."),
-    )
-    return render(request, "payroll/day.html", context, status=400)
+    return _day_refused(request, slip, form)
 
 
 def _reason_post(request: HttpRequest, pk: int, action) -> HttpResponse:
