@@ -143,47 +143,6 @@ def year_summary(*, site: Site, year: int):
     )
 
 
-class MonthlyReportExporter:
-    """Rows of the monthly report for CSV: the header first, then one row per participant."""
-
-    def __init__(self, *, site: Site, year: int, month: int):
-        self.site, self.year, self.month = site, year, month
-
-    def iterate_list(self):
-        filing = filing_for(site=self.site, year=self.year, month=self.month)
-        if filing is not None:
-            rows = [row_from_data(row) for row in filing.rows]
-        else:
-            rows, _settings = monthly_report(site=self.site, year=self.year, month=self.month)
-        yield [
-            str(_("Name")),
-            str(_("National ID number")),
-            str(_("Gross pay")),
-            str(_("Holiday pay")),
-            str(_("Tax withheld")),
-            str(_("Contribution base")),
-            str(_("Exempt from the contribution")),
-            str(_("Earlier pay this year now liable (correction)")),
-            str(_("Employer's contribution")),
-            str(_("Paid so far this year")),
-            str(_("Need not be reported (NOK 1 000 a year or less, no tax)")),
-        ]
-        for row in rows:
-            yield [
-                row.name,
-                row.national_id,
-                row.gross,
-                row.holiday_pay,
-                row.tax,
-                row.contribution_base,
-                row.contribution_exempt,
-                row.contribution_correction_base,
-                row.contribution,
-                row.year_total,
-                str(_("yes")) if row.below_threshold else str(_("no")),
-            ]
-
-
 # Reported (filed) months -------------------------------------------------------------------------
 
 _AMOUNTS = (

@@ -36,8 +36,20 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("reports/", views.reports_index, name="reports"),
     path("reports/<int:year>/", views.year_report, name="year_report"),
-    path("reports/<int:year>.csv", views.year_report_csv, name="year_report_csv"),
+    path("reports/<int:year>.csv", views.year_report_download, {"fmt": "csv"}, name="year_report_csv"),
+    path("reports/<int:year>.xlsx", views.year_report_download, {"fmt": "xlsx"}, name="year_report_xlsx"),
     path("reports/<int:year>/<int:month>/", views.month_report, name="month_report"),
-    path("reports/<int:year>/<int:month>.csv", views.month_report_csv, name="month_report_csv"),
+    path(
+        "reports/<int:year>/<int:month>.csv",
+        views.month_report_download,
+        {"fmt": "csv"},
+        name="month_report_csv",
+    ),
+    path(
+        "reports/<int:year>/<int:month>.xlsx",
+        views.month_report_download,
+        {"fmt": "xlsx"},
+        name="month_report_xlsx",
+    ),
     path("reports/<int:year>/<int:month>.pdf", views.month_report_pdf, name="month_report_pdf"),
 ]

@@ -1,6 +1,5 @@
 """The payroll pages: the day's pay, payslip PDFs, tax cards, the cash box and the reports."""
 
-import csv
 import datetime
 import uuid
 from decimal import Decimal
@@ -19,7 +18,8 @@ from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access, participant_update
 
 from . import reports, services
-from .engine import FRIKORT_WARNING_SHARE, money
+from .engine import FRIKORT_WARNING_SHARE
+from .exporters import MonthlyReportExporter, YearSummaryExporter, download_response
 from .forms import (
     CashCloseForm,
     CashMovementForm,
@@ -469,41 +469,13 @@ def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value):
-    # A cell that starts like a formula is read as text by spreadsheets (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_GET
 @permission_required("manage_payroll", "view_national_id")
-def month_report_csv(request: HttpRequest, year: int, month: int) -> StreamingHttpResponse:
+def month_report_download(request: HttpRequest, year: int, month: int, fmt: str) -> StreamingHttpResponse:
+    """The month's a-melding basis as CSV or XLSX; it carries national IDs, so reading it is logged."""
     _month_or_404(year, month)
     log_access(user=request.user, participant=None, what="national_id_monthly_report", path=request.path)
-    writer = csv.writer(_Echo(), delimiter=";")
-    exporter = reports.MonthlyReportExporter(site=request.site, year=year, month=month)
-
-    def rows():
-        # A UTF-8 byte order mark first, or Excel reads the Norwegian letters as garbage.
-        yield "\ufeff"
-        with translation.override("nb"):
-            for row in exporter.iterate_list():
-                yield writer.writerow(
-                    [
-                        _csv_safe(str(cell).replace(".", ",") if isinstance(cell, Decimal) else cell)
-                        for cell in row
-                    ]
-                )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="a-melding-{year}-{month:02d}.csv"'
-    return response
+    return download_response(MonthlyReportExporter(site=request.site, year=year, month=month), fmt)
 
 
 @require_GET
@@ -548,31 +520,10 @@ def year_report(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_GET
 @permission_required("manage_payroll")
-def year_report_csv(request: HttpRequest, year: int) -> HttpResponse:
-    """The year summary as on its page: `;`-separated, decimal commas, a UTF-8 BOM for Excel."""
+def year_report_download(request: HttpRequest, year: int, fmt: str) -> StreamingHttpResponse:
+    """The year summary as on its page, as CSV (`;`, decimal commas, a UTF-8 BOM) or XLSX."""
     _month_or_404(year, 1)
-    writer = csv.writer(_Echo(), delimiter=";")
-    with translation.override("nb"):
-        header = [
-            str(label)
-            for label in (
-                _("Name"),
-                _("Full name"),
-                _("Days paid"),
-                _("Gross"),
-                _("Holiday pay"),
-                _("Tax withheld"),
-                _("Net pay"),
-            )
-        ]
-    lines = ["\ufeff", writer.writerow(header)]
-    for row in reports.year_summary(site=request.site, year=year):
-        cells = [row["participant__name"], row["participant__full_name"], row["days"]]
-        cells += [str(money(row[key] or 0)).replace(".", ",") for key in ("gross", "holiday", "tax", "net")]
-        lines.append(writer.writerow([_csv_safe(cell) for cell in cells]))
-    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="arsoversikt-{year}.csv"'
-    return response
+    return download_response(YearSummaryExporter(site=request.site, year=year), fmt)
 
 
 @require_GET

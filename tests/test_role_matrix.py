@@ -141,8 +141,10 @@ MATRIX = {
     "payroll:reports": ("get", PAY, LOGIN),
     "payroll:year_report": ("get", PAY, LOGIN),
     "payroll:year_report_csv": ("get", PAY, LOGIN),
+    "payroll:year_report_xlsx": ("get", PAY, LOGIN),
     "payroll:month_report": ("get", PAY, LOGIN),
     "payroll:month_report_csv": ("get", PAY, LOGIN),
+    "payroll:month_report_xlsx": ("get", PAY, LOGIN),
     "payroll:month_report_pdf": ("get", PAY, LOGIN),
     "payroll:rules": ("get", MANAGER, LOGIN),
     # evaluation

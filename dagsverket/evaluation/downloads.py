@@ -3,7 +3,7 @@
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -32,21 +32,36 @@ def iter_json(exporter: Exporter) -> Iterator[bytes]:
     yield b"\n]}\n"
 
 
-def _xlsx_file(exporter: Exporter):
+def _xlsx_spool(rows, *, sheet_name: str, metadata: Callable[[], dict] | None = None):
+    """A write-only workbook of `rows` (header first) in a spooled file; `metadata`, called once the
+    rows are written, fills a second sheet."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
-    for row in exporter.iter_rows():
+    sheet = workbook.create_sheet(sheet_name)
+    for row in rows:
         # openpyxl stores text as text, never as a formula, once the formula prefix is escaped.
         sheet.append([_xlsx_value(value) for value in row])
-    about = workbook.create_sheet("metadata")
-    for key, value in exporter.metadata().items():
-        about.append([key, json.dumps(value, default=json_default) if not isinstance(value, str) else value])
+    if metadata is not None:
+        about = workbook.create_sheet("metadata")
+        for key, value in metadata().items():
+            about.append(
+                [key, json.dumps(value, default=json_default) if not isinstance(value, str) else value]
+            )
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - _iter_file closes it
     workbook.save(spool)
     spool.seek(0)
     return spool
+
+
+def _xlsx_file(exporter: Exporter):
+    return _xlsx_spool(exporter.iter_rows(), sheet_name="data", metadata=exporter.metadata)
+
+
+def xlsx_stream(rows, *, sheet_name: str) -> Iterator[bytes]:
+    """Any rows (header first) as the bytes of one XLSX sheet: the other apps' spreadsheet downloads
+    go through here too. Guard text cells with `exporters.safe_text` first."""
+    return _iter_file(_xlsx_spool(rows, sheet_name=sheet_name))
 
 
 def _xlsx_value(value):

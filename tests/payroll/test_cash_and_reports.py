@@ -165,8 +165,9 @@ def test_the_year_summary_as_csv(client_for, draft, staff, frozen_day):
     response = client_for(Role.PAYROLL).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="arsoversikt-2026.csv"' in response["Content-Disposition"]
-    assert response.content.startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM Excel needs for æ, ø, å
-    header, ola, *rest = response.content.decode("utf-8-sig").strip().splitlines()
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM Excel needs for æ, ø, å
+    header, ola, *rest = content.decode("utf-8-sig").strip().splitlines()
     assert header == "Navn;Fullt navn;Dager utbetalt;Brutto;Feriepenger;Forskuddstrekk;Netto utbetalt"
     # 6 h × 150 = 900.00; holiday pay 10.2 % = 91.80; no tax card: 50 % of 991.80 = 495.90, whole
     # kroner down 495.00; net 991.80 − 495.00 = 496.80
@@ -174,3 +175,43 @@ def test_the_year_summary_as_csv(client_for, draft, staff, frozen_day):
     assert rest == []
     page = client_for(Role.PAYROLL).get(reverse("payroll:year_report", kwargs={"year": 2026}))
     assert url in page.content.decode()
+
+
+def _sheet(content: bytes) -> list[list]:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_the_year_summary_and_the_month_as_xlsx_with_formulas_kept_as_text(
+    client_for, draft, staff, frozen_day, person
+):
+    # a name typed as a formula must reach the spreadsheet as text, never run
+    person.name, person.full_name, person.national_id = "=HYPERLINK(1)", "@SUM(A1)", "01017012345"
+    person.save()
+    payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
+    client = client_for(Role.PAYROLL)
+    url = reverse("payroll:year_report_xlsx", kwargs={"year": 2026})
+    assert client_for(Role.FRONT_DESK).get(url).status_code == 403
+    response = client.get(url)
+    assert (
+        response.status_code == 200 and 'filename="arsoversikt-2026.xlsx"' in response["Content-Disposition"]
+    )
+    header, ola, *rest = _sheet(b"".join(response.streaming_content))
+    assert header[:3] == ["Navn", "Fullt navn", "Dager utbetalt"]
+    # 900.00 gross, 91.80 holiday pay, 495.00 withheld, 496.80 net (as in the CSV), as numbers
+    assert ola == ["'=HYPERLINK(1)", "'@SUM(A1)", 1, 900, 91.8, 495, 496.8]
+    assert rest == []
+    month = client.get(reverse("payroll:month_report_xlsx", kwargs={"year": 2026, "month": 3}))
+    header, ola, *rest = _sheet(b"".join(month.streaming_content))
+    assert header[:2] == ["Navn", "Fødselsnummer"]
+    # 991.80 × 14.1 % = 139.84 employer's contribution
+    assert ola[:3] == ["'=HYPERLINK(1)", "01017012345", 900] and ola[8] == 139.84
+    assert rest == []
+    csv_text = b"".join(
+        client.get(reverse("payroll:month_report_csv", kwargs={"year": 2026, "month": 3})).streaming_content
+    ).decode("utf-8-sig")
+    assert csv_text.splitlines()[1].startswith("'=HYPERLINK(1);01017012345;900,00")
