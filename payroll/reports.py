@@ -248,3 +248,77 @@ def corrections_for(*, site: Site, year: int, month: int) -> list[Change]:
         if filed_month < month and next_open_month(site=site, year=year, after=filed_month) == month:
             corrections.extend(changes_since_filing(site=site, filing=filing))
     return corrections
+
+
+@dataclass
+class MonthOfPay:
+    month_start: datetime.date
+    gross: Decimal
+    holiday_pay: Decimal
+    holiday_pay_accrued: Decimal
+    taxable: Decimal
+    tax: Decimal
+    net: Decimal
+
+
+@dataclass
+class YearStatement:
+    """One worker's year at the employer, by payment month: what the year summary PDF prints."""
+
+    participant_id: int
+    name: str
+    full_name: str
+    months: list[MonthOfPay]
+
+    def _total(self, name: str) -> Decimal:
+        return money(sum((getattr(month, name) for month in self.months), ZERO))
+
+    @property
+    def totals(self) -> MonthOfPay:
+        return MonthOfPay(
+            None,
+            *(
+                self._total(name)
+                for name in ("gross", "holiday_pay", "holiday_pay_accrued", "taxable", "tax", "net")
+            ),
+        )
+
+    @property
+    def holiday_pay_earned(self) -> Decimal:
+        return self._total("holiday_pay") + self._total("holiday_pay_accrued")
+
+
+def year_statements(*, site: Site, year: int, participant_id: int | None = None) -> list[YearStatement]:
+    """Per worker paid by the site's employer in the year (one, if `participant_id`), the months
+    they were paid in (Oslo time) with their sums; one query."""
+    from django.db.models.functions import ExtractMonth
+
+    paid = paid_by_employer(employer_of(site), year)
+    if participant_id is not None:
+        paid = paid.filter(participant_id=participant_id)
+    rows = (
+        paid.annotate(month=ExtractMonth("paid_at"))
+        .values("participant_id", "participant__name", "participant__full_name", "month")
+        .annotate(
+            gross=Sum("gross"),
+            holiday=Sum("holiday_pay"),
+            accrued=Sum("holiday_pay_accrued"),
+            taxable=Sum("taxable"),
+            tax=Sum("tax"),
+            net=Sum("net"),
+        )
+        .order_by("participant__name", "participant_id", "month")
+    )
+    statements: dict[int, YearStatement] = {}
+    for row in rows:
+        statement = statements.setdefault(
+            row["participant_id"],
+            YearStatement(row["participant_id"], row["participant__name"], row["participant__full_name"], []),
+        )
+        statement.months.append(
+            MonthOfPay(
+                datetime.date(year, row["month"], 1),
+                *(_m(row[key]) for key in ("gross", "holiday", "accrued", "taxable", "tax", "net")),
+            )
+        )
+    return list(statements.values())

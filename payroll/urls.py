@@ -38,6 +38,8 @@ urlpatterns = [
     path("reports/<int:year>/", views.year_report, name="year_report"),
     path("reports/<int:year>.csv", views.year_report_download, {"fmt": "csv"}, name="year_report_csv"),
     path("reports/<int:year>.xlsx", views.year_report_download, {"fmt": "xlsx"}, name="year_report_xlsx"),
+    path("reports/<int:year>.pdf", views.year_report_pdf, name="year_report_pdf"),
+    path("reports/<int:year>/worker/<int:pk>.pdf", views.year_report_pdf, name="year_report_worker_pdf"),
     path("reports/<int:year>/<int:month>/", views.month_report, name="month_report"),
     path(
         "reports/<int:year>/<int:month>.csv",

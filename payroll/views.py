@@ -528,6 +528,28 @@ def year_report_download(request: HttpRequest, year: int, fmt: str) -> Streaming
 
 @require_GET
 @permission_required("manage_payroll")
+def year_report_pdf(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
+    """The year summary as a PDF, one page per worker (one document for the batch), or one worker's."""
+    from django.template.loader import render_to_string
+
+    from .pdf import render_pdf
+
+    _month_or_404(year, 1)
+    employer = employer_of(request.site)
+    statements = reports.year_statements(site=request.site, year=year, participant_id=pk)
+    if pk is not None and not statements:
+        # someone of the employer's sites who was not paid that year gets a page that says so
+        get_object_or_404(Participant, pk=pk, site_id__in=employer.site_ids)
+    with translation.override("nb"), timezone.override("Europe/Oslo"):
+        html = render_to_string(
+            "payroll/pdf/year_summary.html", {"statements": statements, "year": year, "employer": employer}
+        )
+    name = f"arsoversikt-{year}" if pk is None else f"arsoversikt-{year}-{pk}"
+    return _pdf_response(render_pdf(html), f"{name}.pdf")
+
+
+@require_GET
+@permission_required("manage_payroll")
 def reports_index(request: HttpRequest) -> HttpResponse:
     """The months of a year with their state (open or reported); `?month=YYYY-MM` goes to one."""
     today = timezone.localdate()
