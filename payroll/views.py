@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dagsverket.access import permission_required
+from dagsverket.lists import filtered_rows, paginate
 from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access, participant_update
 
 from . import reports, services
 from .engine import FRIKORT_WARNING_SHARE
 from .exporters import MonthlyReportExporter, YearSummaryExporter, download_response
+from .filters import PayslipFilter, YearSummaryFilter
 from .forms import (
     CashCloseForm,
     CashMovementForm,
@@ -36,6 +38,7 @@ from .models import CashBox, Payslip, TaxCard, WageRate, YearSettings
 from .pdf import payslips_pdf
 from .selectors import day_payslips, employer_of, repayment_outstanding, site_settings_for, wage_rate_for
 from .services import PayrollError
+from .tables import PayslipTable, YearSummaryTable
 
 
 def _get_payslip_for_user(request: HttpRequest, pk: int) -> Payslip:
@@ -322,8 +325,15 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     log_access(user=request.user, participant=participant, what="national_id_tax_card", path=request.path)
     employer = employer_of(request.site)
-    slips = Payslip.objects.filter(participant=participant, site_id__in=employer.site_ids, paid_at__year=year)
-    totals = slips.aggregate(taxable=Sum("taxable"), tax=Sum("tax"), net=Sum("net"))
+    paid = Payslip.objects.filter(
+        participant=participant, site_id__in=employer.site_ids, paid_at__isnull=False
+    ).select_related("site")
+    totals = paid.filter(paid_at__year=year).aggregate(taxable=Sum("taxable"), tax=Sum("tax"), net=Sum("net"))
+    filterset = PayslipFilter(request.GET or None, queryset=paid)
+    rows, filter_status = filtered_rows(filterset)
+    table = PayslipTable(rows)
+    paginate(request, table)
+    status = max(status, filter_status)
     return render(
         request,
         "payroll/participant.html",
@@ -338,7 +348,8 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
             "next": _safe_next(request),
             "year": year,
             "totals": totals,
-            "payslips": slips.order_by("-date", "-pk")[:20],
+            "filter": filterset,
+            "table": table,
         },
         status=status,
     )
@@ -506,15 +517,23 @@ def month_report_pdf(request: HttpRequest, year: int, month: int) -> HttpRespons
 @permission_required("manage_payroll")
 def year_report(request: HttpRequest, year: int) -> HttpResponse:
     _month_or_404(year, 1)
+    filterset = YearSummaryFilter(
+        request.GET or None, queryset=reports.year_summary(site=request.site, year=year)
+    )
+    rows, status = filtered_rows(filterset)
+    table = YearSummaryTable(rows, year=year)
+    paginate(request, table)
     return render(
         request,
         "payroll/year_report.html",
         {
             "year": year,
-            "rows": list(reports.year_summary(site=request.site, year=year)),
+            "filter": filterset,
+            "table": table,
             "months": [datetime.date(year, month, 1) for month in range(1, 13)],
             "day": datetime.date(year, 1, 1),
         },
+        status=status,
     )
 
 
