@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from dagsverket.admin_base import ReadOnlyLogAdmin
 
-from .models import CashBox, Payout, Payslip, SitePayrollSettings, WageRate, YearSettings
+from .models import CashBox, Payout, Payslip, Repayment, SitePayrollSettings, WageRate, YearSettings
 
 
 @admin.register(YearSettings)
@@ -38,3 +38,8 @@ class PayoutAdmin(ReadOnlyLogAdmin):
 @admin.register(CashBox)
 class CashBoxAdmin(ReadOnlyLogAdmin):
     list_display = ["date", "site", "opening_float", "counted_closing", "difference", "closed_at"]
+
+
+@admin.register(Repayment)
+class RepaymentAdmin(ReadOnlyLogAdmin):
+    list_display = ["date", "payslip", "method", "amount", "received_by"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from dagsverket.models import Participant
 
 from .models import Payslip, SitePayrollSettings, TaxCard, WageRate
+from .selectors import employer_of
 from .services import PayrollError, payout_confirm, payslips_prepare_day
 
 
@@ -44,6 +45,7 @@ def seed_people(people: list[Participant], context, year: int) -> None:
         TaxCard.objects.create(
             participant=person,
             year=year,
+            employer=employer_of(person.site).key,
             source="Skatteetaten (demo)",
             received_on=datetime.date(year, 1, 5),
             **card,

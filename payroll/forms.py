@@ -10,7 +10,7 @@ from dagsverket.identifiers import (
     validate_national_id,
 )
 
-from .models import PayoutMethod, Rounding, TaxCard, WageRate
+from .models import PayoutMethod, Repayment, Rounding, TaxCard, WageRate
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
 
@@ -21,6 +21,13 @@ class ConfirmPayoutForm(forms.Form):
     # What the page showed and staff hand over; the payout is refused if the amount worked out
     # again under the lock differs.
     shown_amount = forms.DecimalField(widget=forms.HiddenInput, **MONEY_FIELD)
+
+
+class RepaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount paid back"), min_value=Decimal("0.01"), **MONEY_FIELD)
+    method = forms.ChoiceField(label=_("How it was paid back"), choices=Repayment.Method.choices)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    nonce = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
 
 class IdentifiersForm(forms.Form):

@@ -177,7 +177,9 @@ class WageRate(models.Model):
 
 
 class TaxCard(models.Model):
-    """A participant's tax data for one year, as entered by Payroll from the tax card they got."""
+    """A participant's tax data for one year at one employer (organisation number), as entered by
+    Payroll from the tax card they got. Two organisation numbers are two employers, each with the
+    card (and the frikort amount) the person allotted to it."""
 
     class Kind(models.TextChoices):
         FRIKORT = "frikort", _("Tax-free card (frikort)")
@@ -188,6 +190,12 @@ class TaxCard(models.Model):
         Participant, on_delete=models.PROTECT, related_name="tax_cards", verbose_name=_("participant")
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    employer = models.CharField(
+        _("employer (organisation number)"),
+        max_length=20,
+        default="",
+        help_text=_("The card applies at the sites with this organisation number only."),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     frikort_amount = models.DecimalField(
         _("frikort amount allotted to this employer"), null=True, blank=True, **MONEY
@@ -239,7 +247,7 @@ class TaxCard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.participant} {self.year} {self.get_kind_display()}"
+        return f"{self.participant} {self.year} {self.employer} {self.get_kind_display()}"
 
 
 class PayoutMethod(models.TextChoices):
@@ -424,7 +432,26 @@ class PayoutQuerySet(PaidRowQuerySet):
         return self
 
 
-class Payout(models.Model):
+class WrittenOnce(models.Model):
+    """A row written once and never changed or deleted (only by retention, past the keeping period)."""
+
+    written_once = "row"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PaidRowError(f"a {self.written_once} is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if deleting_for_retention():
+            return super().delete(*args, **kwargs)
+        raise PaidRowError(f"a {self.written_once} is never deleted")
+
+
+class Payout(WrittenOnce):
     """The hand-over of a payslip's amount; one per payslip, written once."""
 
     payslip = models.OneToOneField(Payslip, on_delete=models.PROTECT, related_name="payout")
@@ -438,6 +465,7 @@ class Payout(models.Model):
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = PayoutQuerySet.as_manager()
+    written_once = "payout"
 
     history = HistoricalRecords()
 
@@ -455,16 +483,6 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payslip} {self.get_method_display()} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PaidRowError("a payout is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if deleting_for_retention():
-            return super().delete(*args, **kwargs)
-        raise PaidRowError("a payout is never deleted")
 
 
 class CashBox(models.Model):
@@ -569,3 +587,40 @@ class MonthFiling(models.Model):
         if not self._state.adding:
             raise PaidRowError("a reported month is never changed")
         super().save(*args, **kwargs)
+
+
+class Repayment(WrittenOnce):
+    """Money a worker paid back that was paid out but not owed: on a reversal "not owed", or on a
+    correction whose amount to pay was negative and was not settled in cash at the payout. Written
+    once; the payout it answers is never edited. A cash repayment goes into the day's cash box."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash into the cash box")
+        BANK = "bank", _("Bank transfer to the program")
+
+    payslip = models.ForeignKey(
+        Payslip, on_delete=models.CASCADE, related_name="repayments", verbose_name=_("payslip")
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="repayments")
+    date = models.DateField(_("date received"))
+    method = models.CharField(_("how it was paid back"), max_length=10, choices=Method.choices)
+    amount = models.DecimalField(_("amount paid back"), **MONEY)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    nonce = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = PayoutQuerySet.as_manager()  # every row is written once, like a payout
+    written_once = "repayment"
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="repayment_positive"),
+        ]
+        indexes = [models.Index(fields=["site", "date", "method"], name="repayment_site_date_method")]
+
+    def __str__(self) -> str:
+        return f"{self.payslip} {self.get_method_display()} {self.amount}"

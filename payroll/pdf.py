@@ -23,8 +23,8 @@ def _holiday_so_far(slip, *, site_ids) -> None:
     slips = Payslip.objects.filter(
         participant_id=slip.participant_id,
         site_id__in=site_ids,
-        date__year=slip.date.year,
-        paid_at__isnull=False,
+        # the year the slip is paid in (a draft: this year), as withholding counts it
+        paid_at__year=timezone.localtime(slip.paid_at).year if slip.paid_at else timezone.localdate().year,
     )
     if slip.paid_at is not None:
         slips = slips.filter(Q(paid_at__lt=slip.paid_at) | Q(paid_at=slip.paid_at, pk__lte=slip.pk))

@@ -143,47 +143,6 @@ def year_summary(*, site: Site, year: int):
     )
 
 
-class MonthlyReportExporter:
-    """Rows of the monthly report for CSV: the header first, then one row per participant."""
-
-    def __init__(self, *, site: Site, year: int, month: int):
-        self.site, self.year, self.month = site, year, month
-
-    def iterate_list(self):
-        filing = filing_for(site=self.site, year=self.year, month=self.month)
-        if filing is not None:
-            rows = [row_from_data(row) for row in filing.rows]
-        else:
-            rows, _settings = monthly_report(site=self.site, year=self.year, month=self.month)
-        yield [
-            str(_("Name")),
-            str(_("National ID number")),
-            str(_("Gross pay")),
-            str(_("Holiday pay")),
-            str(_("Tax withheld")),
-            str(_("Contribution base")),
-            str(_("Exempt from the contribution")),
-            str(_("Earlier pay this year now liable (correction)")),
-            str(_("Employer's contribution")),
-            str(_("Paid so far this year")),
-            str(_("Need not be reported (NOK 1 000 a year or less, no tax)")),
-        ]
-        for row in rows:
-            yield [
-                row.name,
-                row.national_id,
-                row.gross,
-                row.holiday_pay,
-                row.tax,
-                row.contribution_base,
-                row.contribution_exempt,
-                row.contribution_correction_base,
-                row.contribution,
-                row.year_total,
-                str(_("yes")) if row.below_threshold else str(_("no")),
-            ]
-
-
 # Reported (filed) months -------------------------------------------------------------------------
 
 _AMOUNTS = (
@@ -289,3 +248,77 @@ def corrections_for(*, site: Site, year: int, month: int) -> list[Change]:
         if filed_month < month and next_open_month(site=site, year=year, after=filed_month) == month:
             corrections.extend(changes_since_filing(site=site, filing=filing))
     return corrections
+
+
+@dataclass
+class MonthOfPay:
+    month_start: datetime.date
+    gross: Decimal
+    holiday_pay: Decimal
+    holiday_pay_accrued: Decimal
+    taxable: Decimal
+    tax: Decimal
+    net: Decimal
+
+
+@dataclass
+class YearStatement:
+    """One worker's year at the employer, by payment month: what the year summary PDF prints."""
+
+    participant_id: int
+    name: str
+    full_name: str
+    months: list[MonthOfPay]
+
+    def _total(self, name: str) -> Decimal:
+        return money(sum((getattr(month, name) for month in self.months), ZERO))
+
+    @property
+    def totals(self) -> MonthOfPay:
+        return MonthOfPay(
+            None,
+            *(
+                self._total(name)
+                for name in ("gross", "holiday_pay", "holiday_pay_accrued", "taxable", "tax", "net")
+            ),
+        )
+
+    @property
+    def holiday_pay_earned(self) -> Decimal:
+        return self._total("holiday_pay") + self._total("holiday_pay_accrued")
+
+
+def year_statements(*, site: Site, year: int, participant_id: int | None = None) -> list[YearStatement]:
+    """Per worker paid by the site's employer in the year (one, if `participant_id`), the months
+    they were paid in (Oslo time) with their sums; one query."""
+    from django.db.models.functions import ExtractMonth
+
+    paid = paid_by_employer(employer_of(site), year)
+    if participant_id is not None:
+        paid = paid.filter(participant_id=participant_id)
+    rows = (
+        paid.annotate(month=ExtractMonth("paid_at"))
+        .values("participant_id", "participant__name", "participant__full_name", "month")
+        .annotate(
+            gross=Sum("gross"),
+            holiday=Sum("holiday_pay"),
+            accrued=Sum("holiday_pay_accrued"),
+            taxable=Sum("taxable"),
+            tax=Sum("tax"),
+            net=Sum("net"),
+        )
+        .order_by("participant__name", "participant_id", "month")
+    )
+    statements: dict[int, YearStatement] = {}
+    for row in rows:
+        statement = statements.setdefault(
+            row["participant_id"],
+            YearStatement(row["participant_id"], row["participant__name"], row["participant__full_name"], []),
+        )
+        statement.months.append(
+            MonthOfPay(
+                datetime.date(year, row["month"], 1),
+                *(_m(row[key]) for key in ("gross", "holiday", "accrued", "taxable", "tax", "net")),
+            )
+        )
+    return list(statements.values())

@@ -62,9 +62,13 @@ def employer_of(site: Site) -> Employer:
     )
 
 
-def tax_card_for(*, participant: Participant, year: int) -> TaxCard | None:
-    """The latest tax card entered for the year, or None (50 % withholding)."""
-    return TaxCard.objects.filter(participant=participant, year=year).order_by("-entered_at", "-pk").first()
+def tax_card_for(*, participant: Participant, year: int, employer: Employer) -> TaxCard | None:
+    """The latest tax card entered for the year at the employer, or None (50 % withholding)."""
+    return (
+        TaxCard.objects.filter(participant=participant, year=year, employer=employer.key)
+        .order_by("-entered_at", "-pk")
+        .first()
+    )
 
 
 def card_of(tax_card: TaxCard | None) -> Card:
@@ -76,11 +80,10 @@ def card_of(tax_card: TaxCard | None) -> Card:
 def paid_in_year(
     *, participant: Participant, year: int, employer: Employer, exclude_pk: int | None = None
 ) -> dict[str, Decimal]:
-    """Sums over the participant's paid payslips at the employer (reversals included, so corrections
-    net out). Holiday-pay basis too, for the 6 G cap."""
-    slips = Payslip.objects.filter(
-        participant=participant, site_id__in=employer.site_ids, date__year=year, paid_at__isnull=False
-    )
+    """Sums over the participant's payslips paid at the employer in the year (reversals included, so
+    corrections net out). Holiday-pay basis too, for the 6 G cap. By the payment's year in Oslo time
+    (kontantprinsippet), not the work date's."""
+    slips = Payslip.objects.filter(participant=participant, site_id__in=employer.site_ids, paid_at__year=year)
     if exclude_pk:
         slips = slips.exclude(pk=exclude_pk)
     sums = slips.aggregate(
@@ -115,3 +118,36 @@ def attendance_columns(visits) -> dict[int, dict]:
     return {
         visit.pk: {"gross": pay.get((visit.participant_id, visit.site_id, visit.date))} for visit in visits
     }
+
+
+def repayment_owed(slip: Payslip, *, corrected: bool | None = None) -> Decimal:
+    """What the worker owes back on a paid payslip (0 if nothing):
+
+    - a reversal "not owed" (no correction of the payslip it reverses): the net the worker kept for
+      the day, that is the reversed payslip's net (a correction's net is the day's total);
+    - a paid correction whose amount to pay was negative, paid by bank or card: that amount. Settled
+      in cash at the payout, the cash box already holds it (the payout's amount is negative).
+
+    `corrected`: whether the payslip a reversal reverses has a correction, when the caller knows.
+    """
+    if not slip.is_paid:
+        return ZERO
+    if slip.kind == Payslip.Kind.REVERSAL:
+        if corrected is None:
+            corrected = Payslip.objects.filter(corrects_id=slip.reverses_id).exists()
+        if corrected:
+            return ZERO
+        return max(-slip.net, ZERO)
+    if slip.amount_due < 0:
+        payout = getattr(slip, "payout", None)
+        if payout is not None and payout.method != "cash":
+            return -slip.amount_due
+    return ZERO
+
+
+def repayment_outstanding(slip: Payslip, *, corrected: bool | None = None) -> Decimal:
+    """What is still owed back after the repayments recorded (prefetch `repayments` for a list)."""
+    owed = repayment_owed(slip, corrected=corrected)
+    if owed == ZERO:
+        return ZERO
+    return money(owed - sum((repayment.amount for repayment in slip.repayments.all()), ZERO))

@@ -23,6 +23,7 @@ from .models import (
     PayoutMethod,
     Payslip,
     PayslipLine,
+    Repayment,
     SitePayrollSettings,
     TaxCard,
     WageRate,
@@ -32,6 +33,7 @@ from .selectors import (
     card_of,
     employer_of,
     paid_in_year,
+    repayment_outstanding,
     site_settings_for,
     tax_card_for,
     year_settings_for,
@@ -56,8 +58,10 @@ def tax_card_add(
     frikort_amount: Decimal | None = None,
     percentage: Decimal | None = None,
     main_employer: bool = False,
+    site: Site | None = None,
 ) -> TaxCard:
-    """Record the tax card a participant got for a year; the latest entered for a year applies."""
+    """Record the tax card a participant got for a year at the employer of `site` (by default the
+    participant's own site); the latest entered for a year and employer applies."""
     if kind not in TaxCard.Kind.values:
         raise PayrollError(_("Choose a kind of tax card."), code="kind", field="kind")
     if kind == TaxCard.Kind.FRIKORT:
@@ -82,9 +86,11 @@ def tax_card_add(
         percentage = None
     if percentage is not None and not (0 <= percentage <= 100):
         raise PayrollError(_("A percentage is between 0 and 100."), code="percentage", field="percentage")
+    employer = employer_of(site or participant.site)
     card = TaxCard.objects.create(
         participant=participant,
         year=year,
+        employer=employer.key,
         kind=kind,
         frikort_amount=frikort_amount,
         percentage=percentage,
@@ -93,7 +99,15 @@ def tax_card_add(
         received_on=received_on,
         entered_by=by,
     )
-    log_action(actor=by, action="tax_card_add", obj=card, site=participant.site, year=year, kind=kind)
+    log_action(
+        actor=by,
+        action="tax_card_add",
+        obj=card,
+        site=site or participant.site,
+        year=year,
+        kind=kind,
+        employer=employer.key,
+    )
     return card
 
 
@@ -164,11 +178,17 @@ def _computed_fields(
     day: datetime.date,
     lines: list[WorkLine],
     previously_paid,
+    paid_on: datetime.date,
     exclude_pk=None,
 ) -> dict:
-    year = _year_settings_or_refuse(day.year)
+    # Kontantprinsippet: pay belongs to the year it is paid in (sktl. § 14-3; ferieloven § 10 (1) for
+    # the holiday-pay basis). The tax card, the year's settings, the frikort used and the holiday-pay
+    # basis are those of `paid_on`'s year, not of the work date `day`.
+    tax_year = paid_on.year
+    year = _year_settings_or_refuse(tax_year)
     settings = site_settings_for(site)
-    card_row = tax_card_for(participant=participant, year=day.year)
+    employer = employer_of(site)
+    card_row = tax_card_for(participant=participant, year=tax_year, employer=employer)
     if card_row is not None and card_row.main_employer:
         # The main employer withholds by the card's table (Skatteetaten's published tables with their
         # one-day period); not implemented, so never withheld by a guess.
@@ -182,16 +202,14 @@ def _computed_fields(
             code="table_not_supported",
         )
     card = card_of(card_row)
-    paid = paid_in_year(
-        participant=participant, year=day.year, employer=employer_of(site), exclude_pk=exclude_pk
-    )
+    paid = paid_in_year(participant=participant, year=tax_year, employer=employer, exclude_pk=exclude_pk)
     birth_year = participant.birth_date.year if participant.birth_date else participant.birth_year
     gross = money(sum((line.amount for line in lines), ZERO))
     holiday = holiday_pay(
         basis=gross,
         basis_before=paid["holiday_basis"],
         birth_year=birth_year,
-        year=day.year,
+        year=tax_year,
         rules=year.holiday_rules(),
     )
     result = day_pay(
@@ -277,8 +295,14 @@ def payslip_prepare(
             reason = reason or draft.reason
             draft.delete()
         previously_paid = corrects.net if corrects is not None else ZERO
+        # A draft shows what paying it today would give; the payout works it out again when paid.
         fields = _computed_fields(
-            site=site, participant=participant, day=day, lines=lines, previously_paid=previously_paid
+            site=site,
+            participant=participant,
+            day=day,
+            lines=lines,
+            previously_paid=previously_paid,
+            paid_on=timezone.localdate(),
         )
         slip = Payslip.objects.create(
             site=site, participant=participant, date=day, corrects=corrects, reason=reason, **fields
@@ -292,6 +316,7 @@ def payslip_prepare(
                     hours=line.hours,
                     rate=line.rate,
                     amount=line.amount,
+                    source=_source_of(line),
                 )
                 for line in lines
             ],
@@ -354,8 +379,25 @@ def payslips_prepare_day(*, site: Site, day: datetime.date) -> list[Payslip]:
     return slips
 
 
+ASSIGNMENT_SOURCE = "assignment:"
+
+
+def _source_of(line: WorkLine) -> str:
+    # The line remembers the assignment it pays, so that the payout can check the sign-off again.
+    return f"{ASSIGNMENT_SOURCE}{line.assignment_id}" if line.assignment_id is not None else ""
+
+
+def _assignment_of(source: str) -> int | None:
+    if source.startswith(ASSIGNMENT_SOURCE) and source[len(ASSIGNMENT_SOURCE) :].isdigit():
+        return int(source[len(ASSIGNMENT_SOURCE) :])
+    return None
+
+
 def _lines_of(slip: Payslip) -> list[WorkLine]:
-    return [WorkLine(line.description, line.hours, line.rate, line.amount) for line in slip.lines.all()]
+    return [
+        WorkLine(line.description, line.hours, line.rate, line.amount, _assignment_of(line.source))
+        for line in slip.lines.all()
+    ]
 
 
 def payout_confirm(
@@ -401,12 +443,16 @@ def payout_confirm(
                         code="cash_box_closed",
                         field="method",
                     )
+            lines = _lines_of(slip)
+            # A sign-off withdrawn after the draft was made: the hours are no longer payable.
+            _check_signed_off(site=slip.site, participant=participant, day=slip.date, lines=lines)
             fields = _computed_fields(
                 site=slip.site,
                 participant=participant,
                 day=slip.date,
-                lines=_lines_of(slip),
+                lines=lines,
                 previously_paid=slip.previously_paid,
+                paid_on=handed_over_on,
                 exclude_pk=slip.pk,
             )
             shown_ytd = slip.ytd_gross - slip.taxable
@@ -487,8 +533,9 @@ def payslip_reverse(*, payslip: Payslip, reason: str, by) -> Payslip:
                 "net",
             )
         }
+        # The reversal is paid now: it belongs to this year, whatever year the original was paid in.
         paid = paid_in_year(
-            participant=slip.participant, year=slip.date.year, employer=employer_of(slip.site)
+            participant=slip.participant, year=timezone.localdate().year, employer=employer_of(slip.site)
         )
         reversal = Payslip.objects.create(
             site=slip.site,
@@ -565,6 +612,64 @@ def payslip_correct(*, payslip: Payslip, reason: str, by, lines: list[WorkLine] 
     return draft
 
 
+# Repayments ----------------------------------------------------------------------------------------
+
+
+def repayment_record(
+    *, payslip: Payslip, amount: Decimal, method: str, nonce: str, by, note: str = ""
+) -> Repayment:
+    """Record money the worker paid back on a payslip that was paid but not owed (a reversal "not
+    owed", or a negative correction not settled in cash). Never an edit of the payout: a new row,
+    once per nonce. Cash goes into today's cash box, which must be open; no more than is still owed."""
+    if method not in Repayment.Method.values:
+        raise PayrollError(_("Choose how the money was paid back."), code="method", field="method")
+    if not nonce or len(nonce) > 64:
+        raise PayrollError(_("The request is missing its key; reload the page."), code="nonce")
+    if amount is None or amount <= 0:
+        raise PayrollError(_("Enter the amount paid back, more than zero."), code="amount", field="amount")
+    amount = money(amount)
+    with transaction.atomic():
+        Participant.objects.select_for_update().get(pk=payslip.participant_id)
+        slip = Payslip.objects.select_related("payout").get(pk=payslip.pk)
+        existing = Repayment.objects.filter(nonce=nonce).first()
+        if existing is not None:
+            if existing.payslip_id != slip.pk:
+                raise PayrollError(_("The request key was used for another payslip."), code="nonce")
+            return existing
+        outstanding = repayment_outstanding(slip)
+        if outstanding <= 0:
+            raise PayrollError(_("Nothing is owed back on this payslip."), code="nothing_owed")
+        if amount > outstanding:
+            raise PayrollError(
+                _("That is more than is still owed back (%(owed)s).") % {"owed": nok(outstanding)},
+                code="more_than_owed",
+                field="amount",
+            )
+        received_on = timezone.localdate()
+        if method == Repayment.Method.CASH:
+            box = CashBox.objects.select_for_update().get(pk=cash_box_for(site=slip.site, day=received_on).pk)
+            if box.is_closed:
+                raise PayrollError(
+                    _("The cash box is closed for the day: record the repayment as a bank transfer."),
+                    code="cash_box_closed",
+                    field="method",
+                )
+        repayment = Repayment.objects.create(
+            payslip=slip,
+            site=slip.site,
+            date=received_on,
+            method=method,
+            amount=amount,
+            note=(note or "").strip()[:200],
+            nonce=nonce,
+            received_by=by,
+        )
+        log_action(
+            actor=by, action="repayment_record", obj=repayment, site=slip.site, amount=amount, method=method
+        )
+    return repayment
+
+
 # Reported months -----------------------------------------------------------------------------------
 
 
@@ -619,9 +724,17 @@ def cash_payouts_total(*, site: Site, day: datetime.date) -> Decimal:
     return total or ZERO
 
 
+def cash_repayments_total(*, site: Site, day: datetime.date) -> Decimal:
+    total = Repayment.objects.filter(site=site, date=day, method=Repayment.Method.CASH).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or ZERO
+
+
 def cash_expected(box: CashBox) -> Decimal:
     moved = box.movements.aggregate(total=Sum("amount"))["total"] or ZERO
-    return box.opening_float + moved - cash_payouts_total(site=box.site, day=box.date)
+    paid_back = cash_repayments_total(site=box.site, day=box.date)
+    return box.opening_float + moved + paid_back - cash_payouts_total(site=box.site, day=box.date)
 
 
 def cash_box_open(*, site: Site, day: datetime.date, opening_float: Decimal, by) -> CashBox:

@@ -1,6 +1,5 @@
 """The payroll pages: the day's pay, payslip PDFs, tax cards, the cash box and the reports."""
 
-import csv
 import datetime
 import uuid
 from decimal import Decimal
@@ -16,11 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dagsverket.access import permission_required
 from dagsverket.days import parse_day
+from dagsverket.lists import filtered_rows, paginate
 from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access, participant_update
 
 from . import reports, services
-from .engine import FRIKORT_WARNING_SHARE, money
+from .engine import FRIKORT_WARNING_SHARE
+from .exporters import MonthlyReportExporter, YearSummaryExporter, download_response
+from .filters import PayslipFilter, YearSummaryFilter
 from .forms import (
     CashCloseForm,
     CashMovementForm,
@@ -28,14 +30,16 @@ from .forms import (
     IdentifiersForm,
     OpeningFloatForm,
     ReasonForm,
+    RepaymentForm,
     TaxCardForm,
     WageRateForm,
     YearSettingsForm,
 )
 from .models import CashBox, Payslip, TaxCard, WageRate, YearSettings
 from .pdf import payslips_pdf
-from .selectors import day_payslips, site_settings_for, wage_rate_for
+from .selectors import day_payslips, employer_of, repayment_outstanding, site_settings_for, wage_rate_for
 from .services import PayrollError
+from .tables import PayslipTable, YearSummaryTable
 
 
 def _get_payslip_for_user(request: HttpRequest, pk: int) -> Payslip:
@@ -68,7 +72,8 @@ def _frikort_warning(slip: Payslip) -> bool:
 def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
     from .work import signed_off_work
 
-    slips = list(day_payslips(site=request.site, day=day))
+    slips = list(day_payslips(site=request.site, day=day).prefetch_related("repayments"))
+    corrected = {slip.corrects_id for slip in slips if slip.corrects_id}
     with_slip = {slip.participant_id for slip in slips if slip.kind == Payslip.Kind.REGULAR}
     work = signed_off_work(site=request.site, day=day)
     waiting = [person for person, _items in work if person.pk not in with_slip]
@@ -83,6 +88,13 @@ def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
         slip.hours_changed = bool(
             slip.is_paid and slip.kind == Payslip.Kind.REGULAR and changed and changed > slip.paid_at
         )
+        # A reversal's day: its corrections are among the day's payslips (same site and date).
+        slip.owed_back = repayment_outstanding(slip, corrected=slip.reverses_id in corrected)
+        if slip.owed_back:
+            slip.repayment_form = RepaymentForm(
+                initial={"nonce": uuid.uuid4().hex, "amount": slip.owed_back, "method": "cash"},
+                auto_id=f"id_repay_{slip.pk}_%s",
+            )
         slip.confirm_form = ConfirmPayoutForm(
             initial={
                 "nonce": uuid.uuid4().hex,
@@ -139,6 +151,16 @@ def day_prepare(request: HttpRequest, day: datetime.date) -> HttpResponse:
     return redirect("payroll:day", day=day)
 
 
+def _day_refused(request: HttpRequest, slip: Payslip, form) -> HttpResponse:
+    """The day's page again with the form's errors on top: 400, nothing written."""
+    context = _day_context(
+        request,
+        slip.date,
+        error=" ".join(m for errors in form.errors.values() for m in errors) or _("Check the form."),
+    )
+    return render(request, "payroll/day.html", context, status=400)
+
+
 @require_POST
 @permission_required("manage_payroll")
 def payslip_confirm(request: HttpRequest, pk: int) -> HttpResponse:
@@ -163,12 +185,24 @@ def payslip_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": slip.participant.name, "method": payout.get_method_display()},
             )
             return redirect("payroll:day", day=slip.date)
-    context = _day_context(
-        request,
-        slip.date,
-        error=" ".join(m for errors in form.errors.values() for m in errors) or _("Check the form."),
-    )
-    return render(request, "payroll/day.html", context, status=400)
+    return _day_refused(request, slip, form)
+
+
+@require_POST
+@permission_required("manage_payroll")
+def payslip_repay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record money the worker paid back on a payslip that was paid but not owed."""
+    slip = _get_payslip_for_user(request, pk)
+    form = RepaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.repayment_record(payslip=slip, by=request.user, **form.cleaned_data)
+        except PayrollError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The repayment was recorded."))
+            return redirect("payroll:day", day=slip.date)
+    return _day_refused(request, slip, form)
 
 
 def _reason_post(request: HttpRequest, pk: int, action) -> HttpResponse:
@@ -221,7 +255,9 @@ def payslip_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("manage_payroll")
 def day_pdf(request: HttpRequest, day: datetime.date) -> HttpResponse:
     """The whole day's payslips as one document, one page per payslip."""
-    slips = list(day_payslips(site=request.site, day=day).select_related("payout"))
+    slips = list(
+        day_payslips(site=request.site, day=day).select_related("payout").prefetch_related("repayments")
+    )
     if not slips:
         raise Http404
     return _pdf_response(payslips_pdf(slips, site=request.site), f"lonnsslipper-{day:%Y-%m-%d}.pdf")
@@ -247,7 +283,10 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "card":
         if form.is_valid():
             try:
-                services.tax_card_add(participant=participant, by=request.user, **form.cleaned_data)
+                # The card is for the employer of the site the page is opened at.
+                services.tax_card_add(
+                    participant=participant, site=request.site, by=request.user, **form.cleaned_data
+                )
             except PayrollError as error:
                 _form_error(form, error)
             else:
@@ -268,20 +307,32 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
     elif action is not None:
         status = 400
     log_access(user=request.user, participant=participant, what="national_id_tax_card", path=request.path)
-    slips = Payslip.objects.filter(participant=participant, date__year=year, paid_at__isnull=False)
-    totals = slips.aggregate(taxable=Sum("taxable"), tax=Sum("tax"), net=Sum("net"))
+    employer = employer_of(request.site)
+    paid = Payslip.objects.filter(
+        participant=participant, site_id__in=employer.site_ids, paid_at__isnull=False
+    ).select_related("site")
+    totals = paid.filter(paid_at__year=year).aggregate(taxable=Sum("taxable"), tax=Sum("tax"), net=Sum("net"))
+    filterset = PayslipFilter(request.GET or None, queryset=paid)
+    rows, filter_status = filtered_rows(filterset)
+    table = PayslipTable(rows)
+    paginate(request, table)
+    status = max(status, filter_status)
     return render(
         request,
         "payroll/participant.html",
         {
             "participant": participant,
-            "tax_cards": TaxCard.objects.filter(participant=participant).select_related("entered_by"),
+            "employer": employer,
+            "tax_cards": TaxCard.objects.filter(
+                participant=participant, employer=employer.key
+            ).select_related("entered_by"),
             "form": form,
             "ids_form": ids_form,
             "next": _safe_next(request),
             "year": year,
             "totals": totals,
-            "payslips": slips.order_by("-date", "-pk")[:20],
+            "filter": filterset,
+            "table": table,
         },
         status=status,
     )
@@ -411,41 +462,13 @@ def month_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value):
-    # A cell that starts like a formula is read as text by spreadsheets (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_GET
 @permission_required("manage_payroll", "view_national_id")
-def month_report_csv(request: HttpRequest, year: int, month: int) -> StreamingHttpResponse:
+def month_report_download(request: HttpRequest, year: int, month: int, fmt: str) -> StreamingHttpResponse:
+    """The month's a-melding basis as CSV or XLSX; it carries national IDs, so reading it is logged."""
     _month_or_404(year, month)
     log_access(user=request.user, participant=None, what="national_id_monthly_report", path=request.path)
-    writer = csv.writer(_Echo(), delimiter=";")
-    exporter = reports.MonthlyReportExporter(site=request.site, year=year, month=month)
-
-    def rows():
-        # A UTF-8 byte order mark first, or Excel reads the Norwegian letters as garbage.
-        yield "\ufeff"
-        with translation.override("nb"):
-            for row in exporter.iterate_list():
-                yield writer.writerow(
-                    [
-                        _csv_safe(str(cell).replace(".", ",") if isinstance(cell, Decimal) else cell)
-                        for cell in row
-                    ]
-                )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="a-melding-{year}-{month:02d}.csv"'
-    return response
+    return download_response(MonthlyReportExporter(site=request.site, year=year, month=month), fmt)
 
 
 @require_GET
@@ -476,45 +499,54 @@ def month_report_pdf(request: HttpRequest, year: int, month: int) -> HttpRespons
 @permission_required("manage_payroll")
 def year_report(request: HttpRequest, year: int) -> HttpResponse:
     _month_or_404(year, 1)
+    filterset = YearSummaryFilter(
+        request.GET or None, queryset=reports.year_summary(site=request.site, year=year)
+    )
+    rows, status = filtered_rows(filterset)
+    table = YearSummaryTable(rows, year=year)
+    paginate(request, table)
     return render(
         request,
         "payroll/year_report.html",
         {
             "year": year,
-            "rows": list(reports.year_summary(site=request.site, year=year)),
+            "filter": filterset,
+            "table": table,
             "months": [datetime.date(year, month, 1) for month in range(1, 13)],
             "day": datetime.date(year, 1, 1),
         },
+        status=status,
     )
 
 
 @require_GET
 @permission_required("manage_payroll")
-def year_report_csv(request: HttpRequest, year: int) -> HttpResponse:
-    """The year summary as on its page: `;`-separated, decimal commas, a UTF-8 BOM for Excel."""
+def year_report_download(request: HttpRequest, year: int, fmt: str) -> StreamingHttpResponse:
+    """The year summary as on its page, as CSV (`;`, decimal commas, a UTF-8 BOM) or XLSX."""
     _month_or_404(year, 1)
-    writer = csv.writer(_Echo(), delimiter=";")
-    with translation.override("nb"):
-        header = [
-            str(label)
-            for label in (
-                _("Name"),
-                _("Full name"),
-                _("Days paid"),
-                _("Gross"),
-                _("Holiday pay"),
-                _("Tax withheld"),
-                _("Net pay"),
-            )
-        ]
-    lines = ["\ufeff", writer.writerow(header)]
-    for row in reports.year_summary(site=request.site, year=year):
-        cells = [row["participant__name"], row["participant__full_name"], row["days"]]
-        cells += [str(money(row[key] or 0)).replace(".", ",") for key in ("gross", "holiday", "tax", "net")]
-        lines.append(writer.writerow([_csv_safe(cell) for cell in cells]))
-    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="arsoversikt-{year}.csv"'
-    return response
+    return download_response(YearSummaryExporter(site=request.site, year=year), fmt)
+
+
+@require_GET
+@permission_required("manage_payroll")
+def year_report_pdf(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
+    """The year summary as a PDF, one page per worker (one document for the batch), or one worker's."""
+    from django.template.loader import render_to_string
+
+    from .pdf import render_pdf
+
+    _month_or_404(year, 1)
+    employer = employer_of(request.site)
+    statements = reports.year_statements(site=request.site, year=year, participant_id=pk)
+    if pk is not None and not statements:
+        # someone of the employer's sites who was not paid that year gets a page that says so
+        get_object_or_404(Participant, pk=pk, site_id__in=employer.site_ids)
+    with translation.override("nb"), timezone.override("Europe/Oslo"):
+        html = render_to_string(
+            "payroll/pdf/year_summary.html", {"statements": statements, "year": year, "employer": employer}
+        )
+    name = f"arsoversikt-{year}" if pk is None else f"arsoversikt-{year}-{pk}"
+    return _pdf_response(render_pdf(html), f"{name}.pdf")
 
 
 @require_GET

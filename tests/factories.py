@@ -312,6 +312,10 @@ class TaxCardFactory(factory.django.DjangoModelFactory):
 
     participant = factory.SubFactory(ParticipantFactory)
     year = 2026
+    # the employer of the participant's own site (its organisation number, or the lone site)
+    employer = factory.LazyAttribute(
+        lambda card: card.participant.site.organisation_number or f"site-{card.participant.site_id}"
+    )
     kind = "frikort"
     frikort_amount = Decimal("100000.00")
     source = "Skatteetaten"

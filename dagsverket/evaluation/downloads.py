@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import StreamingHttpResponse
 
+from ..spreadsheets import iter_file, xlsx_spool
 from .exporters import Exporter, json_default
 
 FORMATS = {
@@ -17,7 +18,6 @@ FORMATS = {
     "json": ("application/json", "json"),
 }
 CODEBOOK = Path(settings.BASE_DIR) / "docs" / "CODEBOOK.md"
-FILE_CHUNK = 64 * 1024
 
 
 def iter_json(exporter: Exporter) -> Iterator[bytes]:
@@ -33,34 +33,7 @@ def iter_json(exporter: Exporter) -> Iterator[bytes]:
 
 
 def _xlsx_file(exporter: Exporter):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
-    for row in exporter.iter_rows():
-        # openpyxl stores text as text, never as a formula, once the formula prefix is escaped.
-        sheet.append([_xlsx_value(value) for value in row])
-    about = workbook.create_sheet("metadata")
-    for key, value in exporter.metadata().items():
-        about.append([key, json.dumps(value, default=json_default) if not isinstance(value, str) else value])
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - _iter_file closes it
-    workbook.save(spool)
-    spool.seek(0)
-    return spool
-
-
-def _xlsx_value(value):
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value
-    return value
-
-
-def _iter_file(handle) -> Iterator[bytes]:
-    try:
-        while chunk := handle.read(FILE_CHUNK):
-            yield chunk
-    finally:
-        handle.close()
+    return xlsx_spool(exporter.iter_rows(), sheet_name="data", metadata=exporter.metadata)
 
 
 def iter_export(exporter: Exporter, fmt: str) -> Iterator[bytes]:
@@ -68,7 +41,7 @@ def iter_export(exporter: Exporter, fmt: str) -> Iterator[bytes]:
         return exporter.iter_csv()
     if fmt == "json":
         return iter_json(exporter)
-    return _iter_file(_xlsx_file(exporter))
+    return iter_file(_xlsx_file(exporter))
 
 
 def iter_bundle(exporter: Exporter, fmt: str, filename: str) -> Iterator[bytes]:
@@ -81,7 +54,7 @@ def iter_bundle(exporter: Exporter, fmt: str, filename: str) -> Iterator[bytes]:
         bundle.writestr("metadata.json", json.dumps(exporter.metadata(), default=json_default, indent=2))
         bundle.writestr("CODEBOOK.md", CODEBOOK.read_text(encoding="utf-8"))
     spool.seek(0)
-    return _iter_file(spool)
+    return iter_file(spool)
 
 
 def export_response(

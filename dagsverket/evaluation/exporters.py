@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Participant, Visit
 from ..services import DagsverketError
+from ..spreadsheets import safe_text
 from .anonymity import refuse_small, sites_in_project, smallest_group, study_profiles_for_project
 from .consent import research_consent_participant_ids
 from .models import DateCoarsening, EvaluationProject
@@ -34,15 +35,7 @@ from .pseudonyms import pseudonyms_ensure
 
 K_ANONYMITY = 5
 CHUNK_ROWS = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ALL_SITES = "all"
-
-
-def safe_text(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe (OWASP advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def coarsen_date(day: datetime.date | str | None, how: str) -> str:
@@ -763,9 +756,3 @@ EXPORTERS = {
     "person_period": PersonPeriodExporter,
     "statistics": StatisticsExporter,
 }
-
-
-def json_default(value):
-    if isinstance(value, Decimal | datetime.date):
-        return str(value)
-    raise TypeError(value)

@@ -13,7 +13,7 @@ from payroll.engine import hourly_line
 from payroll.models import CashBox, CashMovement, SitePayrollSettings
 from payroll.reports import due_date, monthly_report
 from payroll.services import payout_confirm, payslip_prepare
-from tests.factories import ParticipantFactory, TaxCardFactory
+from tests.factories import ParticipantFactory, SiteFactory, TaxCardFactory
 
 from .conftest import DAY
 
@@ -165,8 +165,9 @@ def test_the_year_summary_as_csv(client_for, draft, staff, frozen_day):
     response = client_for(Role.PAYROLL).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="arsoversikt-2026.csv"' in response["Content-Disposition"]
-    assert response.content.startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM Excel needs for æ, ø, å
-    header, ola, *rest = response.content.decode("utf-8-sig").strip().splitlines()
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM Excel needs for æ, ø, å
+    header, ola, *rest = content.decode("utf-8-sig").strip().splitlines()
     assert header == "Navn;Fullt navn;Dager utbetalt;Brutto;Feriepenger;Forskuddstrekk;Netto utbetalt"
     # 6 h × 150 = 900.00; holiday pay 10.2 % = 91.80; no tax card: 50 % of 991.80 = 495.90, whole
     # kroner down 495.00; net 991.80 − 495.00 = 496.80
@@ -174,3 +175,125 @@ def test_the_year_summary_as_csv(client_for, draft, staff, frozen_day):
     assert rest == []
     page = client_for(Role.PAYROLL).get(reverse("payroll:year_report", kwargs={"year": 2026}))
     assert url in page.content.decode()
+
+
+def _sheet(content: bytes) -> list[list]:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_the_year_summary_and_the_month_as_xlsx_with_formulas_kept_as_text(
+    client_for, draft, staff, frozen_day, person
+):
+    # a name typed as a formula must reach the spreadsheet as text, never run
+    person.name, person.full_name, person.national_id = "=HYPERLINK(1)", "@SUM(A1)", "01017012345"
+    person.save()
+    payout_confirm(payslip=draft, method="cash", nonce="a", by=staff[Role.PAYROLL])
+    client = client_for(Role.PAYROLL)
+    url = reverse("payroll:year_report_xlsx", kwargs={"year": 2026})
+    assert client_for(Role.FRONT_DESK).get(url).status_code == 403
+    response = client.get(url)
+    assert (
+        response.status_code == 200 and 'filename="arsoversikt-2026.xlsx"' in response["Content-Disposition"]
+    )
+    header, ola, *rest = _sheet(b"".join(response.streaming_content))
+    assert header[:3] == ["Navn", "Fullt navn", "Dager utbetalt"]
+    # 900.00 gross, 91.80 holiday pay, 495.00 withheld, 496.80 net (as in the CSV), as numbers
+    assert ola == ["'=HYPERLINK(1)", "'@SUM(A1)", 1, 900, 91.8, 495, 496.8]
+    assert rest == []
+    month = client.get(reverse("payroll:month_report_xlsx", kwargs={"year": 2026, "month": 3}))
+    header, ola, *rest = _sheet(b"".join(month.streaming_content))
+    assert header[:2] == ["Navn", "Fødselsnummer"]
+    # 991.80 × 14.1 % = 139.84 employer's contribution
+    assert ola[:3] == ["'=HYPERLINK(1)", "01017012345", 900] and ola[8] == 139.84
+    assert rest == []
+    csv_text = b"".join(
+        client.get(reverse("payroll:month_report_csv", kwargs={"year": 2026, "month": 3})).streaming_content
+    ).decode("utf-8-sig")
+    assert csv_text.splitlines()[1].startswith("'=HYPERLINK(1);01017012345;900,00")
+
+
+def test_the_year_summary_as_a_pdf_with_a_page_per_worker(
+    client_for, draft, staff, frozen_day, person, site, tmp_path
+):
+    import time_machine
+
+    payer = staff[Role.PAYROLL]
+    kari = ParticipantFactory(
+        site=site, name="Kari", full_name="Kari Hansen", birth_date=datetime.date(1985, 2, 1)
+    )
+    TaxCardFactory(participant=kari, frikort_amount=D("100000"))
+    with time_machine.travel(datetime.datetime(2026, 2, 2, 12, tzinfo=datetime.UTC), tick=False):
+        february = payslip_prepare(
+            site=site,
+            participant=person,
+            day=datetime.date(2026, 2, 2),
+            lines=[hourly_line("Raking", D("2"), D("150"))],
+        )
+        payout_confirm(payslip=february, method="cash", nonce="f", by=payer)
+    payout_confirm(payslip=draft, method="cash", nonce="m", by=payer)
+    hers = payslip_prepare(
+        site=site, participant=kari, day=DAY, lines=[hourly_line("Sweeping", D("4"), D("150"))]
+    )
+    payout_confirm(payslip=hers, method="cash", nonce="k", by=payer)
+    client = client_for(Role.PAYROLL)
+    response = client.get(reverse("payroll:year_report_pdf", kwargs={"year": 2026}))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    path = tmp_path / "year.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # pdftotext gives the non-breaking space that groups thousands as a plain one
+    kari_page, ola_page = (page.replace("\u00a0", " ") for page in text.split("\f") if page.strip())
+    # Kari, March: 4 h × 150 = 600.00 + 10.2 % = 61.20 holiday pay, within the frikort: net 661.20
+    assert "Kari Hansen" in kari_page and "mars" in kari_page and "661,20" in kari_page
+    # Ola, February: 2 h × 150 = 300.00 + 30.60 = 330.60, 50 % = 165.30, down to 165, net 165.60;
+    # March: 900.00 + 91.80 = 991.80, 495 withheld, net 496.80.
+    # The year: gross 1 200.00, holiday pay 122.40, tax 660.00, net 662.40, taxable 1 322.40
+    for expected in (
+        "Ola Nordmann",
+        "februar",
+        "mars",
+        "165,60",
+        "496,80",
+        "1 200,00",
+        "122,40",
+        "660,00",
+        "662,40",
+        "1 322,40",
+    ):
+        assert expected in ola_page, expected
+    assert "Kari" not in ola_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "2",
+            "-singlefile",
+            str(path),
+            str(SCREENSHOTS / "payroll-year-pdf"),
+        ],
+        check=True,
+    )
+    one = client.get(reverse("payroll:year_report_worker_pdf", kwargs={"year": 2026, "pk": kari.pk}))
+    path.write_bytes(one.content)
+    alone = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Kari Hansen" in alone and "Ola" not in alone
+    stranger = ParticipantFactory(site=SiteFactory(name="Bergen", organisation_number="987654320"))
+    missing = client.get(reverse("payroll:year_report_worker_pdf", kwargs={"year": 2026, "pk": stranger.pk}))
+    assert missing.status_code == 404
+    assert (
+        client_for(Role.FRONT_DESK).get(reverse("payroll:year_report_pdf", kwargs={"year": 2026})).status_code
+        == 403
+    )

@@ -141,6 +141,8 @@ def test_two_organisation_numbers_are_two_employers_and_a_person_paid_at_both_th
     SitePayrollSettings.objects.create(site=bergen, charity_exempt=True, holiday_pay_with_wage=False)
     ola = ParticipantFactory(site=charity, name="Ola")
     TaxCardFactory(participant=ola, frikort_amount=D("60000"))
+    # tax cards are per employer too: he allotted 60 000 of his frikort to Bergen as well
+    TaxCardFactory(participant=ola, employer="987654320", frikort_amount=D("60000"))
     day = datetime.date(2026, 6, 1)
     at_trondheim = pay(charity, ola, "50000", worked=day, by=payer)
     at_bergen = pay(bergen, ola, "50000", worked=day, by=payer)

@@ -247,5 +247,34 @@ def test_signed_off_hours_are_paid_and_a_draft_from_them_is_refused_once_the_sig
     with pytest.raises(PayrollError) as error:
         payslip_prepare(site=site, participant=person, day=DAY, lines=lines)
     assert error.value.code == "not_signed_off"
-    # Refused before the old draft is replaced: it stays as it was (payout_confirm does not check again).
+    # Refused before the old draft is replaced: it stays as it was (and payout_confirm refuses it).
     assert Payslip.objects.get().gross == D("300.00")
+
+
+def test_a_draft_whose_sign_off_was_withdrawn_after_preparing_is_not_paid(site, staff):
+    """Attack: the draft was made while the hours were signed off; the sign-off is withdrawn (the
+    supervisor found the hours wrong) and someone confirms the old draft anyway."""
+    from jobs.models import Task
+
+    person = ParticipantFactory(site=site, name="Ola")
+    signed = _assignment(site, person, signed_off=True)
+    # 2 h × 150 = 300 gross
+    draft = payslip_prepare(
+        site=site, participant=person, day=DAY, lines=[hourly_line("Raking", D("2"), D("150"), signed.pk)]
+    )
+    Task.objects.filter(pk=signed.task_id).update(signed_off_at=None)
+    with pytest.raises(PayrollError) as error:
+        payout_confirm(
+            payslip=draft, method="card", nonce="n1", by=staff[Role.PAYROLL], shown_amount=draft.amount_due
+        )
+    assert error.value.code == "not_signed_off"
+    assert not Payout.objects.exists()
+    assert not Payslip.objects.get(pk=draft.pk).is_paid
+    # signed off again: the same draft is paid
+    Task.objects.filter(pk=signed.task_id).update(
+        signed_off_at=datetime.datetime(2026, 3, 10, 15, tzinfo=datetime.UTC)
+    )
+    payout = payout_confirm(
+        payslip=draft, method="card", nonce="n2", by=staff[Role.PAYROLL], shown_amount=draft.amount_due
+    )
+    assert payout.payslip_id == draft.pk

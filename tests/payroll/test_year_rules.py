@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from dagsverket.roles import Role
@@ -98,7 +99,9 @@ def test_a_workers_payslip_uses_the_extra_rate_from_their_birth_date(site):
 @pytest.mark.django_db
 def test_a_year_without_settings_is_refused_with_where_to_add_them(site, staff):
     person = ParticipantFactory(site=site, name="Ola")
-    with translation.override("en"), pytest.raises(PayrollError) as error:
+    # paid (previewed) on 4 January 2027: the payment year's settings apply, and there are none
+    paying = time_machine.travel(datetime.datetime(2027, 1, 4, 12, tzinfo=datetime.UTC), tick=False)
+    with paying, translation.override("en"), pytest.raises(PayrollError) as error:
         payslip_prepare(
             site=site,
             participant=person,
