@@ -9,8 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.http import StreamingHttpResponse
 
-from ..spreadsheets import iter_file, xlsx_spool
-from .exporters import Exporter, json_default
+from ..spreadsheets import iter_file, json_default, xlsx_spool
+from .exporters import Exporter
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
