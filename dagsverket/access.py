@@ -86,3 +86,26 @@ def sees_health_data_of(request, participant) -> bool:
     from .models import Participant
 
     return in_health_scope(request, Participant.objects.filter(pk=participant.pk), "pk").exists()
+
+
+def get_participant_for_user(request, pk, *, health: bool = False, queryset=None):
+    """The one rule for fetching a person by id, used by every view that takes one: a participant
+    of the site the user is working at now (`request.site`); 404 for anyone else's, so other sites'
+    people stay unknown. With `health`, for a view of their health data, 404 as well for a person
+    whose health data the user may not read (`sees_health_data_of`).
+
+    One rule matters: a two-site manager working at site B used to open a site-A person's
+    referrals (checked against all their sites) but got 404 on the same person's page and history
+    (checked against the current site)."""
+    from django.http import Http404
+
+    from .models import Participant
+
+    queryset = Participant.objects.all() if queryset is None else queryset
+    try:
+        participant = queryset.select_related("site").get(pk=int(pk), site=request.site)
+    except (Participant.DoesNotExist, TypeError, ValueError) as missing:
+        raise Http404 from missing
+    if health and not sees_health_data_of(request, participant):
+        raise Http404
+    return participant

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from .access import has_perm, health_data_limited_to_study, permission_required, sees_health_data_of
+from .access import (
+    get_participant_for_user,
+    has_perm,
+    health_data_limited_to_study,
+    permission_required,
+    sees_health_data_of,
+)
 from .errors import form_error
 from .filters import AttendanceFilter
 from .forms import ExclusionForm, ImportForm, ParticipantForm
@@ -31,11 +37,6 @@ from .services import (
 from .tables import AttendanceTable
 
 IMPORT_SESSION_KEY = "participant_import_csv"
-
-
-def _get_participant_for_user(request: HttpRequest, pk: int) -> Participant:
-    """A participant of the user's current site (404 for anyone else's)."""
-    return get_object_or_404(Participant, pk=pk, site=request.site)
 
 
 @require_GET
@@ -91,7 +92,7 @@ def participant_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("use_checkin")
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _get_participant_for_user(request, pk)
+    participant = get_participant_for_user(request, pk)
     show_ids = has_perm(request.user, "view_national_id")
     if show_ids and request.method == "GET":
         log_access(user=request.user, participant=participant, what="national_id", path=request.path)
@@ -122,7 +123,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("view_participants")
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant's page: details, status, and every visit with its outcome."""
-    participant = _get_participant_for_user(request, pk)
+    participant = get_participant_for_user(request, pk)
     today = timezone.localdate()
     show_ids = has_perm(request.user, "view_national_id")
     show_health = sees_health_data_of(request, participant)
@@ -176,7 +177,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("manage_site")
 def participant_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     """Exclude (karantene) until a date with a coded reason."""
-    participant = _get_participant_for_user(request, pk)
+    participant = get_participant_for_user(request, pk)
     form = ExclusionForm(request.POST, site=request.site)
     if form.is_valid():
         try:
@@ -200,7 +201,7 @@ def participant_exclude(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("manage_site")
 def participant_lift_exclusion(request: HttpRequest, pk: int, exclusion_pk: int) -> HttpResponse:
     """End an exclusion early (logged)."""
-    participant = _get_participant_for_user(request, pk)
+    participant = get_participant_for_user(request, pk)
     exclusion = get_object_or_404(Exclusion, pk=exclusion_pk, participant=participant, lifted_at__isnull=True)
     exclusion_lift(exclusion=exclusion, by=request.user)
     messages.success(request, _("The exclusion is lifted."))
@@ -211,7 +212,7 @@ def participant_lift_exclusion(request: HttpRequest, pk: int, exclusion_pk: int)
 @permission_required("manage_site")
 def participant_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge another record (the duplicate) into this one; all history is kept and logged."""
-    keep = _get_participant_for_user(request, pk)
+    keep = get_participant_for_user(request, pk)
     try:
         duplicate_id = int(request.POST.get("duplicate", ""))
     except ValueError:

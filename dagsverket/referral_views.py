@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import referral_services as services
 from . import subject_access
-from .access import has_perm, in_health_scope, permission_required, sees_health_data_of
+from .access import (
+    get_participant_for_user,
+    has_perm,
+    in_health_scope,
+    permission_required,
+    sees_health_data_of,
+)
 from .errors import form_error
 from .lists import filtered_rows, paginate
 from .models import AccessLog, Exclusion, Participant, ReadinessEntry, Site, Visit
@@ -46,29 +52,13 @@ HEALTH = "view_health_data"
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _get_participant_for_user(
-    request: HttpRequest, participant_id: int, *, health: bool = False
-) -> Participant:
-    """A participant at one of the user's sites; 404 for anybody else's.
-
-    With `health`, for a view of their health data: 404 as well for a person whose health data the
-    user may not read (study staff: a person in none of the trials or IPS caseloads at their sites).
-    """
-    participant = get_object_or_404(Participant.objects.select_related("site"), pk=participant_id)
-    if participant.site_id not in {site.pk for site in request.staff_sites}:
-        raise Http404
-    if health and not sees_health_data_of(request, participant):
-        raise Http404
-    return participant
-
-
 def _get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
-    """A referral at one of the user's sites about a person whose health data they may read; 404
-    otherwise."""
+    """A referral at the site the user is working at now, about a person whose health data they may
+    read; 404 otherwise (the same rule as `get_participant_for_user`)."""
     referral = get_object_or_404(
         Referral.objects.select_related("participant", "agency", "reason", "staff", "consent", "site"), pk=pk
     )
-    if referral.site_id not in {site.pk for site in request.staff_sites}:
+    if request.site is None or referral.site_id != request.site.pk:
         raise Http404
     if not sees_health_data_of(request, referral.participant):
         raise Http404
@@ -146,7 +136,7 @@ def participant_blocks(request: HttpRequest, participant: Participant) -> list[t
 @require_GET
 @permission_required("view_participants")
 def participant_page(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = _get_participant_for_user(request, participant_id)
+    participant = get_participant_for_user(request, participant_id)
     blocks = [
         render_to_string(template, context, request=request)
         for template, context in participant_blocks(request, participant)
@@ -160,7 +150,7 @@ def participant_page(request: HttpRequest, participant_id: int) -> HttpResponse:
 @permission_required("manage_site")
 def participant_access_log(request: HttpRequest, participant_id: int) -> HttpResponse:
     """Every access entry for one participant: who read what, when; newest first, 50 a page."""
-    participant = _get_participant_for_user(request, participant_id)
+    participant = get_participant_for_user(request, participant_id)
     filterset = AccessLogFilter(
         request.GET or None,
         queryset=AccessLog.objects.filter(participant=participant).select_related("user"),
@@ -183,7 +173,7 @@ def participant_access_log(request: HttpRequest, participant_id: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @permission_required(HEALTH)
 def consent_new(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = _get_participant_for_user(request, participant_id, health=True)
+    participant = get_participant_for_user(request, participant_id, health=True)
     referral = None
     if referral_id := request.GET.get("referral", ""):
         referral = Referral.objects.filter(
@@ -214,7 +204,7 @@ def consent_new(request: HttpRequest, participant_id: int) -> HttpResponse:
 @permission_required(HEALTH)
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = get_object_or_404(Consent.objects.select_related("participant"), pk=pk)
-    participant = _get_participant_for_user(request, consent.participant_id, health=True)
+    participant = get_participant_for_user(request, consent.participant_id, health=True)
     try:
         services.consent_withdraw(consent=consent, by=request.user)
     except DagsverketError as error:
@@ -234,7 +224,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required(HEALTH)
 def referral_new(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = _get_participant_for_user(request, participant_id, health=True)
+    participant = get_participant_for_user(request, participant_id, health=True)
     form = ReferralForm(request.POST or None, site=participant.site)
     if request.method == "POST" and form.is_valid():
         try:
@@ -496,7 +486,7 @@ def agency_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @permission_required("manage_site")
 def subject_access_export(request: HttpRequest, participant_id: int, fmt: str) -> HttpResponse:
     """Everything stored about one participant, as JSON or PDF, for the person who asked."""
-    participant = _get_participant_for_user(request, participant_id)
+    participant = get_participant_for_user(request, participant_id)
     if fmt not in ("json", "pdf"):
         raise Http404
     log_access(

@@ -131,10 +131,15 @@ def participant_merge(*, keep: Participant, duplicate: Participant, by) -> Parti
     if keep.pk == duplicate.pk:
         raise DagsverketError(_("A person cannot be merged with themselves."), code="same")
     with transaction.atomic():
-        keep, duplicate = (
-            Participant.objects.select_for_update().get(pk=keep.pk),
-            Participant.objects.select_for_update().get(pk=duplicate.pk),
-        )
+        # People by id (the one lock order, docs/ARCHITECTURE.md): merging A into B while another
+        # screen merges B into A must not take the pair in opposite orders.
+        locked = {
+            person.pk: person
+            for person in Participant.objects.select_for_update()
+            .filter(pk__in=[keep.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        keep, duplicate = locked[keep.pk], locked[duplicate.pk]
         if duplicate.merged_into_id or keep.merged_into_id:
             raise DagsverketError(_("One of these records has already been merged."), code="already_merged")
         kept_days = set(

@@ -252,6 +252,14 @@ PAYROLL_RETENTION_YEARS = int(os.environ.get("PAYROLL_RETENTION_YEARS", "5"))
 # an anonymised person lose their free text (reasons, notes) at once.
 LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", str(5 * 365)))
 
+# Big evaluation exports (this many rows or more) stream in constant memory, but each keeps a core
+# busy: at most this many per user and in all at once; a broken-off download frees its slot after
+# the time-out. A request past the limit gets 429 with a message.
+EVALUATION_BIG_EXPORT_ROWS = int(os.environ.get("EVALUATION_BIG_EXPORT_ROWS", "100000"))
+EVALUATION_BIG_EXPORTS_PER_USER = int(os.environ.get("EVALUATION_BIG_EXPORTS_PER_USER", "1"))
+EVALUATION_BIG_EXPORTS_AT_ONCE = int(os.environ.get("EVALUATION_BIG_EXPORTS_AT_ONCE", "2"))
+EVALUATION_BIG_EXPORT_SLOT_MINUTES = int(os.environ.get("EVALUATION_BIG_EXPORT_SLOT_MINUTES", "15"))
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 

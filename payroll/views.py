@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dagsverket.access import permission_required
+from dagsverket.access import get_participant_for_user, permission_required
 from dagsverket.days import parse_day
 from dagsverket.lists import filtered_rows, paginate
 from dagsverket.models import Participant
@@ -267,7 +267,7 @@ def day_pdf(request: HttpRequest, day: datetime.date) -> HttpResponse:
 @permission_required("manage_payroll", "view_national_id")
 def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant's payroll data: national ID, bank account, tax cards and payslips this year."""
-    participant = get_object_or_404(Participant, pk=pk, site=request.site)
+    participant = get_participant_for_user(request, pk)
     year = timezone.localdate().year
     action = request.POST.get("action", "card") if request.method == "POST" else None
     form = TaxCardForm(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.shortcuts import render
 
 from ..spreadsheets import iter_file, json_default, xlsx_spool
 from .exporters import Exporter
@@ -81,4 +82,12 @@ def export_response(
     response = StreamingHttpResponse(finish(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Export-Rows"] = str(exporter.row_count)
+    return response
+
+
+def export_busy(request, form, error):
+    """429 with the reason on the page and a Retry-After: nothing was exported or logged."""
+    form.add_error(None, error.message)
+    response = render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=429)
+    response["Retry-After"] = "60"
     return response

@@ -2,7 +2,9 @@
 
 import datetime
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,15 +70,49 @@ def evaluation_project_create(
 def export_log_record(
     *, user, project: EvaluationProject, kind: str, parameters: dict, row_count: int
 ) -> ExportLog:
-    """Append who exported what, for which project and how many rows, before the first byte goes out."""
-    return ExportLog.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        project=project,
-        kind=kind,
-        parameters=parameters,
-        row_count=row_count,
-        at=timezone.now(),
-    )
+    """Append who exported what, for which project and how many rows, before the first byte goes out.
+
+    A big export (`EVALUATION_BIG_EXPORT_ROWS` rows or more) is refused with code `busy` while the
+    same user already has `EVALUATION_BIG_EXPORTS_PER_USER` running, or everyone together
+    `EVALUATION_BIG_EXPORTS_AT_ONCE`: each streams in constant memory, but on two cores a few at
+    once would starve every other page."""
+    user = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        if row_count is not None and row_count >= settings.EVALUATION_BIG_EXPORT_ROWS:
+            _check_big_export_slots(user)
+        return ExportLog.objects.create(
+            user=user,
+            project=project,
+            kind=kind,
+            parameters=parameters,
+            row_count=row_count,
+            at=timezone.now(),
+        )
+
+
+# Any constant: the key of the transaction-level advisory lock that serialises the slot check.
+BIG_EXPORT_LOCK = 0x0D465E
+
+
+def _check_big_export_slots(user) -> None:
+    if connection.vendor == "postgresql":
+        # Two requests checking at the same moment must not both see a free slot. Held to the end of
+        # this short transaction only, and the only lock it takes (see the lock order).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BIG_EXPORT_LOCK])
+    # Running: started, not finished, not older than the slot's time-out. A download broken off
+    # never finishes; it holds its slot until the time-out.
+    since = timezone.now() - datetime.timedelta(minutes=settings.EVALUATION_BIG_EXPORT_SLOT_MINUTES)
+    running = ExportLog.objects.filter(
+        finished_at__isnull=True, at__gte=since, row_count__gte=settings.EVALUATION_BIG_EXPORT_ROWS
+    ).aggregate(everyone=Count("pk"), mine=Count("pk", filter=Q(user=user)))
+    if (user is not None and running["mine"] >= settings.EVALUATION_BIG_EXPORTS_PER_USER) or running[
+        "everyone"
+    ] >= settings.EVALUATION_BIG_EXPORTS_AT_ONCE:
+        raise DagsverketError(
+            _("Too many big exports are running right now. Try again when they have finished."),
+            code="busy",
+        )
 
 
 def export_log_finish(*, entry: ExportLog) -> None:

@@ -10,7 +10,7 @@ from ..errors import form_error
 from ..services import DagsverketError
 from .charts import chart_svg
 from .dashboard import dashboard_figures, release_dashboard
-from .downloads import FORMATS, export_response
+from .downloads import FORMATS, export_busy, export_response
 from .exporters import AttendanceExporter, PersonPeriodExporter, StatisticsExporter
 from .forms import DashboardForm, ExportForm, ProjectForm
 from .models import EvaluationProject, ExportLog
@@ -92,20 +92,23 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
         form_error(form, error)
         return render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=400)
     fmt = data["format"]
-    return export_response(
-        user=request.user,
-        project=project,
-        exporter=exporter,
-        fmt=fmt,
-        codebook=data["codebook"],
-        name=f"{kind}-{project.pk}-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}",
-        parameters={
-            **exporter.parameters(),
-            "format": fmt,
-            "codebook": data["codebook"],
-            "notes": exporter.notes,
-        },
-    )
+    try:
+        return export_response(
+            user=request.user,
+            project=project,
+            exporter=exporter,
+            fmt=fmt,
+            codebook=data["codebook"],
+            name=f"{kind}-{project.pk}-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}",
+            parameters={
+                **exporter.parameters(),
+                "format": fmt,
+                "codebook": data["codebook"],
+                "notes": exporter.notes,
+            },
+        )
+    except DagsverketError as error:  # busy: too many big exports running
+        return export_busy(request, form, error)
 
 
 @require_GET

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from dagsverket.access import has_perm, permission_required
+from dagsverket.access import get_participant_for_user, has_perm, permission_required
 from dagsverket.errors import form_error
 from dagsverket.lists import paginate
-from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access
 
 from . import metrics, services
@@ -126,7 +125,7 @@ def caseload_new(request: HttpRequest) -> HttpResponse:
 @permission_required(STUDY)
 def participant(request: HttpRequest, participant_id: int) -> HttpResponse:
     """From the participant's page: their latest IPS entry, or the form to put them on a caseload."""
-    person = get_object_or_404(Participant, pk=participant_id, site=request.site)
+    person = get_participant_for_user(request, participant_id)
     entry = CaseloadEntry.objects.filter(participant=person).order_by("ended_on", "-started_on").first()
     if entry is None:
         return redirect(f"{reverse('ips:caseload_new')}?participant={person.pk}")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from ..access import permission_required
 from ..evaluation.anonymity import study_coarsen
-from ..evaluation.downloads import export_response
+from ..evaluation.downloads import export_busy, export_response
 from ..evaluation.exporters import Exporter, coarsen_date, safe_text
 from ..evaluation.models import DateCoarsening, ProjectPseudonym
 from ..evaluation.pseudonyms import pseudonyms_ensure
@@ -384,12 +384,15 @@ def export_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         form.add_error(None, error.message)
         return render(request, "dagsverket/evaluation/export_error.html", {"form": form}, status=400)
-    return export_response(
-        user=request.user,
-        project=study.project,
-        exporter=exporter,
-        fmt=fmt,
-        codebook=data["codebook"],
-        name=f"{exporter.kind}-{study.pk}-{timezone.localdate():%Y%m%d}",
-        parameters={**exporter.parameters(), "format": fmt, "codebook": data["codebook"]},
-    )
+    try:
+        return export_response(
+            user=request.user,
+            project=study.project,
+            exporter=exporter,
+            fmt=fmt,
+            codebook=data["codebook"],
+            name=f"{exporter.kind}-{study.pk}-{timezone.localdate():%Y%m%d}",
+            parameters={**exporter.parameters(), "format": fmt, "codebook": data["codebook"]},
+        )
+    except DagsverketError as error:  # busy: too many big exports running
+        return export_busy(request, form, error)

@@ -5,6 +5,7 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -502,3 +503,14 @@ def test_person_period_counts_work_not_drawn_hours_and_income_band(site, crowd, 
     assert worker["income_band"] == "1-999"
     unlucky = by_person[pseudonym_for(project, crowd[1].pk)]
     assert (unlucky["days_worked"], unlucky["days_not_drawn"], unlucky["income_band"]) == (0, 1, "0")
+
+
+def test_two_allowed_periods_never_differ_by_less_than_a_whole_block(db):
+    from dagsverket.evaluation.grid import release_blocks
+
+    project = EvaluationProjectFactory(date_coarsening="week")
+    blocks = release_blocks(project)
+    assert [(b - a).days + 1 for a, b in blocks] == [91] * 4
+    assert all(
+        later[0] == earlier[1] + datetime.timedelta(days=1) for earlier, later in itertools.pairwise(blocks)
+    )

@@ -321,3 +321,60 @@ def test_every_page_outside_the_evaluation_area_refuses_the_evaluator(client_for
     client = client_for(Role.EVALUATOR)
     opened = {url: client.get(url).status_code for url in checked}
     assert {url: status for url, status in opened.items() if status not in (403, 405)} == {}
+
+
+def test_a_second_big_export_while_the_first_still_streams_gets_429_and_nothing_is_logged(
+    client_for, data, settings, staff
+):
+    from django.utils.translation import gettext
+
+    settings.EVALUATION_BIG_EXPORT_ROWS = 10  # the visit export has over a hundred rows
+    settings.EVALUATION_BIG_EXPORTS_PER_USER = 1
+    settings.EVALUATION_BIG_EXPORTS_AT_ONCE = 2
+    project, _people = data
+    client = client_for(Role.EVALUATOR)
+    url = f"/exports/attendance/?project={project.pk}&{QUERY}"
+    first = client.get(url)
+    assert first.status_code == 200  # streaming: not read yet, so still running
+    second = client.get(url)
+    assert second.status_code == 429 and second["Retry-After"] == "60"
+    (message,) = second.context["form"].non_field_errors()
+    assert message == gettext(
+        "Too many big exports are running right now. Try again when they have finished."
+    )
+    assert ExportLog.objects.count() == 1
+    # Once the first has gone out, the next big one may start.
+    b"".join(first.streaming_content)
+    assert client.get(url).status_code == 200
+
+
+def test_big_exports_at_once_are_limited_for_everyone_together(client_for, data, settings, site):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    settings.EVALUATION_BIG_EXPORT_ROWS = 10
+    settings.EVALUATION_BIG_EXPORTS_PER_USER = 1
+    settings.EVALUATION_BIG_EXPORTS_AT_ONCE = 1
+    project, _people = data
+    colleague = UserFactory(username="evaluator2", role=Role.EVALUATOR, site=site)
+    project.evaluators.add(colleague)
+    other = Client()
+    other.force_login(colleague)
+    url = f"/exports/attendance/?project={project.pk}&{QUERY}"
+    assert client_for(Role.EVALUATOR).get(url).status_code == 200
+    assert other.get(url).status_code == 429
+
+
+def test_a_broken_off_big_export_frees_its_slot_after_the_time_out(client_for, data, settings):
+    settings.EVALUATION_BIG_EXPORT_ROWS = 10
+    settings.EVALUATION_BIG_EXPORT_SLOT_MINUTES = 15
+    project, _people = data
+    client = client_for(Role.EVALUATOR)
+    url = f"/exports/attendance/?project={project.pk}&{QUERY}"
+    start = datetime.datetime(2026, 6, 1, 10, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        assert client.get(url).status_code == 200  # never read to the end: the browser went away
+        assert client.get(url).status_code == 429
+    with time_machine.travel(start + datetime.timedelta(minutes=16), tick=False):
+        assert client.get(url).status_code == 200

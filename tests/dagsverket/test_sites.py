@@ -36,3 +36,28 @@ def test_the_manager_page_counts_only_todays_visits_at_the_current_site(client_f
     response = client_for(Role.MANAGER).get("/manage/")
     assert response.context["visit_count"] == 1
     assert response.context["participant_count"] == 1
+
+
+def test_a_two_site_manager_finds_a_person_by_one_rule_the_site_they_are_working_at(
+    client_for, staff, site, other_site
+):
+    """Attack first (#17): working at site B, a two-site manager opened a site-A person's referral
+    (checked against all their sites) but got 404 on that person's page and history (checked against
+    the current site). One rule now: the site they are working at, for every page of a person."""
+    from tests.factories import AgencyFactory, ParticipantFactory, ReferralFactory
+
+    manager = staff[Role.MANAGER]
+    other_site.staff.add(manager)
+    person = ParticipantFactory(site=site)
+    referral = ReferralFactory(participant=person, agency=AgencyFactory(), site=site)
+    pages = [
+        f"/participants/{person.pk}/",
+        f"/referrals/participant/{person.pk}/",
+        f"/referrals/{referral.pk}/",
+        f"/history/dagsverket/participant/{person.pk}/",
+    ]
+    client = client_for(Role.MANAGER)
+    client.post("/site/", {"site": site.pk})
+    assert [client.get(url).status_code for url in pages] == [200] * len(pages)
+    client.post("/site/", {"site": other_site.pk})
+    assert [client.get(url).status_code for url in pages] == [404] * len(pages)

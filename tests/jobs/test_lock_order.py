@@ -6,11 +6,8 @@ service holds nothing the holder might want next (NOWAIT): the pair cannot deadl
 """
 
 import datetime
-import threading
-import time
 
 import pytest
-from django.db import OperationalError, connection, connections
 from django.utils import timezone
 
 from jobs.services import (
@@ -21,66 +18,12 @@ from jobs.services import (
     task_sign_off,
 )
 from tests.factories import AssignmentFactory, CustomerFactory, TaskFactory, VisitFactory
+from tests.locking import finish as _finish
+from tests.locking import free as _free
+from tests.locking import hold as _hold
+from tests.locking import run_until_it_waits as _run_until_it_waits
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _waiting_for_a_lock() -> int:
-    with connections["default"].cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
-def _hold(table: str, pk: int):
-    other = connections.create_connection("default")
-    other.set_autocommit(False)
-    with other.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE", [pk])
-    return other
-
-
-def _free(table: str, pk: int) -> bool:
-    """Whether the row could be locked right now (by the holder, say) without waiting."""
-    probe = connections.create_connection("default")
-    probe.set_autocommit(False)
-    try:
-        with probe.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])
-        return True
-    except OperationalError:
-        return False
-    finally:
-        probe.rollback()
-        probe.close()
-
-
-def _run_until_it_waits(work):
-    outcome = {}
-
-    def target():
-        try:
-            outcome["result"] = work()
-        except Exception as error:  # the test reports whatever happened
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while _waiting_for_a_lock() == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return thread, outcome
-
-
-def _finish(holder, thread, outcome):
-    holder.commit()
-    holder.close()
-    thread.join(timeout=20)
-    assert "error" not in outcome, outcome.get("error")
 
 
 @pytest.fixture

@@ -16,17 +16,9 @@ from django.utils import timezone
 
 from jobs.services import assignment_create
 from tests.factories import CustomerFactory, ParticipantFactory, TaskFactory, VisitFactory
+from tests.locking import waiting_for_a_lock as _waiting_for_a_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _waiting_for_a_lock() -> int:
-    with connections["default"].cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
 
 
 def test_putting_a_person_on_a_task_does_not_deadlock_with_their_readiness(on_postgres, site):
