@@ -159,5 +159,6 @@ def test_locking_clears_the_list_of_people_from_the_tablet(chromium_browser, liv
     page.click("#lock-form button")
     page.wait_for_url("**/checkin/locked/")
     assert page.evaluate("localStorage.getItem('dagsverket.offline.people')") is None
-    assert page.evaluate("caches.keys()") == []
+    # The copy of the board is gone; the worker may keep the static files (nothing personal).
+    assert page.evaluate("caches.match('/checkin/').then(found => found === undefined)") is True
     context.close()
