@@ -183,6 +183,7 @@
     var action = actionFrom(form, event.submitter, form.dataTappedAt);
     event.preventDefault();
     event.stopPropagation();
+    if (form.matches("form[role=search]")) { searchOffline(); return; }
     if (action) {
       enqueue(action);
       if (action.type === "check_in" || action.type === "register") { clearSearch(); }
@@ -464,6 +465,7 @@
   window.addEventListener("offline", goOffline);
   // After a reload: what still waits is shown again and sent when possible.
   load(QUEUE).forEach(showLocally);
+  if (navigator.onLine === false) { goOffline(); scheduleRetry(); }  // opened from the worker's copy
   showRefused();
   showBanner();
   if (load(QUEUE).length) { flush(); } else { fetchPeople(); }

@@ -336,3 +336,25 @@ def test_two_tablets_offline_with_the_same_person_give_one_visit_and_the_second_
         + [("refused", "already_checked_in")]
         + [("duplicate", "already_checked_in")] * 4
     )
+
+
+def test_not_today_from_the_queue_keeps_its_reason_and_is_refused_without_one(desk, site):
+    ola = ParticipantFactory(site=site)
+    unwell = reason("readiness", "unwell")
+    queue = [
+        _check_in(desk, ola, "tap-ola-0001"),
+        _action(desk, "readiness", "tap-ola-0002", _at(8, 6), visit_nonce="tap-ola-0001", status="not_today"),
+        _action(
+            desk,
+            "readiness",
+            "tap-ola-0003",
+            _at(8, 7),
+            visit_nonce="tap-ola-0001",
+            status="not_today",
+            reason=unwell.pk,
+        ),
+    ]
+    assert _results(_send(desk, queue)) == [("ok", ""), ("refused", "reason_needed"), ("ok", "")]
+    visit = Visit.objects.get()
+    assert (visit.readiness, visit.readiness_reason) == ("not_today", unwell)
+    assert visit.readiness_history.count() == 1
