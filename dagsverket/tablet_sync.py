@@ -224,9 +224,18 @@ def _repeat(first: TabletAction, action: Action) -> Result:
 
 
 def _refusal_message(code: str, visit: Visit | None) -> str:
+    """The first answer's message again, for a repeat (its figures worked out anew)."""
+    from .selectors import participant_is_excluded
+
     if code == "already_checked_in" and visit is not None:
         return str(REFUSALS[code]) % {"time": timezone.localtime(visit.arrived_at).strftime("%H:%M")}
-    return str(REFUSALS[code]).replace("%(date)s", "").replace("%(time)s", "")
+    if (
+        code == "excluded"
+        and visit is not None
+        and (exclusion := participant_is_excluded(visit.participant, visit.date))
+    ):
+        return str(REFUSALS[code]) % {"date": exclusion.ends_on.strftime("%d.%m.%Y")}
+    return str(REFUSALS[code]).replace("%(date)s", "…").replace("%(time)s", "…")
 
 
 def _decide(*, site: Site, by, action: Action, session: str) -> Result:
@@ -240,6 +249,7 @@ def _decide(*, site: Site, by, action: Action, session: str) -> Result:
         return _refused(action, "stale")
     # A tablet's clock a little ahead of the server's: the tap counts as now, never after receipt.
     tapped_at = min(action.tapped_at, now)
+    visit = None
     try:
         with transaction.atomic():  # a refusal leaves nothing of the action behind
             if action.kind == TabletAction.Kind.CHECK_IN:
@@ -258,7 +268,9 @@ def _decide(*, site: Site, by, action: Action, session: str) -> Result:
                 visit_undo(visit=visit, by=by, reason=action.note, tapped_at=tapped_at)
             return Result(action.nonce, "ok", visit=visit.pk)
     except DagsverketError as error:
-        return Result(action.nonce, "refused", error.code, str(error.message))
+        # The visit is kept with the refusal, so a repeat can tell the same again.
+        about = visit.pk if isinstance(visit, Visit) else None
+        return Result(action.nonce, "refused", error.code, str(error.message), visit=about)
 
 
 def _refused(action: Action, code: str, **values) -> Result:

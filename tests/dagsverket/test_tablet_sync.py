@@ -266,6 +266,13 @@ def test_an_exclusion_made_while_the_tablet_was_offline_is_told_and_refuses_read
     assert [(r["status"], r["code"]) for r in results] == [("ok", "excluded"), ("refused", "excluded")]
     assert "20.03.2026" in results[0]["message"]
     assert Visit.objects.get().readiness == "unknown"
+    # Sent again (the answer was lost): the same answers, the date told again.
+    again = _send(desk, queue).json()["results"]
+    assert [(r["status"], r["code"], r["first_status"]) for r in again] == [
+        ("duplicate", "excluded", "ok"),
+        ("duplicate", "excluded", "refused"),
+    ]
+    assert all("20.03.2026" in r["message"] for r in again)
 
 
 def test_a_newcomer_who_matches_an_existing_person_is_refused_with_the_candidates(desk, site):
