@@ -77,20 +77,24 @@ def test_a_morning_offline_is_sent_once_with_its_tap_times(chromium_browser, liv
     ExclusionFactory(participant=Participant.objects.get(name="Frode"), ends_on=timezone.localdate())
     _row(page, "Anna").locator("button[value=ready]").click()
     _row(page, "Frode").locator("button[value=ready]").click()
+    _row(page, "Carl").locator("summary").click()  # "Not today", then its coded reason
+    unwell = reason("readiness", "unwell")
+    _row(page, "Carl").locator(f"button[value='not_today:{unwell.pk}']").click()
     _row(page, "Berit").locator(".undo-form button").click()
     assert _row(page, "Berit").count() == 0
     page.fill("#q", "Zelda")
     page.click("#search-results .result-new")
     page.wait_for_selector("#board-list .board-row.pending .board-name:has-text('Zelda')")
-    # 6 check-ins, 2 readiness, 1 undo, 1 newcomer.
-    assert "10 venter" in page.inner_text("#offline-banner")
+    # 6 check-ins, 3 readiness, 1 undo, 1 newcomer.
+    assert "11 venter" in page.inner_text("#offline-banner")
 
     page.reload()  # offline: the worker's copy of the board, the queue from localStorage
     page.wait_for_selector("#board-list .board-row.pending .board-name:has-text('Zelda')")
-    assert "10 venter" in page.inner_text("#offline-banner")
+    assert "11 venter" in page.inner_text("#offline-banner")
     assert page.locator("#board-list .board-row.pending").count() == 6  # Berit's was undone
     assert _row(page, "Anna").get_attribute("data-readiness") == "ready"
-    screenshot(page, "offline-01-ten-taps-waiting")
+    assert _row(page, "Carl").get_attribute("data-readiness") == "not_today"
+    screenshot(page, "offline-01-eleven-taps-waiting")
     queued = _queue(page)
     assert [action["type"] for action in queued].count("check_in") == 6
     assert not Visit.objects.exists()
@@ -99,7 +103,7 @@ def test_a_morning_offline_is_sent_once_with_its_tap_times(chromium_browser, liv
     page.wait_for_selector("#offline-banner", state="hidden")
     page.wait_for_selector("#offline-refused li")
     # Each action arrived once; each check-in's arrival is the time of its tap.
-    assert TabletAction.objects.count() == 10
+    assert TabletAction.objects.count() == 11
     assert ActivityLog.objects.filter(action="check_in").count() == 7  # six people and Zelda
     for action in queued:
         if action["type"] in {"check_in", "register"}:
@@ -113,6 +117,8 @@ def test_a_morning_offline_is_sent_once_with_its_tap_times(chromium_browser, liv
     assert Visit.objects.get(participant__name="Berit").undone_at is not None
     assert Visit.objects.get(participant__name="Anna").readiness == "ready"
     assert Visit.objects.get(participant__name="Frode").readiness == "unknown"
+    carl = Visit.objects.get(participant__name="Carl")
+    assert (carl.readiness, carl.readiness_reason.code) == ("not_today", "unwell")
     # The board is the server's again: the same people, none waiting.
     page.wait_for_selector("#board-list .board-row.pending", state="detached")
     names = page.locator("#board-list .board-row .board-name").all_inner_texts()
