@@ -11,5 +11,7 @@ class DagsverketConfig(AppConfig):
 
         from . import history  # noqa: F401  (connects the history actor signal)
         from .middleware import session_refreshed_at_login
+        from .tablet import new_sync_tag_at_login
 
         user_logged_in.connect(session_refreshed_at_login, dispatch_uid="dagsverket_session_refresh")
+        user_logged_in.connect(new_sync_tag_at_login, dispatch_uid="dagsverket_sync_tag")

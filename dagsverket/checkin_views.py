@@ -8,12 +8,13 @@ message. The board asks every few seconds whether anything happened at the site 
 when something did, so a second tablet's arrivals show up without anyone touching the screen.
 """
 
+import json
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,6 +35,7 @@ from .selectors import (
     participant_is_excluded,
     participant_search,
     readiness_reasons,
+    recent_people_for_tablet,
     search_results_marked,
     tablet_staff,
 )
@@ -49,7 +51,8 @@ from .services import (
     visit_undo,
 )
 from .sites import SESSION_KEY
-from .tablet import FRONT_DESK_SCOPE, LOCK_KEY, SCOPE_KEY
+from .tablet import FRONT_DESK_SCOPE, LOCK_KEY, SCOPE_KEY, is_locked, sync_tag
+from .tablet_sync import REFUSALS, SyncInputError, parse_actions, refuse_all, tablet_actions_apply
 
 
 def _row_context(request: HttpRequest, visits: list[Visit], **extra) -> dict:
@@ -129,7 +132,9 @@ def board(request: HttpRequest) -> HttpResponse:
         if request.GET["v"] == str(version):
             return HttpResponse(status=204)
         return render(request, "dagsverket/_board.html", _board_context(request, version=version))
-    return render(request, "dagsverket/checkin_board.html", _board_context(request))
+    return render(
+        request, "dagsverket/checkin_board.html", _board_context(request, sync_session=sync_tag(request))
+    )
 
 
 @require_GET
@@ -445,3 +450,68 @@ def pin(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your PIN is saved."))
             return redirect("checkin")
     return render(request, "dagsverket/pin.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def sync(request: HttpRequest) -> JsonResponse:
+    """The tablet's offline queue (JSON): applied in order, each action once, answered one by one.
+
+    Answers in JSON whatever happens, so the tablet can tell the front desk: a logged-out (401) or
+    locked (423) session gets every action refused with its code and nothing applied (the tablet
+    keeps them and sends again), a request that is not a queue gets 400 and nothing is applied.
+    CSRF protected like every POST (the token comes in the X-CSRFToken header)."""
+    if request.user.is_authenticated and (not has_perm(request.user, "use_checkin") or request.site is None):
+        return JsonResponse({"error": _("You do not have access to the check-in.")}, status=403)
+    try:
+        if request.content_type != "application/json":  # a form's body is read (and gone) already
+            raise SyncInputError(_("Not a valid request."))
+        actions = parse_actions(json.loads(request.body.decode("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError, SyncInputError) as error:
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": str(REFUSALS["logged_out"]), "code": "logged_out"}, status=401)
+        if isinstance(error, SyncInputError):
+            data = {"error": str(error.message), "index": error.index, "field": error.field}
+        else:
+            data = {"error": _("Not a valid request.")}
+        return JsonResponse(data, status=400)
+    if not request.user.is_authenticated:
+        return _sync_answer(refuse_all(actions, "logged_out"), status=401)
+    if is_locked(request):
+        return _sync_answer(refuse_all(actions, "locked"), status=423)
+    results = tablet_actions_apply(
+        site=request.site, by=request.user, actions=actions, session=sync_tag(request)
+    )
+    return _sync_answer(results, version=board_version(site=request.site))
+
+
+def _sync_answer(results, *, status: int = 200, version: int | None = None) -> JsonResponse:
+    data = {"results": [result.as_json() for result in results]}
+    if version is not None:
+        data["version"] = version
+    return JsonResponse(data, status=status)
+
+
+@require_GET
+@permission_required("use_checkin")
+def offline_people(request: HttpRequest) -> JsonResponse:
+    """The offline search's list: people the site has seen recently, with only what the search
+    needs (id, the short name, and what tells two with the same name apart). No phone, no birth
+    date, no notes. Fetched while the board is online and unlocked; the tablet clears it on lock and
+    logout (`js/app.js`)."""
+    return JsonResponse({"people": recent_people_for_tablet(site=request.site, day=timezone.localdate())})
+
+
+@require_GET
+@permission_required("use_checkin")
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served under /checkin/ so its scope covers the board (a script under
+    /static/ could only control /static/). It caches the board page and static files only."""
+    static_files = ["css/app.css", "js/htmx.min.js", "js/app.js", "js/checkin.js", "js/checkin-offline.js"]
+    response = render(
+        request,
+        "dagsverket/checkin_worker.js",
+        {"board_url": reverse("checkin"), "static_files": static_files},
+        content_type="text/javascript",
+    )
+    response["Service-Worker-Allowed"] = reverse("checkin")
+    return response

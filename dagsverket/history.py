@@ -26,6 +26,7 @@ EXEMPT = {
     "dagsverket.accesslog": "append-only log of personal-data reads",
     "dagsverket.exportlog": "append-only log of evaluation exports",
     "dagsverket.referralevent": "append-only history of a referral's states",
+    "dagsverket.tabletaction": "append-only record of the actions tablets sent from their offline queue",
     "dagsverket.staffpin": "a hashed credential; a history of hashes would only help guessing",
     "dagsverket.projectpseudonym": "derived codes, written once by bulk insert and recomputable",
     "jobs.hourscorrection": "append-only record of corrections (old and new hours with a reason)",

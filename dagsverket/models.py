@@ -161,7 +161,11 @@ class Visit(models.Model):
     )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="visits", verbose_name=_("site"))
     date = models.DateField(_("date"))
+    # The time of the tap on the tablet (the lottery and the attendance log go by it) and the time
+    # the server got it: the same online, apart when a tablet sends its queue after a dropped
+    # connection. Visits from before the field came have none.
     arrived_at = models.DateTimeField(_("arrived"))
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -207,6 +211,13 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} {self.date:%Y-%m-%d}"
+
+    @property
+    def received_late(self) -> bool:
+        """Sent from the tablet's offline queue: received more than a minute after the tap."""
+        return self.received_at is not None and self.received_at - self.arrived_at > datetime.timedelta(
+            minutes=1
+        )
 
 
 class LocalisedLabelMixin(models.Model):
@@ -403,3 +414,42 @@ class AccessLog(models.Model):
 
 
 from .referral_models import *  # noqa: E402,F403
+
+
+class TabletAction(models.Model):
+    """One action a tablet sent from its offline queue, kept once per site and nonce (append-only).
+
+    The nonce makes a resent queue harmless: the second time the first answer is given again.
+    Refusals are kept too (with their code), so a conflict found while syncing is recorded, not lost.
+    """
+
+    class Kind(models.TextChoices):
+        CHECK_IN = "check_in", _("Check-in")
+        READINESS = "readiness", _("Readiness")
+        UNDO = "undo", _("Undo")
+        REGISTER = "register", _("Register a newcomer")
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Applied")
+        REFUSED = "refused", _("Refused")
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    nonce = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    tapped_at = models.DateTimeField(_("tapped"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    code = models.CharField(max_length=40, blank=True)
+    # The visit the action made or met (a refused check-in names the visit another tablet made).
+    visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("tablet action")
+        verbose_name_plural = _("tablet actions")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "nonce"], name="one_tablet_action_per_site_nonce")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.nonce} {self.outcome}"

@@ -216,6 +216,32 @@ def board_visits(*, site, day: datetime.date) -> list[Visit]:
     return visits
 
 
+def recent_people_for_tablet(*, site, day: datetime.date) -> list[dict]:
+    """Who the tablet may find offline: people seen at the site in the last few weeks, as id, short
+    name and the label that tells people with the same short name apart. Two queries."""
+    from django.conf import settings
+
+    from .templatetags.people import duplicate_names, told_apart
+
+    since = day - datetime.timedelta(days=settings.TABLET_OFFLINE_PEOPLE_DAYS)
+    rows = (
+        Participant.objects.filter(site=site, merged_into__isnull=True, last_seen__gte=since)
+        .order_by(F("last_seen").desc(), "name", "pk")
+        .values_list("pk", "name", "full_name", "birth_year")[:1000]
+    )
+    duplicates = duplicate_names(site.pk)
+    return [
+        {
+            "id": pk,
+            "name": name,
+            "label": told_apart(
+                name=name, full_name=full_name, birth_year=birth_year, pk=pk, duplicates=duplicates
+            ),
+        }
+        for pk, name, full_name, birth_year in rows
+    ]
+
+
 def board_version(*, site) -> int:
     """A number that changes whenever something happens at the site (check-in, readiness, undo,
     lottery, task): the newest activity-log entry. One query on the log's primary key."""

@@ -184,16 +184,21 @@ def _merge_related(*, keep: Participant, duplicate: Participant, by, now) -> Non
 
 
 def participant_check_in(
-    *, participant: Participant, site: Site, by, nonce: str | None = None
+    *, participant: Participant, site: Site, by, nonce: str | None = None, tapped_at=None
 ) -> tuple[Visit, bool]:
     """Record that `participant` came today. Repeats (same nonce, double tap, second tablet) return
-    the existing visit; the second value says whether a new visit was created."""
+    the existing visit; the second value says whether a new visit was created.
+
+    `tapped_at` is when the tablet was tapped, for a check-in sent later from its offline queue
+    (`tablet_sync` has bounded it to today and now); the visit keeps it as the arrival and the
+    time it was received apart."""
     if participant.merged_into_id:
         participant = participant.merged_into
     if participant.site_id != site.pk:
         raise DagsverketError(_("This person is registered at another site."), code="other_site")
     nonce = _clean_nonce(nonce)
     today = timezone.localdate()
+    received_at = timezone.now()
     # No look before the insert: the unique constraints (one visit per person, site and day; one per
     # nonce) decide, and a repeat is read only when it happens.
     try:
@@ -202,7 +207,8 @@ def participant_check_in(
                 participant=participant,
                 site=site,
                 date=today,
-                arrived_at=timezone.now(),
+                arrived_at=tapped_at or received_at,
+                received_at=received_at,
                 checked_in_by=by if by is not None and by.is_authenticated else None,
                 nonce=nonce,
             )
@@ -226,7 +232,7 @@ def _clean_nonce(nonce: str | None) -> str | None:
 
 
 def participant_register_and_check_in(
-    *, site: Site, by, name: str, nonce: str | None, confirm_new: bool = False
+    *, site: Site, by, name: str, nonce: str | None, confirm_new: bool = False, tapped_at=None
 ) -> tuple[Visit | None, bool, list[Participant]]:
     """Register a newcomer and check them in, in one transaction keyed by the tablet's nonce.
 
@@ -252,7 +258,9 @@ def participant_register_and_check_in(
                 return None, False, similar
         # One transaction: if the check-in fails, the person is not left behind either.
         participant = participant_register(site=site, by=by, name=name)
-        visit, created = participant_check_in(participant=participant, site=site, by=by, nonce=nonce)
+        visit, created = participant_check_in(
+            participant=participant, site=site, by=by, nonce=nonce, tapped_at=tapped_at
+        )
         if not created:  # the nonce names an earlier visit after all: keep that, not a new person
             transaction.set_rollback(True)
     return visit, created, []
@@ -264,15 +272,16 @@ def _lottery_pool_changed(*, site: Site, day: datetime.date) -> None:
     transaction.on_commit(lambda: extensions.pool_changed(site=site, day=day))
 
 
-def visit_undo(*, visit: Visit, by, reason: str = "") -> Visit:
+def visit_undo(*, visit: Visit, by, reason: str = "", tapped_at=None) -> Visit:
     """Take back a check-in: within 10 minutes freely, later only as a correction with a reason.
-    The visit is kept (marked undone), never deleted."""
+    The visit is kept (marked undone), never deleted. An undo from a tablet's offline queue counts
+    the 10 minutes to its tap (`tapped_at`), not to when it arrived."""
     reason = (reason or "").strip()
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
         if visit.undone_at:
             raise DagsverketError(_("This check-in has already been undone."), code="already_undone")
-        late = timezone.now() - visit.arrived_at > datetime.timedelta(minutes=UNDO_MINUTES)
+        late = (tapped_at or timezone.now()) - visit.arrived_at > datetime.timedelta(minutes=UNDO_MINUTES)
         if late and not reason:
             raise DagsverketError(
                 _("More than %(minutes)s minutes have passed: give a reason for the correction.")
@@ -304,6 +313,7 @@ def visit_set_readiness(
     safety_briefing: bool | None = None,
     work_clothes_ok: bool | None = None,
     note: str = "",
+    tapped_at=None,
 ) -> ReadinessEntry:
     """Record readiness (history kept); the visit holds the latest. 'Not today' needs a coded reason;
     an excluded person can only be 'not today'."""
@@ -343,6 +353,7 @@ def visit_set_readiness(
             work_clothes_ok=work_clothes_ok,
             note=(note or "").strip(),
             recorded_by=by,
+            recorded_at=tapped_at or timezone.now(),
         )
         locked.readiness, locked.readiness_reason = status, reason
         locked.save(update_fields=["readiness", "readiness_reason"])

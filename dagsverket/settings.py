@@ -217,6 +217,10 @@ CHECKIN_POLL_SECONDS = int(os.environ.get("CHECKIN_POLL_SECONDS", "15"))
 # their last unlock, a tablet session's PIN pad after this many in all; the password unlocks.
 TABLET_PIN_TRIES_PER_STAFF = 5
 TABLET_PIN_TRIES_PER_SESSION = 10
+# A tap from the tablet's offline queue may be this far ahead of the server's clock (counted as now);
+# further ahead it is refused. People seen at the site in this many days are the offline search's list.
+TABLET_CLOCK_SKEW_SECONDS = 120
+TABLET_OFFLINE_PEOPLE_DAYS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.

@@ -52,6 +52,7 @@ TRIAL_TEAM = {S, M, T}  # aggregate trial figures (CONSORT)
 CORRECT = {M}  # manage_study and correct_trial_data: managers, or staff given the permission
 LOGIN = "login"  # anonymous is sent to the login page
 OPEN = "open"  # anonymous may use it too
+UNAUTHORISED = "401"  # a JSON endpoint of the tablet: anonymous gets 401 (the tablet says "log in")
 
 # name: (method, roles allowed, anonymous answer)
 MATRIX = {
@@ -71,6 +72,9 @@ MATRIX = {
     "checkin_new": ("post", FRONT, LOGIN),
     "checkin_readiness": ("post", FRONT, LOGIN),
     "checkin_undo": ("post", FRONT, LOGIN),
+    "checkin_sync": ("post", FRONT, UNAUTHORISED),
+    "checkin_people": ("get", FRONT, LOGIN),
+    "checkin_worker": ("get", FRONT, LOGIN),
     "checkin_lock": ("post", FRONT, LOGIN),
     "checkin_locked": ("get", FRONT, LOGIN),
     "checkin_pin": ("get", FRONT, LOGIN),
@@ -305,6 +309,8 @@ def test_each_role_gets_the_expected_answer(world, name, role):
         if anonymous == LOGIN:
             assert response.status_code == 302, response.status_code
             assert response.url.startswith("/login/")
+        elif anonymous == UNAUTHORISED:
+            assert response.status_code == 401, response.status_code
         else:
             assert response.status_code in {200, 302}
     elif role in allowed:

@@ -265,12 +265,13 @@ def _objects_about(ids: list[int]) -> Q:
 
 
 def logs_counts(today: datetime.date) -> dict[str, int]:
-    from ..models import AccessLog, ActivityLog
+    from ..models import AccessLog, ActivityLog, TabletAction
 
     before = logs_before(today)
     return {
         "activity_log_entries_past_keeping": ActivityLog.objects.filter(at__lt=before).count(),
         "access_log_entries_past_keeping": AccessLog.objects.filter(at__lt=before).count(),
+        "tablet_actions_past_keeping": TabletAction.objects.filter(received_at__lt=before).count(),
     }
 
 
@@ -278,13 +279,14 @@ def logs_apply(*, today: datetime.date) -> None:
     """Remove log entries past LOG_RETENTION_DAYS, and the free text that log entries still hold
     about anonymised people (an undo reason, an ended caseload's reason). Through the retention
     role: the logs are append-only for everyone else. Call inside `transaction.atomic()`."""
-    from ..models import AccessLog, ActivityLog
+    from ..models import AccessLog, ActivityLog, TabletAction
 
     before = logs_before(today)
     anonymised = list(Participant.objects.filter(anonymised_at__isnull=False).values_list("pk", flat=True))
     with as_retention_role():
         ActivityLog.objects.filter(at__lt=before).delete()
         AccessLog.objects.filter(at__lt=before).delete()
+        TabletAction.objects.filter(received_at__lt=before).delete()  # the offline queue's record
         if not anonymised:
             return
         for entry in ActivityLog.objects.filter(_objects_about(anonymised)).only("pk", "data").iterator():

@@ -8,8 +8,9 @@ import io
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
-from dagsverket.models import AccessLog, ActivityLog, Participant
+from dagsverket.models import AccessLog, ActivityLog, Participant, TabletAction
 from dagsverket.roles import Role
 from dagsverket.services import log_access, log_action
 from tests.factories import ParticipantFactory, VisitFactory
@@ -36,10 +37,18 @@ def test_log_entries_past_the_keeping_period_go_and_the_rest_stay(staff, site, s
     with time_machine.travel(_at(datetime.date(2024, 6, 1)), tick=False):
         log_action(actor=staff[Role.MANAGER], action="old", obj=person, site=site)
         log_access(user=staff[Role.MANAGER], participant=person, what="old")
+        TabletAction.objects.create(
+            site=site, nonce="tap-old-0001", kind="check_in", tapped_at=timezone.now(), outcome="ok"
+        )
+    recent = TabletAction.objects.create(
+        site=site, nonce="tap-new-0001", kind="check_in", tapped_at=timezone.now(), outcome="ok"
+    )
     kept = log_action(actor=staff[Role.MANAGER], action="recent", obj=person, site=site)
     output = _run()
     assert "activity_log_entries_past_keeping: 1" in output
     assert "access_log_entries_past_keeping: 1" in output
+    assert "tablet_actions_past_keeping: 1" in output
+    assert list(TabletAction.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not ActivityLog.objects.filter(action="old").exists()
     assert not AccessLog.objects.filter(what="old").exists()
     assert ActivityLog.objects.filter(pk=kept.pk).exists()

@@ -46,6 +46,7 @@ LABELS = {
     "readiness_notes_cleared": "readiness notes cleared",
     "activity_log_entries_past_keeping": "activity log entries older than LOG_RETENTION_DAYS removed",
     "access_log_entries_past_keeping": "access log entries older than LOG_RETENTION_DAYS removed",
+    "tablet_actions_past_keeping": "tablet offline-queue actions older than LOG_RETENTION_DAYS removed",
 }
 
 
