@@ -208,17 +208,18 @@ def payslip_repay(request: HttpRequest, pk: int) -> HttpResponse:
 def _reason_post(request: HttpRequest, pk: int, action) -> HttpResponse:
     slip = _get_payslip_for_user(request, pk)
     form = ReasonForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        error = _("Give the reason for the correction.")
+    else:
         try:
             action(payslip=slip, reason=form.cleaned_data["reason"], by=request.user)
-        except PayrollError as error:
-            _form_error(form, error)
+        except PayrollError as refused:
+            _form_error(form, refused)
+            error = refused.message  # the rule that refused it, not a missing reason
         else:
             messages.success(request, _("The payslip was reversed."))
             return redirect("payroll:day", day=slip.date)
-    context = _day_context(
-        request, slip.date, reason_form=form, error=_("Give the reason for the correction.")
-    )
+    context = _day_context(request, slip.date, reason_form=form, error=error)
     return render(request, "payroll/day.html", context, status=400)
 
 

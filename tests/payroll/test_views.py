@@ -111,6 +111,12 @@ def test_correcting_reverses_and_makes_a_new_draft(client_for, signed_off):
     assert Payslip.objects.filter(kind="reversal", reverses=slip).count() == 1
     new = Payslip.objects.get(corrects=slip)
     assert new.amount_due == D("0.00") and not new.is_paid
+    # correcting it again, with a reason: refused for what it is, not for a missing reason
+    again = client.post(url, {"reason": "Wrong task"})
+    assert again.status_code == 400
+    body = again.content.decode()
+    assert "Denne lønnsslippen er allerede tilbakeført." in body
+    assert "Oppgi årsaken til korrigeringen." not in body
 
 
 @pytest.mark.parametrize(
