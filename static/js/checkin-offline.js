@@ -97,7 +97,7 @@
       if (!target) { return; }
       target.setAttribute("data-readiness", action.status);
       var badge = target.querySelector(".badge[class*='readiness-']");
-      if (badge) { badge.className = "badge readiness-" + action.status; badge.textContent = action.what; }
+      if (badge) { badge.className = "badge readiness-" + action.status; badge.textContent = readinessLabel(action); }
     } else if (action.type === "undo") {
       var undone = rowFor(action);
       if (undone) { undone.remove(); }
@@ -106,6 +106,16 @@
     if (count) { count.textContent = String(list.querySelectorAll(".board-row").length); }
     var unassessed = document.getElementById("board-unassessed");
     if (unassessed) { unassessed.textContent = String(list.querySelectorAll('.board-row[data-readiness="unknown"]').length); }
+  }
+
+  // The label of a readiness tap, from the board's own buttons: the queue keeps the reason's
+  // number, never its words (a reason for "not today" can be about health).
+  function readinessLabel(action) {
+    var template = document.getElementById("offline-row");
+    var value = action.status + (action.reason ? ":" + action.reason : "");
+    var found = template && template.content.querySelector('button[value="' + value + '"]');
+    var text = found ? found.textContent.trim() : action.status;
+    return action.reason ? words.notToday + ": " + text : text;
   }
 
   function visitOf(form) {
@@ -144,7 +154,6 @@
       action.type = "readiness";
       action.status = parts[0];
       if (parts[1]) { action.reason = parseInt(parts[1], 10); }
-      action.what = parts[1] ? words.notToday + ": " + submitter.textContent.trim() : submitter.textContent.trim();
       action.nonce = newNonce();
       action.visit = target.visit; action.visit_nonce = target.visit_nonce; action.label = target.label;
     } else if (kind === "undo" || /\/undo\/$/.test(url)) {
