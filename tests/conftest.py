@@ -67,6 +67,23 @@ def _cheap_flush():
     flush.uninstall()
 
 
+def _seed_again_after_a_flush(sender, **kwargs):
+    # Django's flush ends with post_migrate (auth puts the permissions back first); the seeded rows
+    # come back here too, so a test that runs after a transactional one on the same pytest-xdist
+    # worker, in whatever order, finds the years, instruments and reason codes as after migrate.
+    if sender.label == "dagsverket":
+        put_back_migration_data()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_data_survives_flushes():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_seed_again_after_a_flush, dispatch_uid="tests-seed-after-flush")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests-seed-after-flush")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.STORAGES = {
