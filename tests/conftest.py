@@ -3,11 +3,10 @@
 import os
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from dagsverket.roles import Role, sync_role_groups
-from tests.factories import SiteFactory, UserFactory
+from tests.factories import SiteFactory, staff_at
+from tests.shared_data import put_back_migration_data
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -58,6 +57,33 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_flush():
+    """Transactional tests on PostgreSQL are emptied with DELETE, not TRUNCATE (see tests/flush.py)."""
+    from tests import flush
+
+    flush.install()
+    yield
+    flush.uninstall()
+
+
+def _seed_again_after_a_flush(sender, **kwargs):
+    # Django's flush ends with post_migrate (auth puts the permissions back first); the seeded rows
+    # come back here too, so a test that runs after a transactional one on the same pytest-xdist
+    # worker, in whatever order, finds the years, instruments and reason codes as after migrate.
+    if sender.label == "dagsverket":
+        put_back_migration_data()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_data_survives_flushes():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_seed_again_after_a_flush, dispatch_uid="tests-seed-after-flush")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests-seed-after-flush")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.STORAGES = {
@@ -78,16 +104,10 @@ def other_site(db):
     return SiteFactory(name="Stjørdal", places_per_day=6)
 
 
-def _user(role: Role, site):
-    return UserFactory(username=role.value, role=role, site=site)
-
-
 @pytest.fixture
 def staff(site):
     """One user per role, all at `site`."""
-    # Transactional tests flush the tables, groups included; permissions come back by themselves.
-    sync_role_groups(Group, Permission)
-    return {role: _user(role, site) for role in Role}
+    return staff_at(site)
 
 
 @pytest.fixture
@@ -118,18 +138,7 @@ def migration_data(db):
     Transactional tests flush every table after they run, so a later transactional test that needs
     these rows calls this first. Each seeding function is idempotent.
     """
-    import importlib
-
-    from django.apps import apps
-
-    sync_role_groups(Group, Permission)
-    for module, function in [
-        ("dagsverket.migrations.0006_default_reason_codes", "seed"),
-        ("payroll.migrations.0002_seed_years_and_paid_row_triggers", "seed_years"),
-        ("payroll.migrations.0005_year_settings_holiday_pay_and_rounding", "seed_basic_amounts"),
-        ("dagsverket.research.migrations.0003_instruments", "seed_instruments"),
-    ]:
-        getattr(importlib.import_module(module), function)(apps, None)
+    put_back_migration_data()
 
 
 @pytest.fixture(autouse=True)

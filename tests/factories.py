@@ -50,6 +50,17 @@ class UserFactory(factory.django.DjangoModelFactory):
             extracted.staff.add(self)
 
 
+def staff_at(site) -> dict:
+    """One user per role (username = the role's name, password "demo"), all at `site`."""
+    from django.contrib.auth.models import Permission
+
+    from dagsverket.roles import Role, sync_role_groups
+
+    # Transactional tests flush the tables, groups included; permissions come back by themselves.
+    sync_role_groups(Group, Permission)
+    return {role: UserFactory(username=role.value, role=role, site=site) for role in Role}
+
+
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Participant

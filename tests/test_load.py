@@ -39,6 +39,9 @@ def test_a_short_rush_against_gunicorn_has_no_errors_and_nothing_happens_twice(o
             "8",
             "--participants",
             "40",
+            # 5 rounds alone (35 requests) give each action its baseline; `make load` plays 20.
+            "--alone-rounds",
+            "5",
         ],
         # As `make load` runs it: a development server's settings (DEBUG=1), not the test settings.
         env={key: value for key, value in os.environ.items() if key != "DAGSVERKET_TESTING"} | {"DEBUG": "1"},

@@ -27,12 +27,15 @@ from tests.factories import (
     LotteryDrawFactory,
     ParticipantFactory,
     ReferralFactory,
+    SiteFactory,
     TaskFactory,
     VisitFactory,
     WageRateFactory,
     reason,
+    staff_at,
 )
 from tests.research.conftest import research_world
+from tests.shared_data import module_data
 from tests.urlwalk import all_routes
 
 F, L, P, M, E, S = Role.FRONT_DESK, Role.WORK_LEADER, Role.PAYROLL, Role.MANAGER, Role.EVALUATOR, Role.STUDY
@@ -213,9 +216,11 @@ MATRIX = {
 }
 
 
-@pytest.fixture
-def world(staff, site):
+def _build_world():
+    """One of each object a URL can point at, at the staff's own site (built once for the module)."""
     today = timezone.localdate()
+    site = SiteFactory(name="Trondheim")
+    staff = staff_at(site)
     person = ParticipantFactory(site=site)
     visit = VisitFactory(participant=person)
     task = TaskFactory(customer=CustomerFactory(site=site), date=today)
@@ -273,6 +278,16 @@ def world(staff, site):
             "research:follow_up_correct": research["follow_up"].pk,
         },
     }
+
+
+# 1 080 tests read the same world and each rolls back what its request wrote; building it per test
+# was most of the module's time.
+shared_world = module_data(_build_world)
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return shared_world
 
 
 def _url(name: str, world) -> str:

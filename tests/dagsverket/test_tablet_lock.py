@@ -8,7 +8,7 @@ from dagsverket.models import ActivityLog, Participant
 from dagsverket.roles import Role
 from dagsverket.services import staff_pin_set
 from tests.factories import ParticipantFactory, UserFactory, VisitFactory
-from tests.test_role_matrix import MATRIX, _url, world  # noqa: F401 - `world` is a fixture
+from tests.test_role_matrix import MATRIX, _url, shared_world, world  # noqa: F401 - fixtures
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 LOCKED = "/checkin/locked/"
