@@ -40,6 +40,7 @@ EXEMPT = {
     "research.waveclosure": "written once: a wave closed as missed, with who, when and why",
     "research.valueset": "reference data loaded whole from a licensed file; a new set is a new row",
     "payroll.monthfiling": "written once: a month's figures as reported; never changed",
+    "payroll.repayment": "append-only record of money paid back (a PostgreSQL trigger refuses changes)",
 }
 
 # Values a reader may see only with a permission, exactly as on the records' own pages.

@@ -28,6 +28,7 @@ def put_back_migration_data() -> None:
         ("payroll.migrations.0002_seed_years_and_paid_row_triggers", "seed_years"),
         ("payroll.migrations.0005_year_settings_holiday_pay_and_rounding", "seed_basic_amounts"),
         ("dagsverket.research.migrations.0003_instruments", "seed_instruments"),
+        ("dagsverket.research.migrations.0006_instruments_as_defined", "seed"),
     ]:
         getattr(importlib.import_module(module), function)(apps, None)
 

@@ -255,7 +255,8 @@ def test_the_override_list_shows_the_unreviewed_first_and_filters_by_review(
     client = client_for(Role.MANAGER)
     page = client.get("/referrals/overrides/").content.decode()
     assert page.index(f'data-override="{waiting.pk}"') < page.index(f'data-override="{reviewed.pk}"')
-    assert "9.3.2026 (manager)" in page
+    # reviewed on that day, by the manager named by name (not the username)
+    assert "9.3.2026 (Ansatt Manager)" in page
     waiting_only = client.get("/referrals/overrides/", {"reviewed": "no"}).content.decode()
     assert f'data-override="{waiting.pk}"' in waiting_only
     assert f'data-override="{reviewed.pk}"' not in waiting_only
