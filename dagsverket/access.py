@@ -4,8 +4,9 @@ Anonymous users are sent to the login page; a logged-in user whose role is too w
 a staff member not attached to any site gets a page that says so.
 """
 
+import operator
 from collections.abc import Callable
-from functools import wraps
+from functools import reduce, wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -65,14 +66,16 @@ def in_health_scope(request, queryset, participant_field: str = "participant_id"
 
     Everything, for a user whose health data is not limited to the study role (the view has
     checked `view_health_data`); for study staff, the people with an enrolment in a trial or an
-    IPS caseload entry at one of their sites.
+    IPS caseload entry at one of their sites (the study apps say who: `extensions.health_scopes`).
     """
     if not health_data_limited_to_study(request.user):
         return queryset
-    scope = Q(pk__in=[])  # no study app registered: nobody
-    for people in extensions.health_scopes(request.staff_sites):
-        scope |= Q(**{f"{participant_field}__in": people})
-    return queryset.filter(scope)
+    scopes = [
+        Q(**{f"{participant_field}__in": people}) for people in extensions.health_scopes(request.staff_sites)
+    ]
+    if not scopes:
+        return queryset.none()  # no study app installed: nobody
+    return queryset.filter(reduce(operator.or_, scopes))
 
 
 def sees_health_data_of(request, participant) -> bool:

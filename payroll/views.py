@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dagsverket.access import get_participant_for_user, permission_required
 from dagsverket.days import parse_day
+from dagsverket.errors import form_error
 from dagsverket.lists import filtered_rows, paginate
 from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access, participant_update
@@ -55,11 +56,6 @@ def _safe_next(request: HttpRequest) -> str:
     """Where to go back to after fixing an identifier: only a payroll report page of this site."""
     value = request.POST.get("next") or request.GET.get("next") or ""
     return value if value.startswith("/payroll/reports/") and "//" not in value else ""
-
-
-def _form_error(form, error) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def _frikort_warning(slip: Payslip) -> bool:
@@ -177,7 +173,7 @@ def payslip_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except PayrollError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -198,7 +194,7 @@ def payslip_repay(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.repayment_record(payslip=slip, by=request.user, **form.cleaned_data)
         except PayrollError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The repayment was recorded."))
             return redirect("payroll:day", day=slip.date)
@@ -214,7 +210,7 @@ def _reason_post(request: HttpRequest, pk: int, action) -> HttpResponse:
         try:
             action(payslip=slip, reason=form.cleaned_data["reason"], by=request.user)
         except PayrollError as refused:
-            _form_error(form, refused)
+            form_error(form, refused)
             error = refused.message  # the rule that refused it, not a missing reason
         else:
             messages.success(request, _("The payslip was reversed."))
@@ -289,7 +285,7 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
                     participant=participant, site=request.site, by=request.user, **form.cleaned_data
                 )
             except PayrollError as error:
-                _form_error(form, error)
+                form_error(form, error)
             else:
                 messages.success(request, _("The tax card was saved."))
                 return redirect("payroll:participant", pk=participant.pk)
@@ -300,7 +296,7 @@ def participant_pay(request: HttpRequest, pk: int) -> HttpResponse:
                 # Payroll changes exactly these two fields; the change is logged by field name.
                 participant_update(participant=participant, by=request.user, **ids_form.cleaned_data)
             except DagsverketError as error:
-                _form_error(ids_form, error)
+                form_error(ids_form, error)
             else:
                 messages.success(request, _("The national ID number and bank account were saved."))
                 return redirect(_safe_next(request) or reverse("payroll:participant", args=[pk]))
@@ -365,7 +361,7 @@ def cash_box(request: HttpRequest, day: datetime.date) -> HttpResponse:
                     else:
                         services.cash_box_close(site=request.site, day=day, by=request.user, **data)
                 except PayrollError as error:
-                    _form_error(form, error)
+                    form_error(form, error)
                 else:
                     return redirect("payroll:cash_box", day=day)
             status = 400
@@ -615,7 +611,7 @@ def rules(request: HttpRequest) -> HttpResponse:
                 else:
                     services.year_settings_save(by=request.user, **form.cleaned_data)
             except PayrollError as error:
-                _form_error(form, error)
+                form_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("payroll:rules")
