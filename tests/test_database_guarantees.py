@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dagsverket.dbroles import APP_ROLE, RETENTION_ROLE, as_retention_role
 from dagsverket.evaluation.models import ExportLog
-from dagsverket.models import AccessLog, ActivityLog
+from dagsverket.models import AccessLog, ActivityLog, TabletAction
 from dagsverket.referral_models import ReferralEvent
 from dagsverket.roles import Role
 from dagsverket.services import log_access, log_action
@@ -94,6 +94,15 @@ def world(on_postgres, site, staff):
         reason="Came late, was upset",
     )
     LotteryEntryFactory(draw__site=site, outcome=Outcome.WAITING)
+    TabletAction.objects.create(
+        site=site,
+        nonce=uuid.uuid4().hex,
+        kind=TabletAction.Kind.CHECK_IN,
+        tapped_at=timezone.now(),
+        by=staff[Role.FRONT_DESK],
+        outcome=TabletAction.Outcome.OK,
+        visit=assignment.visit,
+    )
     return {"slip": slip, "box": box}
 
 
@@ -102,6 +111,7 @@ APPEND_ONLY = [
     "dagsverket_accesslog",
     "dagsverket_exportlog",
     "dagsverket_referralevent",
+    "dagsverket_tabletaction",
     "jobs_hourscorrection",
     "jobs_lotteryentry",
     "payroll_cashmovement",
@@ -256,3 +266,11 @@ def test_the_retention_role_deletes_paid_rows_and_clears_logs_and_cannot_update_
     # Outside the block the door is shut again.
     refused("DELETE FROM dagsverket_activitylog", match="never deleted")
     assert ActivityLog.objects.exists() and AccessLog.objects.exists()
+
+
+def test_only_the_retention_role_deletes_the_offline_queues_record(world):
+    refused("UPDATE dagsverket_tabletaction SET outcome = 'refused'", match="A tablet action .* never updated")
+    refused("UPDATE dagsverket_tabletaction SET visit_id = NULL", match="never updated")
+    with transaction.atomic(), as_retention_role():
+        TabletAction.objects.all().delete()
+    assert not TabletAction.objects.exists()
