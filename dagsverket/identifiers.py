@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.no import fodselsnummer, kontonr
+from stdnum.no import fodselsnummer, kontonr, orgnr
+
+from .errors import DagsverketError
 
 
 def _check(module, value: str, what: str) -> str:
@@ -60,3 +62,28 @@ def name_needs_confirming(name: str) -> bool:
     """A name that is only digits or one letter is more often a slip than a name: ask first."""
     name = (name or "").strip()
     return bool(name) and (name.isdigit() or len(name) == 1)
+
+
+def clean_organisation_number(value: str, error: type[DagsverketError] = DagsverketError) -> str:
+    """The one check of a Norwegian organisation number (customers, employers): the compact nine
+    digits, "" for none, or `error` (the calling app's own subclass) on `organisation_number`."""
+    value = orgnr.compact(value or "")
+    if not value:
+        return ""
+    try:
+        return orgnr.validate(value)
+    except StdnumError as invalid:
+        raise error(
+            _("This is not a valid Norwegian organisation number (9 digits, mod-11 check digit)."),
+            code="invalid_orgnr",
+            field="organisation_number",
+        ) from invalid
+
+
+def clean_instance_organisation_number(instance) -> None:
+    """The same check for a model's `clean()` (the admin, the spreadsheet import): the field is
+    made compact, or a `ValidationError` names it."""
+    try:
+        instance.organisation_number = clean_organisation_number(instance.organisation_number)
+    except DagsverketError as error:
+        raise ValidationError({error.field: error.message}, code=error.code) from error

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .identifiers import validate_bank_account, validate_national_id
+from .identifiers import clean_instance_organisation_number, validate_bank_account, validate_national_id
 from .roles import PERMISSIONS
 
 
@@ -67,6 +67,9 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        clean_instance_organisation_number(self)
 
 
 class Participant(models.Model):

@@ -66,17 +66,9 @@ class Customer(models.Model):
 
     def clean(self):
         # Used by the spreadsheet import (django-import-export cleans each row's instance).
-        from django.core.exceptions import ValidationError
-        from stdnum.exceptions import ValidationError as StdnumError
-        from stdnum.no import orgnr
+        from dagsverket.identifiers import clean_instance_organisation_number
 
-        if self.organisation_number:
-            try:
-                self.organisation_number = orgnr.validate(self.organisation_number)
-            except StdnumError as error:
-                raise ValidationError(
-                    {"organisation_number": _("This is not a valid Norwegian organisation number.")}
-                ) from error
+        clean_instance_organisation_number(self)
 
 
 class Category(models.TextChoices):

@@ -12,9 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.no import orgnr
 
+from dagsverket.identifiers import clean_organisation_number
 from dagsverket.models import Readiness, Site, Visit
 from dagsverket.selectors import excluded_participant_ids
 from dagsverket.services import DagsverketError, log_action
@@ -48,20 +47,6 @@ class JobsError(DagsverketError):
 # --- customers --------------------------------------------------------------------------------------
 
 
-def clean_organisation_number(value: str) -> str:
-    value = (value or "").replace(" ", "").strip()
-    if not value:
-        return ""
-    try:
-        return orgnr.validate(value)
-    except StdnumError as error:
-        raise JobsError(
-            _("This is not a valid Norwegian organisation number (9 digits, mod-11 check digit)."),
-            code="invalid_orgnr",
-            field="organisation_number",
-        ) from error
-
-
 CUSTOMER_FIELDS = (
     "name",
     "sector",
@@ -76,7 +61,7 @@ CUSTOMER_FIELDS = (
 
 def customer_save(*, site: Site, by, customer: Customer | None = None, **data) -> Customer:
     """Create a customer at `site`, or update `customer`, with a checked organisation number."""
-    data["organisation_number"] = clean_organisation_number(data.get("organisation_number", ""))
+    data["organisation_number"] = clean_organisation_number(data.get("organisation_number", ""), JobsError)
     if not (data.get("name") or "").strip():
         raise JobsError(_("A customer needs a name."), code="name_required", field="name")
     duplicate = Customer.objects.filter(site=site, name=data["name"].strip())

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dagsverket.identifiers import clean_organisation_number
 from dagsverket.models import Participant, Site
 from dagsverket.services import DagsverketError, log_action
-from jobs.services import clean_organisation_number  # one check of organisation numbers
 
 from .fidelity import ITEM_COUNT, SCORE_MAX, SCORE_MIN, fidelity_total
 from .models import (
@@ -158,7 +158,7 @@ def employer_contact_create(
     """Record an employer contact. Returns (contact, created); a repeated nonce returns the first."""
     nonce = _nonce(nonce)
     employer_name = _clean_employer(employer_name)
-    organisation_number = clean_organisation_number(organisation_number)
+    organisation_number = clean_organisation_number(organisation_number, IpsError)
     _check_specialist(site, specialist)
     _not_in_future(date, "date")
     if entry is not None:
@@ -222,7 +222,7 @@ def job_start_create(
     a repeated nonce, or the same employer and start date again, returns the first."""
     nonce = _nonce(nonce)
     employer_name = _clean_employer(employer_name)
-    organisation_number = clean_organisation_number(organisation_number)
+    organisation_number = clean_organisation_number(organisation_number, IpsError)
     if job_type not in JobType.values:
         raise IpsError(_("Choose a job type."), code="job_type", field="job_type")
     if hours_per_week is None or not Decimal("0") < hours_per_week <= Decimal("80"):

@@ -1,3 +1,6 @@
+import pytest
+from django.core.exceptions import ValidationError
+
 from dagsverket.roles import Role
 
 
@@ -61,3 +64,14 @@ def test_a_two_site_manager_finds_a_person_by_one_rule_the_site_they_are_working
     assert [client.get(url).status_code for url in pages] == [200] * len(pages)
     client.post("/site/", {"site": other_site.pk})
     assert [client.get(url).status_code for url in pages] == [404] * len(pages)
+
+
+def test_a_sites_organisation_number_is_checked_as_a_customers_is(site):
+    site.organisation_number = "974760673"
+    site.full_clean()
+    site.organisation_number = "974760674"  # one digit off: the mod-11 check digit is wrong
+    with pytest.raises(ValidationError) as refused:
+        site.full_clean()
+    assert refused.value.message_dict["organisation_number"] == [
+        "Dette er ikke et gyldig norsk organisasjonsnummer (9 siffer, kontrollsiffer etter mod-11)."
+    ]

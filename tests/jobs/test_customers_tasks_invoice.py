@@ -86,6 +86,8 @@ def test_an_import_with_a_bad_row_saves_nothing(client_for, site):
     response = client.post(url, {"file": _csv(text)})
     assert response.status_code == 400
     assert not Customer.objects.exists()
+    # The import, the customer form and IPS's employers say it in the same words (one check).
+    assert "Dette er ikke et gyldig norsk organisasjonsnummer (9 siffer" in response.content.decode()
     assert client.post(url, {"confirm": "1"}).status_code == 400
     assert client.post(url, {"file": _csv("foo,bar\n1,2\n")}).status_code == 400
     assert client.post(url, {}).status_code == 400
