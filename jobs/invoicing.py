@@ -2,19 +2,14 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
 
+from dagsverket.money import money
+
 from .models import Assignment, Customer, PriceKind, Task, TaskStatus
-
-CENT = Decimal("0.01")
-
-
-def money(value) -> Decimal:
-    """The one place money is rounded: two decimals, half up."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def vat_rate() -> Decimal:

@@ -1,11 +1,14 @@
 """The pay and withholding rules as pure functions: no database, table-tested.
 
-Everything is Decimal and rounded to øre in `money()` (ROUND_HALF_UP), the one rounding helper.
+Everything is Decimal and rounded to øre in `money()` (`dagsverket.money`, ROUND_HALF_UP), the one
+rounding helper.
 """
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
+
+from dagsverket.money import money
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -13,11 +16,6 @@ HOLIDAY_PAY_RATE = Decimal("10.2")
 HOLIDAY_PAY_RATE_OVER_60 = Decimal("12.5")
 NO_CARD_PERCENTAGE = Decimal("50")
 FRIKORT_WARNING_SHARE = Decimal("0.8")
-
-
-def money(value) -> Decimal:
-    """Round to øre, half up: the only place amounts are rounded."""
-    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def turns_in_year(*, birth_year: int | None, year: int) -> int | None:

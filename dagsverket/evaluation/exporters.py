@@ -16,7 +16,6 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Participant, Visit
+from ..money import money
 from ..services import DagsverketError
 from ..spreadsheets import safe_text
 from .anonymity import refuse_small, sites_in_project, smallest_group, study_profiles_for_project
@@ -151,7 +151,7 @@ def tax_category(tax) -> str:
 
 def _money(value: Any) -> str:
     """Hours and kroner with two decimals, the same text on every database."""
-    return str(Decimal(str(value)).quantize(Decimal("0.01")))
+    return str(money(value))
 
 
 def _period_literals(exporter: "Exporter") -> tuple[str, str]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dagsverket.identifiers import clean_organisation_number
 from dagsverket.models import Participant, Site
+from dagsverket.money import money
 from dagsverket.services import DagsverketError, log_action
 
 from .fidelity import ITEM_COUNT, SCORE_MAX, SCORE_MIN, fidelity_total
@@ -256,8 +257,8 @@ def job_start_create(
                 employer_name=employer_name,
                 organisation_number=organisation_number,
                 started_on=started_on,
-                hours_per_week=hours_per_week.quantize(Decimal("0.01")),
-                hourly_wage=hourly_wage.quantize(Decimal("0.01")),
+                hours_per_week=money(hours_per_week),
+                hourly_wage=money(hourly_wage),
                 job_type=job_type,
                 four_paid_hours_on=four_paid_hours_on,
                 nonce=nonce,

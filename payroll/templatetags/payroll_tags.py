@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import template
 
+from dagsverket.money import money
+
 register = template.Library()
 
 NBSP = "\u00a0"
@@ -15,7 +17,7 @@ def nok(value) -> str:
     """1234.5 -> '1 234,50' (a non-breaking space groups thousands, a comma before øre)."""
     if value is None or value == "":
         return ""
-    amount = Decimal(value).quantize(Decimal("0.01"))
+    amount = money(value)
     sign = "−" if amount < 0 else ""
     whole, fraction = f"{abs(amount):.2f}".split(".")
     groups = []
