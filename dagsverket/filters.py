@@ -54,4 +54,4 @@ class AttendanceFilter(django_filters.FilterSet):
     def filter_outcome(self, queryset, name, value):
         if value == "undone":
             return queryset.filter(undone_at__isnull=False)
-        return queryset.filter(readiness=value, undone_at__isnull=True)
+        return queryset.active().filter(readiness=value)

@@ -35,10 +35,14 @@ def register(panel: Callable[[Site, datetime.date], list[Figure]]):
 def day_figures(*, site: Site, day: datetime.date) -> list[Figure]:
     from .referral_models import Referral, ReferralStatus
 
-    counts = Visit.objects.filter(site=site, date=day, undone_at__isnull=True).aggregate(
-        arrived=Count("pk"),
-        ready=Count("pk", filter=Q(readiness__in=[Readiness.READY, Readiness.LIGHT])),
-        unassessed=Count("pk", filter=Q(readiness=Readiness.UNKNOWN)),
+    counts = (
+        Visit.objects.active()
+        .filter(site=site, date=day)
+        .aggregate(
+            arrived=Count("pk"),
+            ready=Count("pk", filter=Q(readiness__in=[Readiness.READY, Readiness.LIGHT])),
+            unassessed=Count("pk", filter=Q(readiness=Readiness.UNKNOWN)),
+        )
     )
     due = Referral.objects.filter(
         site=site,

@@ -156,6 +156,12 @@ class Readiness(models.TextChoices):
     NOT_TODAY = "not_today", _("Not today")
 
 
+class VisitQuerySet(models.QuerySet):
+    def active(self):
+        """The visits that stand: a check-in undone at the front desk is kept but does not count."""
+        return self.filter(undone_at__isnull=True)
+
+
 class Visit(models.Model):
     """One person coming to one site on one day. Unique while not undone."""
 
@@ -196,6 +202,7 @@ class Visit(models.Model):
         verbose_name=_("reason"),
     )
 
+    objects = VisitQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -56,7 +56,7 @@ def select_site(request: HttpRequest) -> HttpResponse:
 def manage_today(request: HttpRequest) -> HttpResponse:
     """The manager's start page: the day at the current site at a glance."""
     today = timezone.localdate()
-    visits = Visit.objects.filter(site=request.site, date=today, undone_at__isnull=True)
+    visits = Visit.objects.active().filter(site=request.site, date=today)
     return render(
         request,
         "dagsverket/manage_today.html",

@@ -95,9 +95,7 @@ def _seed_tasks(site, day, customers, leader, rng) -> list[Task]:
 
 
 def _seed_day(site, day, customers, leader, rng, signed_off: bool) -> None:
-    visits = list(
-        Visit.objects.filter(site=site, date=day, undone_at__isnull=True).select_related("participant")
-    )
+    visits = list(Visit.objects.active().filter(site=site, date=day).select_related("participant"))
     for visit in visits:
         if visit.readiness == Readiness.UNKNOWN:
             roll = rng.random()

@@ -44,7 +44,7 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
 def invoice_basis(*, customer: Customer, month: datetime.date) -> InvoiceBasis:
     """Done, signed-off or invoiced tasks of the month (cancelled ones left out); two queries."""
     first, following = month_bounds(month)
-    active = Assignment.objects.filter(removed_at__isnull=True).only("task_id", "hours")
+    active = Assignment.objects.active().only("task_id", "hours")
     tasks = (
         Task.objects.filter(customer=customer, date__gte=first, date__lt=following)
         .exclude(status=TaskStatus.CANCELLED)

@@ -363,6 +363,12 @@ class LotteryEntry(models.Model):
         return f"{self.participant} {self.outcome}"
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """The assignments that stand: a removed or moved one is kept for its history only."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Assignment(models.Model):
     """A participant working on a task on its day, with hours. A move ends one and starts another."""
 
@@ -390,6 +396,7 @@ class Assignment(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
     )
 
+    objects = AssignmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
