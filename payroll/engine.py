@@ -119,6 +119,14 @@ def withheld_amount(basis: Decimal, percentage: Decimal, rounding: str) -> Decim
     return money(exact)
 
 
+def frikort_nearly_used(frikort_amount, left_after) -> bool:
+    """The payslip warns when this payment leaves 80 % or more of the frikort used (the one rule)."""
+    if not frikort_amount or frikort_amount <= 0:
+        return False
+    amount = money(frikort_amount)
+    return amount - money(left_after or ZERO) >= amount * FRIKORT_WARNING_SHARE
+
+
 def withholding(
     *, taxable: Decimal, card: Card, ytd_taxable: Decimal, rounding: str = ROUND_ORE
 ) -> Withholding:
@@ -134,8 +142,7 @@ def withholding(
         basis = taxable - free
         percentage = card.rate_above_frikort
         left_after = left_before - free
-        used_after = money(card.frikort_amount) - left_after
-        warn = card.frikort_amount > 0 and used_after >= money(card.frikort_amount) * FRIKORT_WARNING_SHARE
+        warn = frikort_nearly_used(card.frikort_amount, left_after)
         return Withholding(
             taxable,
             free,

@@ -21,7 +21,7 @@ from dagsverket.models import Participant
 from dagsverket.services import DagsverketError, log_access, participant_update
 
 from . import reports, services
-from .engine import FRIKORT_WARNING_SHARE
+from .engine import frikort_nearly_used
 from .exporters import MonthlyReportExporter, YearSummaryExporter, download_response
 from .filters import PayslipFilter, YearSummaryFilter
 from .forms import (
@@ -59,10 +59,9 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def _frikort_warning(slip: Payslip) -> bool:
-    if slip.tax_card_kind != "frikort" or not slip.frikort_amount:
+    if slip.tax_card_kind != "frikort":
         return False
-    used = slip.frikort_amount - (slip.frikort_left_after or Decimal("0"))
-    return used >= slip.frikort_amount * FRIKORT_WARNING_SHARE
+    return frikort_nearly_used(slip.frikort_amount, slip.frikort_left_after)
 
 
 def _day_context(request: HttpRequest, day: datetime.date, **extra) -> dict:
