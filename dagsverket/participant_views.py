@@ -252,7 +252,7 @@ def participant_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Upload the file again."))
             return redirect("participant_import")
         dataset = tablib.Dataset().load(csv_text, format="csv")
-        result = ParticipantResource(site=request.site).import_data(
+        result = ParticipantResource(site=request.site, by=request.user).import_data(
             dataset, dry_run=False, raise_errors=False
         )
         if not (result.has_errors() or result.has_validation_errors()):
@@ -276,7 +276,7 @@ def participant_import(request: HttpRequest) -> HttpResponse:
                 if "name" not in (dataset.headers or []):
                     form.add_error("file", _("The file needs a column called “name”."))
                 else:
-                    result = ParticipantResource(site=request.site).import_data(
+                    result = ParticipantResource(site=request.site, by=request.user).import_data(
                         dataset, dry_run=True, raise_errors=False
                     )
                     if not (result.has_errors() or result.has_validation_errors()):

@@ -1,9 +1,22 @@
 """Import of participants from CSV or XLSX (django-import-export)."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import resources
 
+from .errors import DagsverketError
 from .identifiers import compact_bank_account, compact_national_id
 from .models import Participant
+
+
+def saved_by_service(instance, save) -> None:
+    """Save an imported row through its service (`save()` returns the saved object), so an import
+    is logged and checked as the form is; a refusal becomes the row's error on its field."""
+    try:
+        saved = save()
+    except DagsverketError as error:
+        raise ValidationError({error.field or NON_FIELD_ERRORS: [error.message]}, code=error.code) from None
+    instance.__dict__.update({key: value for key, value in saved.__dict__.items() if key != "_state"})
+    instance._state.adding = False
 
 
 class ParticipantResource(resources.ModelResource):
@@ -31,9 +44,10 @@ class ParticipantResource(resources.ModelResource):
         skip_unchanged = False
         use_transactions = True
 
-    def __init__(self, *, site=None, **kwargs):
+    def __init__(self, *, site=None, by=None, **kwargs):
         super().__init__(**kwargs)
         self.site = site
+        self.by = by
 
     def before_import_row(self, row, **kwargs):
         for key in ("national_id", "bank_account"):
@@ -48,3 +62,9 @@ class ParticipantResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         return None  # always new people: duplicates are found and merged on screen
+
+    def do_instance_save(self, instance, is_create):
+        from .services import participant_register
+
+        fields = {name: getattr(instance, name) for name in self._meta.fields}
+        saved_by_service(instance, lambda: participant_register(site=self.site, by=self.by, **fields))

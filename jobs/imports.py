@@ -5,6 +5,7 @@ from django.utils import translation
 from import_export import fields, resources
 
 from dagsverket.models import Site
+from dagsverket.resources import saved_by_service
 
 from .models import Customer, Sector
 
@@ -32,9 +33,10 @@ class CustomerResource(resources.ModelResource):
         skip_unchanged = True
         use_transactions = True
 
-    def __init__(self, *, site: Site):
+    def __init__(self, *, site: Site, by=None):
         super().__init__()
         self.site = site
+        self.by = by
 
     def get_queryset(self):
         return Customer.objects.filter(site=self.site)
@@ -55,6 +57,15 @@ class CustomerResource(resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
         instance.site = self.site
 
+    def do_instance_save(self, instance, is_create):
+        from .services import customer_save
+
+        data = {name: getattr(instance, name) for name in self._meta.fields}
+        existing = None if is_create else instance
+        saved_by_service(
+            instance, lambda: customer_save(site=self.site, by=self.by, customer=existing, **data)
+        )
+
 
 def load_dataset(upload) -> tablib.Dataset:
     """Read an uploaded .csv (UTF-8, comma or semicolon) or .xlsx file into a dataset."""
@@ -68,9 +79,10 @@ def load_dataset(upload) -> tablib.Dataset:
     return tablib.Dataset().load(text, format="csv", delimiter=delimiter)
 
 
-def customer_import(*, site: Site, dataset: tablib.Dataset, dry_run: bool):
-    """Import (or preview with dry_run) customers; with any row error nothing is written."""
-    resource = CustomerResource(site=site)
+def customer_import(*, site: Site, dataset: tablib.Dataset, dry_run: bool, by=None):
+    """Import (or preview with dry_run) customers through `customer_save`; with any row error
+    nothing is written."""
+    resource = CustomerResource(site=site, by=by)
     result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True)
     if dry_run or result.has_errors() or result.has_validation_errors():
         return result

@@ -621,7 +621,7 @@ def customer_import(request: HttpRequest) -> HttpResponse:
                 status=400,
             )
         dataset = tablib.Dataset().load(stored, format="json")
-        result = imports.customer_import(site=request.site, dataset=dataset, dry_run=False)
+        result = imports.customer_import(site=request.site, by=request.user, dataset=dataset, dry_run=False)
         if result.has_errors() or result.has_validation_errors():
             return render(
                 request, "jobs/customer_import.html", _import_context(ImportForm(), result), status=400
@@ -640,7 +640,7 @@ def customer_import(request: HttpRequest) -> HttpResponse:
     if "name" not in (dataset.headers or []):
         form.add_error("file", _("The file needs a header row with at least a “name” column."))
         return render(request, "jobs/customer_import.html", {"form": form}, status=400)
-    result = imports.customer_import(site=request.site, dataset=dataset, dry_run=True)
+    result = imports.customer_import(site=request.site, by=request.user, dataset=dataset, dry_run=True)
     context = _import_context(form, result)
     if result.has_errors() or result.has_validation_errors():
         return render(request, "jobs/customer_import.html", context, status=400)

@@ -270,6 +270,28 @@ def test_import_previews_then_imports_on_confirmation(client_for, site):
     assert sorted(Participant.objects.filter(site=site).values_list("name", flat=True)) == ["Anna", "Bent"]
 
 
+def test_an_imported_person_is_registered_by_the_service_as_at_the_front_desk(client_for, site, staff):
+    client = client_for(Role.MANAGER)
+    text = "name,phone,birth_year\nAnna,900 00 001,1980\nBent,,\n"
+    assert client.post("/participants/import/", {"file": _csv(text)}).status_code == 200
+    assert client.post("/participants/import/", {"confirm": "1"}).status_code == 302
+    anna = Participant.objects.get(name="Anna")
+    assert anna.phone == "+4790000001"  # the registration's own phone rule, E.164
+    registered = ActivityLog.objects.filter(action="participant_register").order_by("pk")
+    assert [(entry.object_id, entry.actor) for entry in registered] == [
+        (str(person.pk), staff[Role.MANAGER]) for person in Participant.objects.order_by("pk")
+    ]
+    assert anna.history.get().history_user == staff[Role.MANAGER]
+
+
+def test_an_import_row_the_registration_would_refuse_is_refused_with_its_message(client_for, site):
+    client = client_for(Role.MANAGER)
+    response = client.post("/participants/import/", {"file": _csv("name,birth_year\nAnna,1850\n")})
+    assert response.status_code == 400
+    assert "Et fødselsår er mellom 1900 og i år." in response.content.decode()
+    assert not Participant.objects.exists()
+
+
 def test_import_reads_xlsx(client_for, site):
     book = openpyxl.Workbook()
     book.active.append(["name", "nickname"])

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from dagsverket.models import ActivityLog
 from dagsverket.roles import Role
 from jobs.invoicing import invoice_basis
 from jobs.models import Assignment, Customer, Task, TaskChange
@@ -77,6 +78,23 @@ def test_the_import_previews_then_saves_all_rows(client_for, site):
     assert client.post(url, {"confirm": "1"}).status_code == 302
     assert sorted(Customer.objects.values_list("sector", flat=True)) == ["housing", "private"]
     assert set(Customer.objects.values_list("site", flat=True)) == {site.pk}
+
+
+def test_imported_customers_are_saved_by_the_service_with_log_and_history(client_for, site, staff):
+    CustomerFactory(site=site, name="Lia borettslag", sector="housing")
+    client = client_for(Role.WORK_LEADER)
+    url = reverse("jobs:customer_import")
+    text = "name;sector;contact_name\nLia borettslag;housing;Kari\nOla Nordmann;private;\n"
+    assert client.post(url, {"file": _csv(text)}).status_code == 200
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    logged = ActivityLog.objects.filter(action__startswith="customer_").order_by("pk")
+    assert [(entry.action, entry.actor) for entry in logged] == [
+        ("customer_updated", staff[Role.WORK_LEADER]),
+        ("customer_created", staff[Role.WORK_LEADER]),
+    ]
+    lia = Customer.objects.get(name="Lia borettslag")
+    assert lia.contact_name == "Kari"
+    assert lia.history.first().history_user == staff[Role.WORK_LEADER]
 
 
 def test_an_import_with_a_bad_row_saves_nothing(client_for, site):
