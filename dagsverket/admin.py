@@ -59,4 +59,4 @@ class AccessLogAdmin(ReadOnlyLogAdmin):
     list_select_related = ["user", "participant"]
 
 
-from . import referral_admin  # noqa: E402, F401  (registers the referral models)
+from .referrals import admin as referral_admin  # noqa: E402, F401  (registers the referral models)

@@ -33,7 +33,7 @@ def register(panel: Callable[[Site, datetime.date], list[Figure]]):
 
 
 def day_figures(*, site: Site, day: datetime.date) -> list[Figure]:
-    from .referral_models import Referral, ReferralStatus
+    from .referrals.models import Referral, ReferralStatus
 
     counts = (
         Visit.objects.active()

@@ -423,9 +423,6 @@ class AccessLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
 
 
-from .referral_models import *  # noqa: E402,F403
-
-
 class TabletAction(models.Model):
     """One action a tablet sent from its offline queue, kept once per site and nonce (append-only).
 

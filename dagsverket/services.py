@@ -170,17 +170,15 @@ def participant_merge(*, keep: Participant, duplicate: Participant, by) -> Parti
 
 
 def _merge_related(*, keep: Participant, duplicate: Participant, by, now) -> None:
-    """Move what else belongs to the person: consents and referrals here; the apps built on the
-    core move their own rows (lottery entries, guarantees, assignments, the job-specialist log) on
-    `participant_merging`, or refuse. Payslips and tax cards stay on the duplicate record: paid rows
-    are never edited, and the record points at the kept one (`merged_into`)."""
-    from .referral_models import Consent, Referral
-
+    """Move what else belongs to the person: exclusions here; consents and referrals (the referrals
+    package) and the apps built on the core move their own rows (lottery entries, guarantees,
+    assignments, the job-specialist log) on `participant_merging`, or refuse. Payslips and tax cards
+    stay on the duplicate record: paid rows are never edited, and the record points at the kept one
+    (`merged_into`)."""
     extensions.participant_merging.send(sender=Participant, keep=keep, duplicate=duplicate, by=by, now=now)
-    for model in (Exclusion, Consent, Referral):
-        for row in model.objects.filter(participant=duplicate):
-            row.participant = keep
-            row.save(update_fields=["participant"])  # one history row per record moved
+    for row in Exclusion.objects.filter(participant=duplicate):
+        row.participant = keep
+        row.save(update_fields=["participant"])  # one history row per record moved
 
 
 def participant_check_in(

@@ -1,7 +1,8 @@
 """Subject-access export: everything stored about one participant, for a person who asks.
 
 Each section is a function `(participant) -> Section` registered with `@subject_access_section`;
-other apps (jobs, payroll) add their own sections the same way, and the JSON and PDF exports pick
+the referrals package (consents, referrals, the access log) and other apps (IPS) add their own
+sections the same way, registered from their `AppConfig.ready()`, and the JSON and PDF exports pick
 them up without change. Values are turned into plain strings, so both formats show the same thing.
 """
 
@@ -14,8 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessLog, Exclusion, Participant, ReadinessEntry, Visit
-from .referral_models import Consent, Referral, ReferralEvent
+from .models import Exclusion, Participant, ReadinessEntry, Visit
 from .services import PARTICIPANT_FIELDS as EDITABLE_PARTICIPANT_FIELDS
 
 
@@ -141,86 +141,6 @@ def exclusions_section(participant: Participant) -> Section:
         _("Exclusions"),
         Exclusion.objects.filter(participant=participant).select_related("reason").order_by("starts_on"),
         ["starts_on", "ends_on", "reason", "created_at", "lifted_at"],
-    )
-
-
-@subject_access_section
-def consents_section(participant: Participant) -> Section:
-    return _model_section(
-        "consents",
-        _("Consents"),
-        Consent.objects.filter(participant=participant)
-        .prefetch_related("agencies")
-        .order_by("given_on", "pk"),
-        [
-            "purpose",
-            "covers",
-            "project",
-            "share_reason",
-            "share_contact_details",
-            "share_attendance",
-            "given_on",
-            "valid_until",
-            "withdrawn_on",
-            "method",
-            "recorded_by",
-        ],
-        extra={
-            "covers": (
-                _("covers"),
-                lambda c: [a.name for a in c.agencies.all()] + c.agency_type_labels(),
-            )
-        },
-    )
-
-
-@subject_access_section
-def referrals_section(participant: Participant) -> Section:
-    return _model_section(
-        "referrals",
-        _("Referrals"),
-        Referral.objects.filter(participant=participant)
-        .select_related("agency", "reason", "staff")
-        .order_by("date", "pk"),
-        [
-            "date",
-            "agency",
-            "area",
-            "reason",
-            "text",
-            "status",
-            "sent_on",
-            "follow_up_on",
-            "override_reason",
-            "decline_reason",
-            "outcome",
-            "outcome_note",
-            "closed_on",
-            "staff",
-        ],
-    )
-
-
-@subject_access_section
-def referral_history_section(participant: Participant) -> Section:
-    return _model_section(
-        "referral_history",
-        _("Referral history"),
-        ReferralEvent.objects.filter(referral__participant=participant)
-        .select_related("referral__agency", "by")
-        .order_by("at", "pk"),
-        ["at", "referral", "from_status", "to_status", "note", "by"],
-        extra={"referral": (_("referral"), lambda e: f"#{e.referral_id} {e.referral.agency.name}")},
-    )
-
-
-@subject_access_section
-def access_log_section(participant: Participant) -> Section:
-    return _model_section(
-        "access_log",
-        _("Who has read health-related data or the national ID"),
-        AccessLog.objects.filter(participant=participant).select_related("user").order_by("at", "pk"),
-        ["at", "user", "what"],
     )
 
 

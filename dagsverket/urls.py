@@ -37,7 +37,7 @@ urlpatterns = [
         name="record_history",
     ),
     path("attendance/", participant_views.attendance, name="attendance"),
-    path("referrals/", include("dagsverket.referral_urls")),
+    path("referrals/", include("dagsverket.referrals.urls")),
     path("jobs/", include("jobs.urls")),
     path("payroll/", include("payroll.urls")),
     path("ips/", include("dagsverket.ips.urls")),

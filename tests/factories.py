@@ -118,9 +118,9 @@ class ExclusionFactory(factory.django.DjangoModelFactory):
     reason = factory.LazyFunction(lambda: reason("exclusion", "intoxicated-at-work"))
 
 
-# --- referrals and consent (dagsverket/referral_models.py) ------------------------------------------
+# --- referrals and consent (dagsverket/referrals/models.py) ------------------------------------------
 
-from dagsverket.referral_models import (  # noqa: E402
+from dagsverket.referrals.models import (  # noqa: E402
     Agency,
     AgencyType,
     Consent,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from dagsverket.dbroles import APP_ROLE, RETENTION_ROLE, as_retention_role
 from dagsverket.evaluation.models import ExportLog
 from dagsverket.models import AccessLog, ActivityLog, TabletAction
-from dagsverket.referral_models import ReferralEvent
+from dagsverket.referrals.models import ReferralEvent
 from dagsverket.roles import Role
 from dagsverket.services import log_access, log_action
 from jobs.models import HoursCorrection, LotteryEntry, Outcome

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from dagsverket.models import Participant, Site, Visit
-from dagsverket.referral_models import Agency, AgencyType, Consent, Referral, ReferralStatus
+from dagsverket.referrals.models import Agency, AgencyType, Consent, Referral, ReferralStatus
 from dagsverket.roles import Role
 
 from . import get_ok, median_ms

@@ -1,10 +1,9 @@
-"""Research consent, as the referrals part of the core app records it.
+"""Research consent, as the core's referrals package records it (`dagsverket.referrals`).
 
 A research consent counts for a project when it is in force on the day of the export and either
 names no project or names this one by key (`evaluation_project`; the consent's `project` text is
 the project's name as told to the participant, linked to the registered project when recorded or
-when the project is registered). Without the referrals module nobody has research consent, so a
-project that requires it exports no rows at all (the safe side).
+when the project is registered).
 """
 
 import datetime
@@ -14,14 +13,8 @@ from django.db.models import Q
 
 def research_consent_participant_ids(day: datetime.date, project_name: str = "", project=None) -> set[int]:
     """IDs of participants whose research consent for this project is valid on `day`; one query."""
-    try:
-        from dagsverket.referral_services import valid_consents
-    except ImportError:
-        try:
-            from dagsverket.referral_services import participants_with_valid_consent
-        except ImportError:
-            return set()
-        return set(participants_with_valid_consent("research", day).values_list("pk", flat=True))
+    from dagsverket.referrals.selectors import valid_consents
+
     if project is not None:
         # By key: the consent names this project, or names none at all. A consent not linked to any
         # registered project (recorded before the project was registered) still counts by its name.

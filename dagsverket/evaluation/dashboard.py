@@ -229,7 +229,7 @@ def _jobs_and_pay(start, end, site, months, suppressed) -> list[Series]:
 
 def _referrals(start, end, site, suppressed) -> dict:
     """Referrals sent in the period by agency type (rows) and outcome (columns), one query."""
-    from dagsverket.referral_models import AgencyType, Referral, ReferralOutcome
+    from dagsverket.referrals.models import AgencyType, Referral, ReferralOutcome
 
     from .suppression import ROW_TOTAL, suppress
 
@@ -325,7 +325,7 @@ def release_dashboard(*, project, start: datetime.date, end: datetime.date, site
 
 
 def _release_referrals(releases, site_key) -> dict:
-    from dagsverket.referral_models import AgencyType, ReferralOutcome
+    from dagsverket.referrals.models import AgencyType, ReferralOutcome
 
     from .release import TOTAL
 

@@ -63,7 +63,7 @@ def _groups_of(band: str, sex: str) -> list[str]:
 
 def build_release(project: EvaluationProject, start: datetime.date, end: datetime.date) -> Release:
     """Count everything of one block (all sites) in a fixed number of grouped queries, then suppress."""
-    from dagsverket.referral_models import AgencyType, Referral, ReferralOutcome
+    from dagsverket.referrals.models import AgencyType, Referral, ReferralOutcome
     from jobs.models import Assignment, LotteryEntry
     from payroll.models import Payslip
 

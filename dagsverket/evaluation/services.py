@@ -58,7 +58,7 @@ def evaluation_project_create(
         )
         project.evaluators.set(evaluators)
         # Consents already recorded under this name now name the project by key.
-        from ..referral_models import Consent
+        from ..referrals.models import Consent
 
         Consent.objects.filter(evaluation_project__isnull=True, project__iexact=name.strip()).update(
             evaluation_project=project

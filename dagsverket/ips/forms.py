@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dagsverket.models import Participant
-from dagsverket.referral_forms import DateInput
+from dagsverket.referrals.forms import DateInput
 
 from .fidelity import ITEMS, SCORE_MAX, SCORE_MIN
 from .models import CaseloadEndReason, CaseloadEntry, EmployerContact, JobEndReason, JobType

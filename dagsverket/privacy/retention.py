@@ -27,7 +27,7 @@ from django.utils import timezone
 from ..dbroles import as_retention_role
 from ..history import acting
 from ..models import Exclusion, Participant, ReadinessEntry, Visit
-from ..referral_models import OPEN_STATUSES, Consent, Referral, ReferralEvent
+from ..referrals.models import OPEN_STATUSES, Consent, Referral, ReferralEvent
 
 PLACEHOLDER = "Anonymisert"
 # Cleared when anonymising (the name gets the placeholder; birth year and sex stay for age bands).

@@ -6,7 +6,7 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from ..referral_services import consent_record
+from ..referrals.services import consent_record
 from .models import AllocationSlot, Instrument, Study, Wave
 from .services import (
     allocation_reveal,

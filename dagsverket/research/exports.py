@@ -23,7 +23,7 @@ from ..evaluation.models import DateCoarsening, ProjectPseudonym
 from ..evaluation.pseudonyms import pseudonyms_ensure
 from ..evaluation.selectors import projects_for_user
 from ..evaluation.services import export_log_record
-from ..referral_models import Consent, ConsentPurpose
+from ..referrals.models import Consent, ConsentPurpose
 from ..services import DagsverketError
 from .forms import ResearchExportForm
 from .models import (

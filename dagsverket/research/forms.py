@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..evaluation.downloads import FORMATS
 from ..models import Participant, Site
-from ..referral_models import ConsentMethod
+from ..referrals.models import ConsentMethod
 from .models import (
     SEX_CHOICES as MODEL_SEX_CHOICES,
 )

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from ..evaluation.models import DateCoarsening
 from ..evaluation.services import evaluation_project_create
 from ..models import Participant, Site
-from ..referral_models import ConsentPurpose
-from ..referral_services import consent_withdraw, valid_consents
+from ..referrals.models import ConsentPurpose
+from ..referrals.selectors import valid_consents
+from ..referrals.services import consent_withdraw
 from ..services import DagsverketError, log_action
 from .models import (
     EQ5D5L_DIMENSIONS,

@@ -21,7 +21,7 @@ from django_tables2 import RequestConfig
 from ..access import has_perm, permission_required
 from ..errors import form_error
 from ..evaluation.exporters import safe_text
-from ..referral_services import consent_record
+from ..referrals.services import consent_record
 from ..services import DagsverketError, log_access, log_action, participant_register
 from .consort import consort_flow, consort_rows, consort_svg
 from .filters import DueFilter

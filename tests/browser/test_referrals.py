@@ -2,7 +2,7 @@
 
 import pytest
 
-from dagsverket.referral_models import AgencyType, Consent, Referral, ReferralStatus
+from dagsverket.referrals.models import AgencyType, Consent, Referral, ReferralStatus
 from dagsverket.roles import Role
 from tests.browser.conftest import assert_touch_targets, login, screenshot
 from tests.factories import AgencyFactory, ParticipantFactory

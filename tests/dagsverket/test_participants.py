@@ -143,7 +143,7 @@ def test_a_manager_merges_two_records_keeping_all_history(client_for, site):
 
 def test_a_merge_moves_consents_referrals_assignments_and_the_ips_log_but_not_payslips(site, staff):
     from dagsverket.ips.models import CaseloadEntry
-    from dagsverket.referral_models import Consent, Referral
+    from dagsverket.referrals.models import Consent, Referral
     from jobs.models import Assignment
     from payroll.models import Payslip
     from tests.factories import (

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from dagsverket.referral_models import ReferralEvent, ReferralStatus
-from dagsverket.referral_services import referral_send
+from dagsverket.referrals.models import ReferralEvent, ReferralStatus
+from dagsverket.referrals.services import referral_send
 from dagsverket.services import DagsverketError
 from tests.factories import AgencyFactory, ConsentFactory, ParticipantFactory, ReferralFactory, UserFactory
 

@@ -9,8 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from dagsverket.models import AccessLog, Exclusion, ReadinessEntry, ReasonCode
-from dagsverket.referral_models import AgencyType
-from dagsverket.referral_views import participant_blocks
+from dagsverket.referrals.models import AgencyType
+from dagsverket.referrals.views import participant_blocks
 from dagsverket.roles import Role
 from dagsverket.subject_access import SECTIONS, Section, collect, subject_access_section
 from tests.factories import AgencyFactory, ConsentFactory, ParticipantFactory, ReferralFactory, VisitFactory

@@ -7,7 +7,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from dagsverket.models import ActivityLog
-from dagsverket.referral_models import (
+from dagsverket.referrals.models import (
     AgencyType,
     Consent,
     ConsentMethod,
@@ -17,12 +17,11 @@ from dagsverket.referral_models import (
     ReferralOutcome,
     ReferralStatus,
 )
-from dagsverket.referral_services import (
+from dagsverket.referrals.selectors import consent_covering, participants_with_valid_consent, referrals_due
+from dagsverket.referrals.services import (
     TRANSITIONS,
-    consent_covering,
     consent_record,
     consent_withdraw,
-    participants_with_valid_consent,
     referral_accept,
     referral_cancel,
     referral_complete,
@@ -30,7 +29,6 @@ from dagsverket.referral_services import (
     referral_decline,
     referral_send,
     referral_set_follow_up,
-    referrals_due,
 )
 from dagsverket.services import DagsverketError
 from tests.factories import AgencyFactory, ConsentFactory, ParticipantFactory, ReferralFactory, UserFactory

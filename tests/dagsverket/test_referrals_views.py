@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from dagsverket.models import AccessLog
-from dagsverket.referral_models import Agency, AgencyType, Consent, Referral, ReferralStatus
+from dagsverket.referrals.models import Agency, AgencyType, Consent, Referral, ReferralStatus
 from dagsverket.roles import Role
 from tests.factories import (
     AgencyFactory,

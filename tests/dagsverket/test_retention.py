@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from dagsverket.evaluation.pseudonyms import pseudonym_for, pseudonyms_ensure
 from dagsverket.history import acting
 from dagsverket.models import ActivityLog, Participant, ReadinessEntry, Visit
-from dagsverket.referral_models import Referral
+from dagsverket.referrals.models import Referral
 from payroll.models import PaidRowError, Payout, Payslip, PayslipLine, TaxCard, retention_deletes
 from tests.factories import (
     EvaluationProjectFactory,
@@ -359,7 +359,7 @@ def test_the_job_specialist_log_keeps_an_open_caseload_and_loses_its_free_text_w
 
 
 def test_a_person_in_a_running_trial_is_kept_however_long_since_they_came(people, staff, site):
-    from dagsverket.referral_models import Consent
+    from dagsverket.referrals.models import Consent
     from tests.research.conftest import research_world
 
     research_world(staff, site, people["old"])  # enrolled and allocated; the study runs ~900 days more

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from dagsverket.referral_services import consent_record
+from dagsverket.referrals.services import consent_record
 from dagsverket.research.models import Instrument
 from dagsverket.research.services import enrolment_screen, study_create
 from dagsverket.roles import Role

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from dagsverket.evaluation.models import ExportLog
 from dagsverket.evaluation.pseudonyms import pseudonym_for
-from dagsverket.referral_models import Consent
-from dagsverket.referral_services import consent_withdraw
+from dagsverket.referrals.models import Consent
+from dagsverket.referrals.services import consent_withdraw
 from dagsverket.research.models import Enrolment, Instrument, ValueSet, Wave
 from dagsverket.research.services import (
     allocation_reveal,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dagsverket.models import ActivityLog
-from dagsverket.referral_models import Consent
+from dagsverket.referrals.models import Consent
 from dagsverket.research.consort import consort_flow, consort_rows, consort_svg
 from dagsverket.research.models import (
     AllocationExtension,

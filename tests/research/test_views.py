@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dagsverket.models import Participant
-from dagsverket.referral_models import Consent
+from dagsverket.referrals.models import Consent
 from dagsverket.research.models import (
     AllocationList,
     AllocationSlot,

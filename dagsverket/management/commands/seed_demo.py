@@ -17,7 +17,7 @@ from dagsverket.progress import Progress
 
 # Apps that add their own demo data, in order; each module has `seed(context)`.
 APP_DEMO_MODULES = [
-    "dagsverket.referral_demo",
+    "dagsverket.referrals.demo",
     "jobs.demo",
     "payroll.demo",
     "dagsverket.evaluation.demo",

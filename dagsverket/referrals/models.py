@@ -1,7 +1,8 @@
 """Agencies, consent and referrals: the program as a bridge to NAV, health services, housing and more.
 
-Imported at the end of `models.py` so Django finds them in the dagsverket app. Writes go through
-`referral_services.py`; models only derive values from their own row.
+Loaded by the dagsverket app's `import_models` (`dagsverket/apps.py`), and labelled `dagsverket`:
+the tables, migrations and content types stay those they were created under. Writes go through
+`services.py`, reads that join through `selectors.py`; models only derive values from their own row.
 """
 
 import datetime
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .models import LocalisedLabelMixin, Participant, Site
+from ..models import LocalisedLabelMixin, Participant, Site
 
 
 class AgencyType(models.TextChoices):
@@ -56,6 +57,7 @@ class Agency(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        app_label = "dagsverket"
         ordering = ["name"]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
@@ -130,6 +132,7 @@ class Consent(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        app_label = "dagsverket"
         ordering = ["-given_on", "-pk"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
@@ -169,6 +172,7 @@ class ReferralReason(LocalisedLabelMixin):
     history = HistoricalRecords()
 
     class Meta:
+        app_label = "dagsverket"
         ordering = ["sort_order", "code"]
         verbose_name = _("referral reason")
         verbose_name_plural = _("referral reasons")
@@ -265,6 +269,7 @@ class Referral(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        app_label = "dagsverket"
         ordering = ["-date", "-pk"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
@@ -316,6 +321,7 @@ class ReferralEvent(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
+        app_label = "dagsverket"
         ordering = ["at", "pk"]
         verbose_name = _("referral change")
         verbose_name_plural = _("referral history")

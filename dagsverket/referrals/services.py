@@ -1,4 +1,4 @@
-"""Writes and reads for agencies, consent and referrals.
+"""Writes for agencies, consent and referrals (the reads are in `selectors.py`).
 
 Every write goes through a function here, raises `DagsverketError` when a rule is broken and leaves
 the database unchanged in that case. Every state change of a referral appends a `ReferralEvent`.
@@ -7,13 +7,12 @@ the database unchanged in that case. Every state change of a referral appends a 
 import datetime
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Participant, Site
-from .referral_models import (
-    OPEN_STATUSES,
+from ..models import Participant, Site
+from ..services import DagsverketError, log_action
+from .models import (
     Agency,
     AgencyType,
     Consent,
@@ -26,7 +25,7 @@ from .referral_models import (
     ReferralReason,
     ReferralStatus,
 )
-from .services import DagsverketError, log_action
+from .selectors import consent_covering
 
 S = ReferralStatus
 # Which states a referral may move to from each state; the others are invalid transitions.
@@ -153,34 +152,6 @@ def consent_withdraw(*, consent: Consent, by, on: datetime.date | None = None) -
         consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
         log_action(actor=by, action="consent_withdrawn", obj=consent, withdrawn_on=consent.withdrawn_on)
     return consent
-
-
-def valid_consents(*, purpose: str, day: datetime.date) -> QuerySet[Consent]:
-    """Consents for `purpose` that are in force on `day` (given, not ended, not withdrawn)."""
-    return Consent.objects.filter(purpose=purpose, given_on__lte=day, valid_until__gte=day).filter(
-        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
-    )
-
-
-def participants_with_valid_consent(purpose: str, day: datetime.date) -> QuerySet[Participant]:
-    """Participants holding a consent for `purpose` in force on `day`; for evaluation and research."""
-    return Participant.objects.filter(
-        pk__in=valid_consents(purpose=purpose, day=day).values("participant_id")
-    ).order_by("pk")
-
-
-def consent_covering(*, participant: Participant, agency: Agency, day: datetime.date) -> Consent | None:
-    """The newest sharing consent in force on `day` that names `agency` or its type; two queries."""
-    candidates = (
-        valid_consents(purpose=ConsentPurpose.SHARING, day=day)
-        .filter(participant=participant)
-        .prefetch_related("agencies")
-        .order_by("-given_on", "-pk")
-    )
-    for consent in candidates:
-        if agency.type in consent.agency_types or any(a.pk == agency.pk for a in consent.agencies.all()):
-            return consent
-    return None
 
 
 # --- referrals ------------------------------------------------------------------------------------
@@ -364,23 +335,13 @@ def referral_override_review(*, referral: Referral, by) -> Referral:
     return locked
 
 
-# --- reads ----------------------------------------------------------------------------------------
+# --- a merge of two participant records -----------------------------------------------------------
 
 
-def referrals_due(*, site: Site, day: datetime.date, staff=None) -> QuerySet[Referral]:
-    """Open referrals at `site` whose follow-up date is `day` or earlier, oldest first."""
-    referrals = Referral.objects.filter(site=site, status__in=OPEN_STATUSES, follow_up_on__lte=day)
-    if staff is not None:
-        referrals = referrals.filter(staff=staff)
-    return referrals.select_related("participant", "agency", "staff").order_by("follow_up_on", "pk")
-
-
-def overrides_for_review(*, site: Site) -> QuerySet[Referral]:
-    """Referrals sent without a covering consent at `site`, not yet reviewed first."""
-    return (
-        Referral.objects.filter(site=site)
-        .exclude(override_reason="")
-        .select_related("participant", "agency", "overridden_by", "override_reviewed_by")
-        # PostgreSQL puts NULL last in ascending order, SQLite first: say which, so the unreviewed lead.
-        .order_by(F("override_reviewed_at").asc(nulls_first=True), "-sent_on", "-pk")
-    )
+def participant_merging_move_referrals(*, keep: Participant, duplicate: Participant, **_signal) -> None:
+    """A merge of two participant records (connected to `participant_merging` in the dagsverket
+    app's `ready()`): the duplicate's consents and referrals move to the kept record."""
+    for model in (Consent, Referral):
+        for row in model.objects.filter(participant=duplicate):
+            row.participant = keep
+            row.save(update_fields=["participant"])  # one history row per record moved

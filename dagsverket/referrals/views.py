@@ -17,19 +17,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import referral_services as services
-from . import subject_access
-from .access import (
+from .. import subject_access
+from ..access import (
     get_participant_for_user,
     has_perm,
     in_health_scope,
     permission_required,
     sees_health_data_of,
 )
-from .errors import form_error
-from .lists import filtered_rows, paginate
-from .models import AccessLog, Exclusion, Participant, ReadinessEntry, Site, Visit
-from .referral_forms import (
+from ..errors import form_error
+from ..lists import filtered_rows, paginate
+from ..models import AccessLog, Exclusion, Participant, ReadinessEntry, Site, Visit
+from ..services import DagsverketError, log_access
+from . import selectors, services
+from .forms import (
     AccessLogFilter,
     AgencyFilter,
     AgencyForm,
@@ -43,9 +44,8 @@ from .referral_forms import (
     ReferralForm,
     SendForm,
 )
-from .referral_models import Agency, Consent, Referral, ReferralStatus
-from .referral_tables import AccessLogTable, AgencyTable, FollowUpTable, OverrideTable
-from .services import DagsverketError, log_access
+from .models import Agency, Consent, Referral, ReferralStatus
+from .tables import AccessLogTable, AgencyTable, FollowUpTable, OverrideTable
 
 HEALTH = "view_health_data"
 
@@ -65,14 +65,13 @@ def _get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
     return referral
 
 
-def render_pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
-    """One HTML document rendered to PDF by WeasyPrint, in the active language and Oslo time."""
-    from weasyprint import HTML  # imported here: WeasyPrint loads Pango, slow for every other view
+def _pdf_response(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
+    """One HTML document in the active language and Oslo time, through the one PDF renderer."""
+    from ..pdf import render_pdf  # WeasyPrint loads Pango: only when a PDF is made
 
     with timezone.override("Europe/Oslo"):
         html = render_to_string(template, context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -246,7 +245,7 @@ def _detail(request: HttpRequest, referral: Referral, *, status: int = 200, **fo
     log_access(user=request.user, participant=referral.participant, what="referral", path=request.path)
     covering = None
     if referral.status == ReferralStatus.DRAFT and referral.shares_information:
-        covering = services.consent_covering(
+        covering = selectors.consent_covering(
             participant=referral.participant, agency=referral.agency, day=timezone.localdate()
         )
     context = {
@@ -376,7 +375,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
         "consent": consent,
         "attendance": attendance,
     }
-    return render_pdf(request, "dagsverket/referrals/letter.html", context, f"referral-{referral.pk}.pdf")
+    return _pdf_response(request, "dagsverket/referrals/letter.html", context, f"referral-{referral.pk}.pdf")
 
 
 # --- lists ------------------------------------------------------------------------------------------
@@ -389,7 +388,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filterset = FollowUpFilter(
         request.GET or None,
-        queryset=in_health_scope(request, services.referrals_due(site=request.site, day=today)),
+        queryset=in_health_scope(request, selectors.referrals_due(site=request.site, day=today)),
         site=request.site,
     )
     rows, status = filtered_rows(filterset)
@@ -407,7 +406,9 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 @permission_required("manage_site")
 def override_list(request: HttpRequest) -> HttpResponse:
     """Referrals sent without a covering consent, for a manager to review; not yet reviewed first."""
-    filterset = OverrideFilter(request.GET or None, queryset=services.overrides_for_review(site=request.site))
+    filterset = OverrideFilter(
+        request.GET or None, queryset=selectors.overrides_for_review(site=request.site)
+    )
     rows, status = filtered_rows(filterset)
     table = OverrideTable(rows)
     paginate(request, table)
@@ -503,6 +504,6 @@ def subject_access_export(request: HttpRequest, participant_id: int, fmt: str) -
     with translation.override(translation.get_language()), timezone.override("Europe/Oslo"):
         sections = subject_access.collect(participant)
     context = {"participant": participant, "sections": sections, "generated_at": timezone.now()}
-    return render_pdf(
+    return _pdf_response(
         request, "dagsverket/referrals/subject_access.html", context, f"participant-{participant.pk}.pdf"
     )

@@ -1,5 +1,5 @@
 """Forms for consent, referrals and the agency catalogue. They return Python values; rules live in
-`referral_services.py`."""
+`services.py`."""
 
 import datetime
 
@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .filters import date_filter, yes_no_filter
-from .models import AccessLog, Participant, Site
-from .referral_models import (
+from ..filters import date_filter, yes_no_filter
+from ..models import AccessLog, Participant, Site
+from ..words import access_what
+from .models import (
     Agency,
     AgencyType,
     ConsentMethod,
@@ -23,7 +24,6 @@ from .referral_models import (
     ReferralReason,
     ReferralStatus,
 )
-from .words import access_what
 
 
 class DateInput(forms.DateInput):

@@ -7,8 +7,8 @@ import datetime
 
 from django.utils import timezone
 
-from .models import Participant
-from .referral_models import (
+from ..models import Participant
+from .models import (
     Agency,
     AgencyType,
     Consent,

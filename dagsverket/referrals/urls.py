@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import referral_views as views
+from . import views
 
 app_name = "referrals"
 

@@ -4,10 +4,10 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessLog
-from .referral_models import Agency, Referral
-from .tables import PersonColumn
-from .words import access_what
+from ..models import AccessLog
+from ..tables import PersonColumn
+from ..words import access_what
+from .models import Agency, Referral
 
 
 class FollowUpTable(tables.Table):

@@ -1,10 +1,10 @@
 """Admin for the referral catalogue. Consents, referrals and their history are read-only here:
-they change only through `referral_services.py`, which keeps the history and the consent gate."""
+they change only through `services.py`, which keeps the history and the consent gate."""
 
 from django.contrib import admin
 
-from .admin_base import ReadOnlyLogAdmin
-from .referral_models import Agency, Consent, Referral, ReferralEvent, ReferralReason
+from ..admin_base import ReadOnlyLogAdmin
+from .models import Agency, Consent, Referral, ReferralEvent, ReferralReason
 
 
 @admin.register(Agency)
