@@ -11,6 +11,7 @@ from stdnum.no import orgnr
 from dagsverket.models import Readiness, Visit
 
 from . import services
+from .errors import JobsError
 from .models import Category, Customer, PriceKind, Sector, Task
 
 CUSTOMERS = [
@@ -124,12 +125,12 @@ def _seed_day(site, day, customers, leader, rng, signed_off: bool) -> None:
             try:
                 services.assignment_create(task=task, visit=visit, by=leader)
                 break
-            except services.JobsError:
+            except JobsError:
                 continue
     if signed_off:
         for task in tasks:
             try:
                 services.task_sign_off(task=task, by=leader)
-            except services.JobsError:
+            except JobsError:
                 task.status = "cancelled"
                 task.save(update_fields=["status"])

@@ -16,9 +16,10 @@ from simple_history.utils import bulk_update_with_history
 from dagsverket.identifiers import clean_organisation_number
 from dagsverket.models import Readiness, Site, Visit
 from dagsverket.selectors import excluded_participant_ids
-from dagsverket.services import DagsverketError, log_action
+from dagsverket.services import log_action
 
 from . import lottery
+from .errors import JobsError
 from .models import (
     Assignment,
     Customer,
@@ -38,10 +39,6 @@ from .models import (
 MAX_HOURS_PER_DAY = Decimal("12")
 ASSIGNABLE_OUTCOMES = {Outcome.DRAWN, Outcome.FROM_WAITING, Outcome.NO_DRAW}
 STREAK_DAYS = 42  # how far back unlucky days in a row are counted (a streak longer than this is rare)
-
-
-class JobsError(DagsverketError):
-    """A rule of the jobs app was broken."""
 
 
 # --- customers --------------------------------------------------------------------------------------

@@ -1,12 +1,10 @@
-import django_filters
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from dagsverket.filters import date_filter
 from dagsverket.tables import PersonColumn
 
-from .models import Customer, LotteryDraw, Sector, Task, TaskStatus
+from .models import Customer, LotteryDraw, Task
 
 
 class CustomerTable(tables.Table):
@@ -18,15 +16,6 @@ class CustomerTable(tables.Table):
         attrs = {"class": "table"}
 
 
-class CustomerFilter(django_filters.FilterSet):
-    name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
-    sector = django_filters.ChoiceFilter(label=_("sector"), choices=Sector.choices)
-
-    class Meta:
-        model = Customer
-        fields = ["name", "sector"]
-
-
 class TaskTable(tables.Table):
     description = tables.LinkColumn("jobs:task_edit", args=[tables.A("pk")], verbose_name=_("description"))
     customer = tables.Column(verbose_name=_("customer"), accessor="customer__name")
@@ -35,15 +24,6 @@ class TaskTable(tables.Table):
         model = Task
         fields = ("date", "description", "customer", "category", "workers_max", "status")
         attrs = {"class": "table"}
-
-
-class TaskFilter(django_filters.FilterSet):
-    date = django_filters.DateFilter(label=_("date"))
-    status = django_filters.ChoiceFilter(label=_("status"), choices=TaskStatus.choices)
-
-    class Meta:
-        model = Task
-        fields = ["date", "status"]
 
 
 class DrawTable(tables.Table):
@@ -72,12 +52,3 @@ class DrawTable(tables.Table):
         if record.rerun_reason:
             return format_html("{} · {}", status, record.rerun_reason)
         return status
-
-
-class DrawFilter(django_filters.FilterSet):
-    date_from = date_filter("date", "gte", _("From"))
-    date_to = date_filter("date", "lte", _("To"))
-
-    class Meta:
-        model = LotteryDraw
-        fields = []

@@ -25,6 +25,8 @@ from dagsverket.models import Readiness, Visit
 from dagsverket.selectors import excluded_participant_ids
 
 from . import imports, invoicing, services
+from .errors import JobsError
+from .filters import CustomerFilter, DrawFilter, TaskFilter
 from .forms import (
     AssignForm,
     CorrectionForm,
@@ -41,8 +43,8 @@ from .forms import (
 )
 from .models import Assignment, Customer, EarnedGuarantee, LotteryDraw, LotteryEntry, Outcome, Task
 from .selectors import current_draw, day_place_counts, day_tasks
-from .services import ASSIGNABLE_OUTCOMES, JobsError
-from .tables import CustomerFilter, CustomerTable, DrawFilter, DrawTable, TaskFilter, TaskTable
+from .services import ASSIGNABLE_OUTCOMES
+from .tables import CustomerTable, DrawTable, TaskTable
 
 # What `{% who %}` reads of a person listed through a join: the short name, and what tells two
 # people of the same short name apart.

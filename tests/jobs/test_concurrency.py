@@ -2,8 +2,9 @@
 
 import pytest
 
+from jobs.errors import JobsError
 from jobs.models import Assignment
-from jobs.services import JobsError, assignment_create, day_places_set
+from jobs.services import assignment_create, day_places_set
 from tests.concurrency import run_at_once
 from tests.factories import ParticipantFactory, SiteFactory, TaskFactory, VisitFactory
 
