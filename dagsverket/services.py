@@ -142,9 +142,7 @@ def participant_merge(*, keep: Participant, duplicate: Participant, by) -> Parti
         keep, duplicate = locked[keep.pk], locked[duplicate.pk]
         if duplicate.merged_into_id or keep.merged_into_id:
             raise DagsverketError(_("One of these records has already been merged."), code="already_merged")
-        kept_days = set(
-            Visit.objects.filter(participant=keep, undone_at__isnull=True).values_list("site_id", "date")
-        )
+        kept_days = set(Visit.objects.active().filter(participant=keep).values_list("site_id", "date"))
         now = timezone.now()
         moved = 0
         for visit in Visit.objects.filter(participant=duplicate).select_for_update():
@@ -214,9 +212,7 @@ def participant_check_in(
             log_action(actor=by, action="check_in", obj=visit, site=site)
     except IntegrityError:
         existing = (
-            Visit.objects.filter(
-                participant=participant, site=site, date=today, undone_at__isnull=True
-            ).first()
+            Visit.objects.active().filter(participant=participant, site=site, date=today).first()
             or Visit.objects.filter(site=site, nonce=nonce).first()
         )
         if existing is None:

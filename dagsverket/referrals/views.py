@@ -366,9 +366,11 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = None
     if consent is not None and consent.share_attendance:
         since = referral.date - datetime.timedelta(days=90)
-        attendance = Visit.objects.filter(
-            participant=referral.participant, date__gte=since, date__lte=referral.date, undone_at__isnull=True
-        ).count()
+        attendance = (
+            Visit.objects.active()
+            .filter(participant=referral.participant, date__gte=since, date__lte=referral.date)
+            .count()
+        )
     context = {
         "referral": referral,
         "participant": referral.participant,
