@@ -9,7 +9,17 @@ from django.db.models import Sum
 from dagsverket.models import Participant, Site
 
 from .engine import NO_CARD, Card, money
-from .models import Payslip, SitePayrollSettings, TaxCard, WageRate, YearSettings
+from .models import (
+    CashBox,
+    Payout,
+    PayoutMethod,
+    Payslip,
+    Repayment,
+    SitePayrollSettings,
+    TaxCard,
+    WageRate,
+    YearSettings,
+)
 
 ZERO = Decimal("0")
 
@@ -185,3 +195,28 @@ def repayment_outstanding(slip: Payslip, *, corrected: bool | None = None) -> De
     if owed == ZERO:
         return ZERO
     return money(owed - sum((repayment.amount for repayment in slip.repayments.all()), ZERO))
+
+
+# The cash box ---------------------------------------------------------------------------------------
+
+
+def cash_payouts_total(*, site: Site, day: datetime.date) -> Decimal:
+    total = Payout.objects.filter(site=site, date=day, method=PayoutMethod.CASH).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or ZERO
+
+
+def cash_repayments_total(*, site: Site, day: datetime.date) -> Decimal:
+    total = Repayment.objects.filter(site=site, date=day, method=Repayment.Method.CASH).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or ZERO
+
+
+def cash_expected(box: CashBox) -> Decimal:
+    """What the day's cash box should hold: the float, the movements and the cash repayments in,
+    the cash payouts out."""
+    moved = box.movements.aggregate(total=Sum("amount"))["total"] or ZERO
+    paid_back = cash_repayments_total(site=box.site, day=box.date)
+    return box.opening_float + moved + paid_back - cash_payouts_total(site=box.site, day=box.date)

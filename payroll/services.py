@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
@@ -33,6 +32,7 @@ from .models import (
 )
 from .selectors import (
     card_of,
+    cash_expected,
     employer_of,
     paid_in_year,
     paid_in_year_by_participant,
@@ -791,26 +791,6 @@ def month_file(*, site: Site, year: int, month: int, by) -> MonthFiling:
 def cash_box_for(*, site: Site, day: datetime.date) -> CashBox:
     box, _created = CashBox.objects.get_or_create(site=site, date=day)
     return box
-
-
-def cash_payouts_total(*, site: Site, day: datetime.date) -> Decimal:
-    total = Payout.objects.filter(site=site, date=day, method=PayoutMethod.CASH).aggregate(
-        total=Sum("amount")
-    )["total"]
-    return total or ZERO
-
-
-def cash_repayments_total(*, site: Site, day: datetime.date) -> Decimal:
-    total = Repayment.objects.filter(site=site, date=day, method=Repayment.Method.CASH).aggregate(
-        total=Sum("amount")
-    )["total"]
-    return total or ZERO
-
-
-def cash_expected(box: CashBox) -> Decimal:
-    moved = box.movements.aggregate(total=Sum("amount"))["total"] or ZERO
-    paid_back = cash_repayments_total(site=box.site, day=box.date)
-    return box.opening_float + moved + paid_back - cash_payouts_total(site=box.site, day=box.date)
 
 
 def cash_box_open(*, site: Site, day: datetime.date, opening_float: Decimal, by) -> CashBox:
