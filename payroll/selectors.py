@@ -78,11 +78,6 @@ def employer_of(site: Site) -> Employer:
     )
 
 
-def tax_card_for(*, participant: Participant, year: int, employer: Employer) -> TaxCard | None:
-    """The latest tax card entered for the year at the employer, or None (50 % withholding)."""
-    return tax_cards_for(participant_ids=[participant.pk], year=year, employer=employer).get(participant.pk)
-
-
 def tax_cards_for(*, participant_ids, year: int, employer: Employer) -> dict[int, TaxCard]:
     """{participant id: the latest tax card entered for the year at the employer}; people without
     one are left out (50 % withholding). One query for any number of people."""
