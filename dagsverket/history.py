@@ -11,8 +11,10 @@ import contextvars
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
 from .access import has_perm
@@ -193,3 +195,26 @@ def _fill_actor(sender, history_instance, **kwargs):
         history_instance.history_user = actor.user
     if actor.reason and not history_instance.history_change_reason:
         history_instance.history_change_reason = actor.reason[:100]
+
+
+def history_rows_bulk_create(model, *, deleted=(), created=()) -> None:
+    """The history rows django-simple-history writes one by one when `deleted` rows are deleted
+    ("-") and `created` rows are created ("+"), written in one insert for both: the caller wrote the
+    rows themselves in bulk (no signals). The user comes from the request, or from `acting`."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = model.history.model
+    now = timezone.now()
+    rows = []
+    for history_type, objs in (("-", deleted), ("+", created)):
+        for obj in objs:
+            row = history(
+                history_date=now,
+                history_type=history_type,
+                history_user=history.get_default_history_user(obj),
+                history_change_reason=None,
+                **{field.attname: getattr(obj, field.attname) for field in history.tracked_fields},
+            )
+            _fill_actor(sender=history, history_instance=row)
+            rows.append(row)
+    history.objects.bulk_create(rows)

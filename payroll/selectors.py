@@ -9,7 +9,17 @@ from django.db.models import Sum
 from dagsverket.models import Participant, Site
 
 from .engine import NO_CARD, Card, money
-from .models import Payslip, SitePayrollSettings, TaxCard, WageRate, YearSettings
+from .models import (
+    CashBox,
+    Payout,
+    PayoutMethod,
+    Payslip,
+    Repayment,
+    SitePayrollSettings,
+    TaxCard,
+    WageRate,
+    YearSettings,
+)
 
 ZERO = Decimal("0")
 
@@ -25,6 +35,12 @@ def year_settings_for(year: int) -> YearSettings | None:
 def site_settings_for(site: Site) -> SitePayrollSettings:
     settings, _created = SitePayrollSettings.objects.get_or_create(site=site)
     return settings
+
+
+def site_settings_or_default(site: Site) -> SitePayrollSettings:
+    """The site's pay settings, or the defaults (unsaved) if nobody has set them: a read that writes
+    nothing, one query."""
+    return SitePayrollSettings.objects.filter(site=site).first() or SitePayrollSettings(site=site)
 
 
 @dataclass(frozen=True)
@@ -62,13 +78,15 @@ def employer_of(site: Site) -> Employer:
     )
 
 
-def tax_card_for(*, participant: Participant, year: int, employer: Employer) -> TaxCard | None:
-    """The latest tax card entered for the year at the employer, or None (50 % withholding)."""
-    return (
-        TaxCard.objects.filter(participant=participant, year=year, employer=employer.key)
-        .order_by("-entered_at", "-pk")
-        .first()
-    )
+def tax_cards_for(*, participant_ids, year: int, employer: Employer) -> dict[int, TaxCard]:
+    """{participant id: the latest tax card entered for the year at the employer}; people without
+    one are left out (50 % withholding). One query for any number of people."""
+    cards: dict[int, TaxCard] = {}
+    for card in TaxCard.objects.filter(
+        participant_id__in=participant_ids, year=year, employer=employer.key
+    ).order_by("-entered_at", "-pk"):
+        cards.setdefault(card.participant_id, card)
+    return cards
 
 
 def card_of(tax_card: TaxCard | None) -> Card:
@@ -83,13 +101,34 @@ def paid_in_year(
     """Sums over the participant's payslips paid at the employer in the year (reversals included, so
     corrections net out). Holiday-pay basis too, for the 6 G cap. By the payment's year in Oslo time
     (kontantprinsippet), not the work date's."""
-    slips = Payslip.objects.filter(participant=participant, site_id__in=employer.site_ids, paid_at__year=year)
+    return paid_in_year_by_participant(
+        participant_ids=[participant.pk], year=year, employer=employer, exclude_pk=exclude_pk
+    )[participant.pk]
+
+
+PAID_SUMS = ("taxable", "tax", "gross", "holiday_basis")
+
+
+def paid_in_year_by_participant(
+    *, participant_ids, year: int, employer: Employer, exclude_pk: int | None = None
+) -> dict[int, dict[str, Decimal]]:
+    """`paid_in_year` for each of `participant_ids` (zeros for someone paid nothing): one query."""
+    slips = Payslip.objects.filter(
+        participant_id__in=participant_ids, site_id__in=employer.site_ids, paid_at__year=year
+    )
     if exclude_pk:
         slips = slips.exclude(pk=exclude_pk)
-    sums = slips.aggregate(
-        taxable=Sum("taxable"), tax=Sum("tax"), gross=Sum("gross"), holiday_basis=Sum("holiday_pay_basis")
+    rows = (
+        slips.order_by()
+        .values("participant_id")
+        .annotate(
+            taxable=Sum("taxable"), tax=Sum("tax"), gross=Sum("gross"), holiday_basis=Sum("holiday_pay_basis")
+        )
     )
-    return {key: money(value or ZERO) for key, value in sums.items()}
+    paid = {pk: dict.fromkeys(PAID_SUMS, money(ZERO)) for pk in participant_ids}
+    for row in rows:
+        paid[row["participant_id"]] = {key: money(row[key] or ZERO) for key in PAID_SUMS}
+    return paid
 
 
 def day_payslips(*, site: Site, day: datetime.date):
@@ -151,3 +190,28 @@ def repayment_outstanding(slip: Payslip, *, corrected: bool | None = None) -> De
     if owed == ZERO:
         return ZERO
     return money(owed - sum((repayment.amount for repayment in slip.repayments.all()), ZERO))
+
+
+# The cash box ---------------------------------------------------------------------------------------
+
+
+def cash_payouts_total(*, site: Site, day: datetime.date) -> Decimal:
+    total = Payout.objects.filter(site=site, date=day, method=PayoutMethod.CASH).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or ZERO
+
+
+def cash_repayments_total(*, site: Site, day: datetime.date) -> Decimal:
+    total = Repayment.objects.filter(site=site, date=day, method=Repayment.Method.CASH).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or ZERO
+
+
+def cash_expected(box: CashBox) -> Decimal:
+    """What the day's cash box should hold: the float, the movements and the cash repayments in,
+    the cash payouts out."""
+    moved = box.movements.aggregate(total=Sum("amount"))["total"] or ZERO
+    paid_back = cash_repayments_total(site=box.site, day=box.date)
+    return box.opening_float + moved + paid_back - cash_payouts_total(site=box.site, day=box.date)

@@ -1,15 +1,16 @@
 """Writes of the payroll app: tax cards, payslips, payouts, reversals and the cash box."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from dagsverket.history import history_rows_bulk_create
 from dagsverket.models import Participant, Site
 from dagsverket.services import log_action
 
@@ -31,15 +32,17 @@ from .models import (
 )
 from .selectors import (
     card_of,
+    cash_expected,
     employer_of,
     paid_in_year,
+    paid_in_year_by_participant,
     repayment_outstanding,
-    site_settings_for,
-    tax_card_for,
+    site_settings_or_default,
+    tax_cards_for,
     year_settings_for,
 )
 from .templatetags.payroll_tags import nok
-from .work import day_lines, signed_off_work
+from .work import day_lines, lines_for_work, signed_off_work, wage_rate_or_refuse
 
 ZERO = Decimal("0")
 
@@ -171,24 +174,54 @@ def _year_settings_or_refuse(year: int) -> YearSettings:
     return settings
 
 
+@dataclass(frozen=True)
+class _PayInputs:
+    """What the figures of a day's payslips depend on besides their lines, read once for everyone."""
+
+    tax_year: int
+    year: YearSettings
+    settings: SitePayrollSettings
+    cards: dict[int, TaxCard]
+    paid: dict[int, dict[str, Decimal]]
+
+
+def _pay_inputs(*, site: Site, participant_ids, paid_on: datetime.date, exclude_pk=None) -> _PayInputs:
+    # Kontantprinsippet: pay belongs to the year it is paid in (sktl. § 14-3; ferieloven § 10 (1) for
+    # the holiday-pay basis). The tax card, the year's settings, the frikort used and the holiday-pay
+    # basis are those of `paid_on`'s year, not of the work date.
+    tax_year = paid_on.year
+    year = _year_settings_or_refuse(tax_year)
+    settings = site_settings_or_default(site)
+    employer = employer_of(site)
+    return _PayInputs(
+        tax_year=tax_year,
+        year=year,
+        settings=settings,
+        cards=tax_cards_for(participant_ids=participant_ids, year=tax_year, employer=employer),
+        paid=paid_in_year_by_participant(
+            participant_ids=participant_ids, year=tax_year, employer=employer, exclude_pk=exclude_pk
+        ),
+    )
+
+
 def _computed_fields(
     *,
     site: Site,
     participant: Participant,
-    day: datetime.date,
     lines: list[WorkLine],
     previously_paid,
     paid_on: datetime.date,
     exclude_pk=None,
 ) -> dict:
-    # Kontantprinsippet: pay belongs to the year it is paid in (sktl. § 14-3; ferieloven § 10 (1) for
-    # the holiday-pay basis). The tax card, the year's settings, the frikort used and the holiday-pay
-    # basis are those of `paid_on`'s year, not of the work date `day`.
-    tax_year = paid_on.year
-    year = _year_settings_or_refuse(tax_year)
-    settings = site_settings_for(site)
-    employer = employer_of(site)
-    card_row = tax_card_for(participant=participant, year=tax_year, employer=employer)
+    inputs = _pay_inputs(site=site, participant_ids=[participant.pk], paid_on=paid_on, exclude_pk=exclude_pk)
+    return _fields_from(inputs, participant=participant, lines=lines, previously_paid=previously_paid)
+
+
+def _fields_from(
+    inputs: _PayInputs, *, participant: Participant, lines: list[WorkLine], previously_paid
+) -> dict:
+    """A payslip's figures from its lines and the inputs read for the day: no query."""
+    card_row = inputs.cards.get(participant.pk)
     if card_row is not None and card_row.main_employer:
         # The main employer withholds by the card's table (Skatteetaten's published tables with their
         # one-day period); not implemented, so never withheld by a guess.
@@ -202,21 +235,22 @@ def _computed_fields(
             code="table_not_supported",
         )
     card = card_of(card_row)
-    paid = paid_in_year(participant=participant, year=tax_year, employer=employer, exclude_pk=exclude_pk)
+    paid = inputs.paid[participant.pk]
+    year = inputs.year
     birth_year = participant.birth_date.year if participant.birth_date else participant.birth_year
     gross = money(sum((line.amount for line in lines), ZERO))
     holiday = holiday_pay(
         basis=gross,
         basis_before=paid["holiday_basis"],
         birth_year=birth_year,
-        year=tax_year,
+        year=inputs.tax_year,
         rules=year.holiday_rules(),
     )
     result = day_pay(
         lines=lines,
         holiday_rate=holiday.rate,
         holiday_amount=holiday.amount,
-        holiday_pay_with_wage=settings.holiday_pay_with_wage,
+        holiday_pay_with_wage=inputs.settings.holiday_pay_with_wage,
         card=card,
         ytd_taxable=paid["taxable"],
         rounding=year.withholding_rounding,
@@ -273,6 +307,14 @@ def _check_lines(lines: list[WorkLine]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _DraftWanted:
+    participant: Participant
+    lines: list[WorkLine]
+    corrects: Payslip | None = None
+    reason: str = ""
+
+
 def payslip_prepare(
     *,
     site: Site,
@@ -283,78 +325,13 @@ def payslip_prepare(
     reason: str = "",
 ) -> Payslip:
     """Create or refresh the draft payslip of a participant's day (paid payslips stay as they are)."""
-    _check_lines(lines)
-    with transaction.atomic():
-        Participant.objects.select_for_update().get(pk=participant.pk)
-        _check_signed_off(site=site, participant=participant, day=day, lines=lines)
-        draft = Payslip.objects.filter(
-            site=site, participant=participant, date=day, paid_at__isnull=True
-        ).first()
-        if draft is not None:
-            corrects = corrects or draft.corrects
-            reason = reason or draft.reason
-            draft.delete()
-        previously_paid = corrects.net if corrects is not None else ZERO
-        # A draft shows what paying it today would give; the payout works it out again when paid.
-        fields = _computed_fields(
-            site=site,
-            participant=participant,
-            day=day,
-            lines=lines,
-            previously_paid=previously_paid,
-            paid_on=timezone.localdate(),
-        )
-        slip = Payslip.objects.create(
-            site=site, participant=participant, date=day, corrects=corrects, reason=reason, **fields
-        )
-        # Lines are written in one statement; their history rows too (the user comes from the request).
-        bulk_create_with_history(
-            [
-                PayslipLine(
-                    payslip=slip,
-                    description=line.description,
-                    hours=line.hours,
-                    rate=line.rate,
-                    amount=line.amount,
-                    source=_source_of(line),
-                )
-                for line in lines
-            ],
-            PayslipLine,
-        )
-    return slip
-
-
-def _check_signed_off(*, site: Site, participant: Participant, day: datetime.date, lines) -> None:
-    """Every line from an assignment must be the person's own work that day at the site, on a task
-    whose hours are signed off (not removed, not cancelled): the rule `payable_work` follows, checked
-    here too so that no caller can pay hours that are not signed off. One query."""
-    from jobs.models import Assignment, TaskStatus
-
-    ids = {line.assignment_id for line in lines if line.assignment_id is not None}
-    if not ids:
-        return
-    payable = (
-        Assignment.objects.filter(
-            pk__in=ids,
-            participant=participant,
-            date=day,
-            task__site=site,
-            removed_at__isnull=True,
-            task__signed_off_at__isnull=False,
-        )
-        .exclude(task__status=TaskStatus.CANCELLED)
-        .count()
-    )
-    if payable != len(ids):
-        raise PayrollError(
-            _("Hours on an assignment that is not signed off cannot be paid: sign the hours off first."),
-            code="not_signed_off",
-        )
+    wanted = _DraftWanted(participant=participant, lines=lines, corrects=corrects, reason=reason)
+    return _drafts_write(site=site, day=day, wanted=[wanted])[0]
 
 
 def payslips_prepare_day(*, site: Site, day: datetime.date) -> list[Payslip]:
-    """Drafts for everyone with signed-off work on the day who has not been paid for it yet."""
+    """Drafts for everyone with signed-off work on the day who has not been paid for it yet: all of
+    them or none, in the same number of queries for two people or sixty."""
     paid = set(
         Payslip.objects.filter(
             site=site, date=day, kind=Payslip.Kind.REGULAR, paid_at__isnull=False, reversed_by__isnull=True
@@ -369,14 +346,114 @@ def payslips_prepare_day(*, site: Site, day: datetime.date) -> list[Payslip]:
         .exclude(corrections__isnull=False)
         .values_list("participant_id", flat=True)
     )
-    slips = []
-    for participant, tasks in signed_off_work(site=site, day=day):
-        if participant.pk in paid:
-            continue
-        lines = day_lines(site=site, day=day, tasks=tasks)
-        if lines:
-            slips.append(payslip_prepare(site=site, participant=participant, day=day, lines=lines))
+    work = [(person, tasks) for person, tasks in signed_off_work(site=site, day=day) if person.pk not in paid]
+    if not work:
+        return []
+    rate = wage_rate_or_refuse(site=site, day=day)
+    wanted = [
+        _DraftWanted(participant=person, lines=lines)
+        for person, tasks in work
+        if (lines := lines_for_work(tasks, rate))
+    ]
+    return _drafts_write(site=site, day=day, wanted=wanted) if wanted else []
+
+
+def _drafts_write(*, site: Site, day: datetime.date, wanted: list[_DraftWanted]) -> list[Payslip]:
+    """Write the drafts of a site's day, one per person in `wanted`, in place of their drafts (a
+    retried prepare leaves one draft a person): the same queries for one person or sixty."""
+    for item in wanted:
+        _check_lines(item.lines)
+    ids = [item.participant.pk for item in wanted]
+    with transaction.atomic():
+        # Everyone in one statement, by id (the one lock order, docs/ARCHITECTURE.md), before any
+        # of their payslips: a payout or a reversal takes the person first too.
+        locked = Participant.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+        list(locked.values_list("pk", flat=True))
+        _check_signed_off(site=site, day=day, work=[(item.participant, item.lines) for item in wanted])
+        # A draft shows what paying it today would give; the payout works it out again when paid.
+        inputs = _pay_inputs(site=site, participant_ids=ids, paid_on=timezone.localdate())
+        # Filtered by the day and the people, not by the drafts' ids, so that these run (and cost
+        # the same) when there are none; under the people's locks nobody else writes their drafts.
+        drafts_of_day = Payslip.objects.filter(
+            site=site, date=day, paid_at__isnull=True, participant_id__in=ids
+        ).order_by()
+        drafts = {draft.participant_id: draft for draft in drafts_of_day.select_related("corrects")}
+        slips = []
+        for item in wanted:
+            draft = drafts.get(item.participant.pk)
+            corrects = item.corrects or (draft.corrects if draft is not None else None)
+            reason = item.reason or (draft.reason if draft is not None else "")
+            previously_paid = corrects.net if corrects is not None else ZERO
+            fields = _fields_from(
+                inputs, participant=item.participant, lines=item.lines, previously_paid=previously_paid
+            )
+            slips.append(
+                Payslip(
+                    site=site,
+                    participant=item.participant,
+                    date=day,
+                    corrects=corrects,
+                    reason=reason,
+                    **fields,
+                )
+            )
+        lines_of_drafts = PayslipLine.objects.filter(payslip__in=drafts_of_day)
+        replaced_lines = list(lines_of_drafts)
+        # Drafts only (never a paid row: the triggers would refuse it), and the history rows are
+        # written below, so the rows go without the per-row delete signals.
+        lines_of_drafts._raw_delete(lines_of_drafts.db)
+        drafts_of_day._raw_delete(drafts_of_day.db)
+        Payslip.objects.bulk_create(slips)
+        history_rows_bulk_create(Payslip, deleted=drafts.values(), created=slips)
+        lines = [
+            PayslipLine(
+                payslip=slip,
+                description=line.description,
+                hours=line.hours,
+                rate=line.rate,
+                amount=line.amount,
+                source=_source_of(line),
+            )
+            for slip, item in zip(slips, wanted, strict=True)
+            for line in item.lines
+        ]
+        PayslipLine.objects.bulk_create(lines)
+        history_rows_bulk_create(PayslipLine, deleted=replaced_lines, created=lines)
     return slips
+
+
+def _check_signed_off(
+    *, site: Site, day: datetime.date, work: list[tuple[Participant, list[WorkLine]]]
+) -> None:
+    """Every line from an assignment must be the person's own work that day at the site, on a task
+    whose hours are signed off (not removed, not cancelled): the rule `payable_work` follows, checked
+    here too so that no caller can pay hours that are not signed off. One query for everyone."""
+    from jobs.models import Assignment, TaskStatus
+
+    claimed = {
+        (line.assignment_id, participant.pk)
+        for participant, lines in work
+        for line in lines
+        if line.assignment_id is not None
+    }
+    if not claimed:
+        return
+    payable = set(
+        Assignment.objects.filter(
+            pk__in={assignment_id for assignment_id, _person in claimed},
+            date=day,
+            task__site=site,
+            removed_at__isnull=True,
+            task__signed_off_at__isnull=False,
+        )
+        .exclude(task__status=TaskStatus.CANCELLED)
+        .values_list("pk", "participant_id")
+    )
+    if not claimed <= payable:
+        raise PayrollError(
+            _("Hours on an assignment that is not signed off cannot be paid: sign the hours off first."),
+            code="not_signed_off",
+        )
 
 
 ASSIGNMENT_SOURCE = "assignment:"
@@ -445,11 +522,10 @@ def payout_confirm(
                     )
             lines = _lines_of(slip)
             # A sign-off withdrawn after the draft was made: the hours are no longer payable.
-            _check_signed_off(site=slip.site, participant=participant, day=slip.date, lines=lines)
+            _check_signed_off(site=slip.site, day=slip.date, work=[(participant, lines)])
             fields = _computed_fields(
                 site=slip.site,
                 participant=participant,
-                day=slip.date,
                 lines=lines,
                 previously_paid=slip.previously_paid,
                 paid_on=handed_over_on,
@@ -715,26 +791,6 @@ def month_file(*, site: Site, year: int, month: int, by) -> MonthFiling:
 def cash_box_for(*, site: Site, day: datetime.date) -> CashBox:
     box, _created = CashBox.objects.get_or_create(site=site, date=day)
     return box
-
-
-def cash_payouts_total(*, site: Site, day: datetime.date) -> Decimal:
-    total = Payout.objects.filter(site=site, date=day, method=PayoutMethod.CASH).aggregate(
-        total=Sum("amount")
-    )["total"]
-    return total or ZERO
-
-
-def cash_repayments_total(*, site: Site, day: datetime.date) -> Decimal:
-    total = Repayment.objects.filter(site=site, date=day, method=Repayment.Method.CASH).aggregate(
-        total=Sum("amount")
-    )["total"]
-    return total or ZERO
-
-
-def cash_expected(box: CashBox) -> Decimal:
-    moved = box.movements.aggregate(total=Sum("amount"))["total"] or ZERO
-    paid_back = cash_repayments_total(site=box.site, day=box.date)
-    return box.opening_float + moved + paid_back - cash_payouts_total(site=box.site, day=box.date)
 
 
 def cash_box_open(*, site: Site, day: datetime.date, opening_float: Decimal, by) -> CashBox:

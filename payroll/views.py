@@ -38,7 +38,15 @@ from .forms import (
 )
 from .models import CashBox, Payslip, TaxCard, WageRate, YearSettings
 from .pdf import payslips_pdf
-from .selectors import day_payslips, employer_of, repayment_outstanding, site_settings_for, wage_rate_for
+from .selectors import (
+    cash_expected,
+    cash_payouts_total,
+    day_payslips,
+    employer_of,
+    repayment_outstanding,
+    site_settings_for,
+    wage_rate_for,
+)
 from .services import PayrollError
 from .tables import PayslipTable, YearSummaryTable
 
@@ -365,9 +373,7 @@ def cash_box(request: HttpRequest, day: datetime.date) -> HttpResponse:
                     return redirect("payroll:cash_box", day=day)
             status = 400
     box = CashBox.objects.filter(site=request.site, date=day).first()
-    expected = (
-        services.cash_expected(box) if box else -services.cash_payouts_total(site=request.site, day=day)
-    )
+    expected = cash_expected(box) if box else -cash_payouts_total(site=request.site, day=day)
     return render(
         request,
         "payroll/cash_box.html",
@@ -375,7 +381,7 @@ def cash_box(request: HttpRequest, day: datetime.date) -> HttpResponse:
             "day": day,
             "box": box,
             "movements": box.movements.select_related("by") if box else [],
-            "cash_payouts": services.cash_payouts_total(site=request.site, day=day),
+            "cash_payouts": cash_payouts_total(site=request.site, day=day),
             "expected": expected,
             "forms": forms,
         },

@@ -47,8 +47,12 @@ def lines_for_work(work: list[PayableWork], rate: WageRate) -> list[WorkLine]:
     ]
 
 
-def day_lines(*, site: Site, day: datetime.date, tasks: list[PayableWork]) -> list[WorkLine]:
+def wage_rate_or_refuse(*, site: Site, day: datetime.date) -> WageRate:
     rate = wage_rate_for(site=site, day=day)
     if rate is None:
         raise PayrollError(_("No wage rate is set for this site and day."), code="no_wage_rate")
-    return lines_for_work(tasks, rate)
+    return rate
+
+
+def day_lines(*, site: Site, day: datetime.date, tasks: list[PayableWork]) -> list[WorkLine]:
+    return lines_for_work(tasks, wage_rate_or_refuse(site=site, day=day))

@@ -12,7 +12,8 @@ from django.urls import reverse
 from dagsverket.roles import Role
 from payroll.engine import WorkLine, hourly_line
 from payroll.models import CashBox, Payout, Payslip, PayslipLine, SitePayrollSettings
-from payroll.services import PayrollError, cash_box_for, cash_expected, payout_confirm, payslip_prepare
+from payroll.selectors import cash_expected
+from payroll.services import PayrollError, cash_box_for, payout_confirm, payslip_prepare
 from tests.factories import ParticipantFactory, TaxCardFactory, WageRateFactory
 
 pytestmark = pytest.mark.django_db

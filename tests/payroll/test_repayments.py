@@ -11,10 +11,10 @@ from django.urls import reverse
 from dagsverket.roles import Role
 from payroll.engine import hourly_line
 from payroll.models import CashBox, PaidRowError, Payout, Repayment
+from payroll.selectors import cash_expected
 from payroll.services import (
     PayrollError,
     cash_box_for,
-    cash_expected,
     payout_confirm,
     payslip_correct,
     payslip_reverse,
