@@ -448,6 +448,27 @@ def test_loading_the_urls_does_not_load_weasyprint():
     assert loaded.stdout.split() == ["False", "True"]
 
 
+def test_the_k_check_joins_what_every_registered_export_publishes_once_each(monkeypatch):
+    from dagsverket.evaluation import anonymity
+
+    monkeypatch.setattr(anonymity, "_joined_profiles", [])
+
+    def trial(project, participant_ids):
+        return {1: ("course",), 2: ("ips",)}
+
+    def survey(project, participant_ids):
+        return {2: ("yes",), 3: ("no",)}
+
+    for function in (trial, survey, trial):
+        anonymity.register_joined_profiles(function)
+    # One tuple per export, so ("a",) + () is never taken for () + ("a",); person 4 is in neither.
+    assert anonymity.joined_profiles_for_project(None, [1, 2, 3, 4]) == {
+        1: (("course",), ()),
+        2: (("ips",), ("yes",)),
+        3: ((), ("no",)),
+    }
+
+
 def test_research_consent_counts_when_in_force_and_for_this_project_or_none(site, crowd):
     from dagsverket.evaluation.consent import research_consent_participant_ids
     from tests.factories import ConsentFactory
