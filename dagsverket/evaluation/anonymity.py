@@ -18,9 +18,8 @@ So any two or all three, joined, still give groups of at least k. An export that
 its own adds nothing to a join.
 """
 
-import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
 
@@ -99,27 +98,28 @@ def study_coarsen(people: list[dict]) -> tuple:
     return level
 
 
-def study_profiles_for_project(project, participant_ids) -> dict[int, tuple]:
-    """What the trial of this project publishes about each of these people, as its export does now;
-    people outside the trial have no profile (an empty one when compared)."""
-    try:
-        from ..research.exports import StudyExporter
-        from ..research.models import Study
-    except ImportError:  # the research app is not installed
-        return {}
-    study = Study.objects.filter(project=project).first()
-    if study is None:
-        return {}
-    try:
-        people = StudyExporter(study=study)._people()
-    except DagsverketError:
-        return {}  # the trial export is refused: it publishes nothing to join on
-    wanted = set(participant_ids)
-    return {
-        person["enrolment"].participant_id: tuple(person[column] for column in STUDY_PROFILE_COLUMNS)
-        for person in people
-        if person["enrolment"].participant_id in wanted
-    }
+# What other exports of a project publish about its people, joinable on its pseudonyms. The trial
+# (dagsverket.research, a layer above this one) registers its exports' columns here in its
+# AppConfig.ready(), so the k-anonymity check never imports it.
+JoinedProfiles = Callable[[object, list[int]], dict[int, tuple]]
+_joined_profiles: list[JoinedProfiles] = []
+
+
+def register_joined_profiles(function: JoinedProfiles) -> JoinedProfiles:
+    """`function(project, participant_ids)` → {participant id: what that export publishes about
+    them, as it would now}; people it publishes nothing about are left out."""
+    if function not in _joined_profiles:
+        _joined_profiles.append(function)
+    return function
+
+
+def joined_profiles_for_project(project, participant_ids) -> dict[int, tuple]:
+    """Everything the project's other exports publish about each of these people, one tuple per
+    registered export; people none of them publishes are left out (an empty profile when compared)."""
+    ids = list(participant_ids)
+    found = [function(project, ids) for function in _joined_profiles]
+    people = {pid for profiles in found for pid in profiles}
+    return {pid: tuple(profiles.get(pid, ()) for profiles in found) for pid in people}
 
 
 def sites_in_project(project, participant_ids) -> dict[int, frozenset]:
@@ -139,11 +139,3 @@ def sites_in_project(project, participant_ids) -> dict[int, frozenset]:
     ):
         found.setdefault(pid, set()).add(site_id)
     return {pid: frozenset(sites) for pid, sites in found.items()}
-
-
-def reference_age(birth_date, birth_year, day: datetime.date) -> int | None:
-    if birth_date:
-        return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-    if birth_year:
-        return day.year - birth_year
-    return None

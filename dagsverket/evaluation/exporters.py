@@ -28,49 +28,20 @@ from ..models import Participant, Visit
 from ..money import money
 from ..services import DagsverketError
 from ..spreadsheets import safe_text
-from .anonymity import refuse_small, sites_in_project, smallest_group, study_profiles_for_project
+from .anonymity import (
+    K_ANONYMITY,
+    joined_profiles_for_project,
+    refuse_small,
+    sites_in_project,
+    smallest_group,
+)
+from .coarsening import age_band, coarsen_date, participant_age
 from .consent import research_consent_participant_ids
 from .models import DateCoarsening, EvaluationProject
 from .pseudonyms import pseudonyms_ensure
 
-K_ANONYMITY = 5
 CHUNK_ROWS = 2000
 ALL_SITES = "all"
-
-
-def coarsen_date(day: datetime.date | str | None, how: str) -> str:
-    if day is None:
-        return ""
-    if isinstance(day, str):
-        day = datetime.date.fromisoformat(day[:10])
-    if how == DateCoarsening.MONTH:
-        return f"{day:%Y-%m}"
-    if how == DateCoarsening.WEEK:
-        year, week, _weekday = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    return day.isoformat()
-
-
-def age_band(age: int | None, width: int = 10) -> str:
-    """`30-39` for width 10; under 20 and 60 and over are open bands so the ends are never small."""
-    if age is None:
-        return "unknown"
-    if age < 20:
-        return "-19"
-    if age >= 60:
-        return "60-"
-    low = 20 + (age - 20) // width * width
-    return f"{low}-{min(low + width - 1, 59)}"
-
-
-def participant_age(birth_date, birth_year, day: datetime.date) -> int | None:
-    if birth_date:
-        if isinstance(birth_date, str):
-            birth_date = datetime.date.fromisoformat(birth_date)
-        return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-    if birth_year:
-        return day.year - birth_year
-    return None
 
 
 def _postgres_safe(expression: str) -> str:
@@ -413,7 +384,7 @@ class AttendanceExporter(Exporter):
             raise refuse_small()
         # k over the union with the trial's columns (anonymity.py): each person's sites in this
         # export, joined with what the trial export publishes about them.
-        trial = study_profiles_for_project(self.project, participant_ids)
+        trial = joined_profiles_for_project(self.project, participant_ids)
         sites_of: dict[int, set] = defaultdict(set)
         for site_id, participant_id, _visits in pairs:
             sites_of[participant_id].add(site_id)
@@ -612,7 +583,7 @@ class PersonPeriodExporter(Exporter):
         # k over the union: age band and sex together with every site the visit export can show
         # for the person and the trial's columns (anonymity.py).
         sites = sites_in_project(self.project, list(people))
-        trial = study_profiles_for_project(self.project, list(people))
+        trial = joined_profiles_for_project(self.project, list(people))
         for level in self.AGE_LEVELS:
             profiles = [
                 (tuple(trait[name] for name in level), sites.get(pk, frozenset()), trial.get(pk, ()))

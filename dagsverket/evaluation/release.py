@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 
 from ..models import Participant, Visit
-from .exporters import K_ANONYMITY, age_band, participant_age
+from .anonymity import K_ANONYMITY
+from .coarsening import age_band, participant_age
 from .grid import MONTH, grid_unit, unit_label, unit_starts
 from .models import EvaluationProject
 from .suppression import protect

@@ -2,11 +2,11 @@
 
 from django.template.loader import render_to_string
 
+from ..pdf import render_pdf
+
 
 def render_report_pdf(board, *, language: str, generated) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "dagsverket/evaluation/report.html", {"board": board, "language": language, "generated": generated}
     )
-    return HTML(string=html).write_pdf()
+    return render_pdf(html)

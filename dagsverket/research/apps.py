@@ -9,7 +9,10 @@ class ResearchConfig(AppConfig):
 
     def ready(self):
         from dagsverket import extensions
+        from dagsverket.evaluation import anonymity
 
-        from . import selectors
+        from . import exports, selectors
 
         extensions.register_health_scope(selectors.trial_people)
+        # The trial's exports share the project's pseudonyms: k must hold over them joined.
+        anonymity.register_joined_profiles(exports.study_profiles_for_project)

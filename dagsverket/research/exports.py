@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..access import permission_required
-from ..evaluation.anonymity import study_coarsen
+from ..evaluation.anonymity import STUDY_PROFILE_COLUMNS, study_coarsen
+from ..evaluation.coarsening import coarsen_date
 from ..evaluation.downloads import export_busy, export_response
-from ..evaluation.exporters import Exporter, coarsen_date, safe_text
+from ..evaluation.exporters import Exporter, safe_text
 from ..evaluation.models import DateCoarsening, ProjectPseudonym
 from ..evaluation.pseudonyms import pseudonyms_ensure
 from ..evaluation.selectors import projects_for_user
@@ -274,6 +275,25 @@ class StudyExporter(Exporter):
 
     def _person_values(self, person) -> list:
         return [person[column] for column in PERSON_COLUMNS]
+
+
+def study_profiles_for_project(project, participant_ids) -> dict[int, tuple]:
+    """What the trial of this project publishes about each of these people, as its export does now
+    (registered with the evaluation's k-anonymity check in `ResearchConfig.ready()`); people outside
+    the trial are left out."""
+    study = Study.objects.filter(project=project).first()
+    if study is None:
+        return {}
+    try:
+        people = StudyExporter(study=study)._people()
+    except DagsverketError:
+        return {}  # the trial export is refused: it publishes nothing to join on
+    wanted = set(participant_ids)
+    return {
+        person["enrolment"].participant_id: tuple(person[column] for column in STUDY_PROFILE_COLUMNS)
+        for person in people
+        if person["enrolment"].participant_id in wanted
+    }
 
 
 class StudyLongExporter(StudyExporter):

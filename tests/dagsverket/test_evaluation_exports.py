@@ -7,11 +7,15 @@ import hashlib
 import io
 import itertools
 import json
+import os
 import re
+import subprocess
+import sys
 import zipfile
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 
 from dagsverket.evaluation import exporters
@@ -399,6 +403,70 @@ def test_the_command_can_bundle_the_codebook(site, crowd, tmp_path):
     with zipfile.ZipFile(out) as bundle:
         assert set(bundle.namelist()) == {"attendance.xlsx", "metadata.json", "CODEBOOK.md"}
         assert "pseudonym" in bundle.read("CODEBOOK.md").decode()
+
+
+# Run as `manage.py` runs a command (system checks included), in a process of its own; the
+# database has no tables, so the command fails as soon as it reads: what it imported by then stays.
+_LOADED_BY_THE_COMMAND = """
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dagsverket.settings")
+from django.core.management import execute_from_command_line
+try:
+    execute_from_command_line(
+        ["manage.py", "export_attendance", "--project", "1", "--start", "2026-01-05",
+         "--end", "2027-01-03", "--output", os.devnull, "--no-progress"]
+    )
+except BaseException:
+    pass
+print(" ".join(name for name in ("dagsverket.urls", "weasyprint") if name in sys.modules))
+"""
+
+
+def test_the_command_loads_neither_the_urls_nor_weasyprint(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", _LOADED_BY_THE_COMMAND],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.split() == []
+
+
+def test_loading_the_urls_does_not_load_weasyprint():
+    script = (
+        "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dagsverket.settings'); "
+        "import django; django.setup(); import dagsverket.urls; "
+        "print('weasyprint' in sys.modules, 'dagsverket.pdf' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    )
+    # The renderer's module is loaded with the views that make PDFs; WeasyPrint only with a PDF.
+    assert loaded.stdout.split() == ["False", "True"]
+
+
+def test_the_k_check_joins_what_every_registered_export_publishes_once_each(monkeypatch):
+    from dagsverket.evaluation import anonymity
+
+    monkeypatch.setattr(anonymity, "_joined_profiles", [])
+
+    def trial(project, participant_ids):
+        return {1: ("course",), 2: ("ips",)}
+
+    def survey(project, participant_ids):
+        return {2: ("yes",), 3: ("no",)}
+
+    for function in (trial, survey, trial):
+        anonymity.register_joined_profiles(function)
+    # One tuple per export, so ("a",) + () is never taken for () + ("a",); person 4 is in neither.
+    assert anonymity.joined_profiles_for_project(None, [1, 2, 3, 4]) == {
+        1: (("course",), ()),
+        2: (("ips",), ("yes",)),
+        3: ((), ("no",)),
+    }
 
 
 def test_research_consent_counts_when_in_force_and_for_this_project_or_none(site, crowd):

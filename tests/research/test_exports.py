@@ -227,3 +227,18 @@ def test_the_eq5d5l_index_is_exported_only_from_the_value_set_the_study_names(tr
     assert index_cell() == ("", "4")  # loaded but not named by the study: still blank
     study_value_set_set(study=study, value_set=ValueSet.objects.get(), by=staff[Role.STUDY])
     assert index_cell() == ("0.210", "4")
+
+
+def test_the_trial_tells_the_evaluation_k_check_what_its_export_publishes(trial, site):
+    from dagsverket.evaluation.anonymity import joined_profiles_for_project
+    from tests.factories import ParticipantFactory
+
+    allocated = trial["people"]  # the practice enrolment before the start is no trial row
+    outsider = ParticipantFactory(site=site)
+    profiles = joined_profiles_for_project(
+        trial["study"].project, [outsider.pk, *(enrolment.participant_id for enrolment in allocated)]
+    )
+    assert set(profiles) == {enrolment.participant_id for enrolment in allocated}
+    # The trial's export alone (registered in ResearchConfig.ready()): arm, site, sex, age band, month.
+    assert {profile[0][0] for profile in profiles.values()} == {"course", "ips"}
+    assert {profile[0][2] for profile in profiles.values()} == {"f"}

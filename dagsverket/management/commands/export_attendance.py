@@ -26,6 +26,9 @@ def _date(value) -> datetime.date:
 
 class Command(BaseCommand):
     help = "Export the pseudonymised visit-level attendance log of an evaluation project (streams)."
+    # The system checks load the whole URLconf, every view and WeasyPrint with it (about 40 MB);
+    # an export serves no request, and `manage.py check` runs in CI and at deploy.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--project", type=int, required=True)
