@@ -27,6 +27,18 @@ def normalise_name(value: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in value).split())
 
 
+def age_on(birth_date, birth_year, day: datetime.date) -> int | None:
+    """The one age calculation: whole years on `day` from the birth date (an ISO text is read), or
+    `day`'s year less the birth year when only that is known; None when neither is."""
+    if birth_date:
+        if isinstance(birth_date, str):
+            birth_date = datetime.date.fromisoformat(birth_date)
+        return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+    if birth_year:
+        return day.year - birth_year
+    return None
+
+
 class Site(models.Model):
     """One program location (for example Trondheim or Stjørdal); everything about a day belongs to one."""
 
@@ -136,12 +148,7 @@ class Participant(models.Model):
         super().save(*args, **kwargs)
 
     def age_on(self, day: datetime.date) -> int | None:
-        if self.birth_date:
-            before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
-            return day.year - self.birth_date.year - before_birthday
-        if self.birth_year:
-            return day.year - self.birth_year
-        return None
+        return age_on(self.birth_date, self.birth_year, day)
 
     def has_valid_hms_card(self, day: datetime.date) -> bool:
         return bool(self.hms_card_number) and (self.hms_card_expires is None or self.hms_card_expires >= day)

@@ -439,11 +439,11 @@ def _check_signed_off(
     if not claimed:
         return
     payable = set(
-        Assignment.objects.filter(
+        Assignment.objects.active()
+        .filter(
             pk__in={assignment_id for assignment_id, _person in claimed},
             date=day,
             task__site=site,
-            removed_at__isnull=True,
             task__signed_off_at__isnull=False,
         )
         .exclude(task__status=TaskStatus.CANCELLED)

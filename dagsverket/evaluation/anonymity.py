@@ -128,11 +128,9 @@ def sites_in_project(project, participant_ids) -> dict[int, frozenset]:
 
     found: dict[int, set] = {}
     for site_id, pid in (
-        Visit.objects.filter(
-            date__gte=project.starts_on,
-            date__lte=project.ends_on,
-            undone_at__isnull=True,
-            participant_id__in=list(participant_ids),
+        Visit.objects.active()
+        .filter(
+            date__gte=project.starts_on, date__lte=project.ends_on, participant_id__in=list(participant_ids)
         )
         .values_list("site_id", "participant_id")
         .distinct()

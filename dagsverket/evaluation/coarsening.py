@@ -29,13 +29,3 @@ def age_band(age: int | None, width: int = 10) -> str:
         return "60-"
     low = 20 + (age - 20) // width * width
     return f"{low}-{min(low + width - 1, 59)}"
-
-
-def participant_age(birth_date, birth_year, day: datetime.date) -> int | None:
-    if birth_date:
-        if isinstance(birth_date, str):
-            birth_date = datetime.date.fromisoformat(birth_date)
-        return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-    if birth_year:
-        return day.year - birth_year
-    return None

@@ -88,7 +88,7 @@ def dashboard_figures(
 ) -> Dashboard:
     from django.utils.translation import gettext as _
 
-    visits = Visit.objects.filter(date__gte=start, date__lte=end, undone_at__isnull=True)
+    visits = Visit.objects.active().filter(date__gte=start, date__lte=end)
     if site is not None:
         visits = visits.filter(site=site)
     per_day = {
@@ -192,7 +192,7 @@ def _jobs_and_pay(start, end, site, months, suppressed) -> list[Series]:
     ):
         not_drawn_month[f"{row['month']:%Y-%m}"] = row["n"]
 
-    hours = Assignment.objects.filter(removed_at__isnull=True, date__gte=start, date__lte=end)
+    hours = Assignment.objects.active().filter(date__gte=start, date__lte=end)
     if site is not None:
         hours = hours.filter(task__site=site)
     hours_rows = (
@@ -320,7 +320,7 @@ def release_dashboard(*, project, start: datetime.date, end: datetime.date, site
     if len(releases) == 1:
         participants = releases[0].shown(("people", site_key, TOTAL, ALL))
     else:
-        period_visits = Visit.objects.filter(date__gte=start, date__lte=end, undone_at__isnull=True)
+        period_visits = Visit.objects.active().filter(date__gte=start, date__lte=end)
         if site is not None:
             period_visits = period_visits.filter(site=site)
         count = period_visits.values("participant_id").distinct().count()

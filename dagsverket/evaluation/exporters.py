@@ -24,7 +24,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Participant, Visit
+from ..models import Participant, Visit, age_on
 from ..money import money
 from ..services import DagsverketError
 from ..spreadsheets import safe_text
@@ -35,7 +35,7 @@ from .anonymity import (
     sites_in_project,
     smallest_group,
 )
-from .coarsening import age_band, coarsen_date, participant_age
+from .coarsening import age_band, coarsen_date
 from .consent import research_consent_participant_ids
 from .models import DateCoarsening, EvaluationProject
 from .pseudonyms import pseudonyms_ensure
@@ -203,12 +203,8 @@ def jobs_person_months(exporter: "Exporter", participant_ids: list[int]) -> dict
 
     found: dict = defaultdict(dict)
     worked = (
-        Assignment.objects.filter(
-            removed_at__isnull=True,
-            date__gte=exporter.start,
-            date__lte=exporter.end,
-            participant_id__in=participant_ids,
-        )
+        Assignment.objects.active()
+        .filter(date__gte=exporter.start, date__lte=exporter.end, participant_id__in=participant_ids)
         .annotate(month=TruncMonth("date"))
         .values("participant_id", "month")
         .annotate(days=Count("date", distinct=True), hours=Sum("hours"))
@@ -359,7 +355,7 @@ class AttendanceExporter(Exporter):
         return {**super().parameters(), "site": self.site.pk if self.site else None}
 
     def visits(self):
-        visits = Visit.objects.filter(date__gte=self.start, date__lte=self.end, undone_at__isnull=True)
+        visits = Visit.objects.active().filter(date__gte=self.start, date__lte=self.end)
         if self.site is not None:
             visits = visits.filter(site=self.site)
         if self.consented is not None:
@@ -549,7 +545,7 @@ class PersonPeriodExporter(Exporter):
         if self.core_group_days < 1:
             raise DagsverketError(_("The core-group definition needs at least 1 day."), code="bad_core_group")
         self.consented = self._consented()
-        visits = Visit.objects.filter(date__gte=self.start, date__lte=self.end, undone_at__isnull=True)
+        visits = Visit.objects.active().filter(date__gte=self.start, date__lte=self.end)
         if self.consented is not None:
             visits = visits.filter(participant_id__in=self.consented)
             self.notes.append(_("Only participants with valid research consent are included."))
@@ -574,8 +570,8 @@ class PersonPeriodExporter(Exporter):
         reference = self.project.age_reference_date
         traits = {
             pk: {
-                "age10": age_band(participant_age(birth_date, birth_year, reference), 10),
-                "age20": age_band(participant_age(birth_date, birth_year, reference), 20),
+                "age10": age_band(age_on(birth_date, birth_year, reference), 10),
+                "age20": age_band(age_on(birth_date, birth_year, reference), 20),
                 "sex": sex or "x",
             }
             for pk, (birth_date, birth_year, sex) in people.items()

@@ -56,4 +56,4 @@ def pseudonyms_ensure_for_visits(*, project: EvaluationProject, visits: QuerySet
 
 
 def visits_in_period(start: datetime.date, end: datetime.date) -> QuerySet:
-    return Visit.objects.filter(date__gte=start, date__lte=end, undone_at__isnull=True)
+    return Visit.objects.active().filter(date__gte=start, date__lte=end)

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
-from ..models import Participant, Visit
+from ..models import Participant, Visit, age_on
 from .anonymity import K_ANONYMITY
-from .coarsening import age_band, participant_age
+from .coarsening import age_band
 from .grid import MONTH, grid_unit, unit_label, unit_starts
 from .models import EvaluationProject
 from .suppression import protect
@@ -71,14 +71,14 @@ def build_release(project: EvaluationProject, start: datetime.date, end: datetim
     unit = grid_unit(project)
     units = [unit_label(day, unit) for day in unit_starts(start, end, unit)]
     reference = project.age_reference_date
-    visits = Visit.objects.filter(date__gte=start, date__lte=end, undone_at__isnull=True)
+    visits = Visit.objects.active().filter(date__gte=start, date__lte=end)
     per_day = list(
         visits.values_list("site_id", "participant_id", "date")
         .annotate(n=Count("id"), not_fit=Count("id", filter=Q(readiness="not_today")))
         .order_by()
     )
     people = {
-        pk: (age_band(participant_age(birth_date, birth_year, reference)), sex or "x")
+        pk: (age_band(age_on(birth_date, birth_year, reference)), sex or "x")
         for pk, birth_date, birth_year, sex in Participant.objects.filter(
             pk__in={pid for _s, pid, _d, _n, _f in per_day}
         ).values_list("pk", "birth_date", "birth_year", "sex")
@@ -129,7 +129,8 @@ def build_release(project: EvaluationProject, start: datetime.date, end: datetim
         for site_key in (site_id, ALL):
             values[("not_drawn", site_key, unit_label(day, unit), ALL)] += count
     worked = (
-        Assignment.objects.filter(removed_at__isnull=True, date__gte=start, date__lte=end)
+        Assignment.objects.active()
+        .filter(date__gte=start, date__lte=end)
         .values_list("task__site_id", "date", "participant_id")
         .annotate(hours=Sum("hours"))
         .order_by()
