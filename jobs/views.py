@@ -25,6 +25,7 @@ from dagsverket.models import Readiness, Visit
 from dagsverket.selectors import excluded_participant_ids
 
 from . import imports, invoicing, services
+from . import pdf as jobs_pdf
 from .errors import JobsError
 from .filters import CustomerFilter, DrawFilter, TaskFilter
 from .forms import (
@@ -734,10 +735,7 @@ def invoice(request: HttpRequest) -> HttpResponse:
         return response
     context = {"form": form, "basis": basis, "site_obj": request.site, "query": request.GET.urlencode()}
     if output == "pdf":
-        from weasyprint import HTML
-
-        html = render(request, "jobs/invoice_pdf.html", context).content.decode()
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        pdf = jobs_pdf.invoice_pdf(basis=basis, site=request.site, request=request)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response

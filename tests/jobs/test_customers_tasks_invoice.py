@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -202,6 +203,26 @@ def test_the_invoice_basis_adds_hours_times_price_fixed_prices_and_vat(client_fo
     assert client_for(Role.FRONT_DESK).get(reverse("jobs:invoice")).status_code == 403
     assert Assignment.objects.count() == 3
     assert timezone.localdate() == DAY
+
+
+def test_the_invoice_basis_pdf_is_norwegian_whatever_the_staff_members_language(client_for, site):
+    customer = CustomerFactory(site=site, name="Lia borettslag")
+    TaskFactory(customer=customer, date=DAY, status="done", price_kind="fixed", price=Decimal("1000.00"))
+    client = client_for(Role.WORK_LEADER)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    query = {"customer": customer.pk, "month": "2026-11", "format": "pdf"}
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],
+        input=client.get(reverse("jobs:invoice"), query).content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "Fakturagrunnlag" in text and "Invoice basis" not in text
+    assert "Lia borettslag" in text
+    # The page itself follows the switcher.
+    assert (
+        "Invoice basis" in client.get(reverse("jobs:invoice"), {**query, "format": "html"}).content.decode()
+    )
 
 
 def test_done_tasks_of_a_month_are_marked_invoiced_once(client_for, site):
