@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views
+from .views import checkin as checkin_views
 
 urlpatterns = [
     path("", checkin_views.board, name="checkin"),

@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import history_views, participant_views, reason_views, views
 from .evaluation import urls as evaluation_urls
+from .views import history as history_views
+from .views import home as views
+from .views import participants as participant_views
+from .views import reasons as reason_views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -11,9 +11,9 @@ from django.db import connection
 from django.urls import reverse
 
 from dagsverket.history import EXEMPT, MASK, acting, history_models, is_project_model, masked_value
-from dagsverket.history_views import history_rows
 from dagsverket.models import AccessLog, Participant, ReadinessEntry
 from dagsverket.roles import Role
+from dagsverket.views.history import history_rows
 from jobs.models import Assignment
 from payroll.engine import hourly_line
 from payroll.models import Payslip, PayslipLine

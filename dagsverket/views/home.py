@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import tablet
-from .access import permission_required
-from .forms import LoginForm
-from .glance import day_figures
-from .models import Participant, Visit
-from .roles import roles_of, start_page_for
-from .sites import SESSION_KEY
+from .. import tablet
+from ..access import permission_required
+from ..forms import LoginForm
+from ..glance import day_figures
+from ..models import Participant, Visit
+from ..roles import roles_of, start_page_for
+from ..sites import SESSION_KEY
 
 
 class LoginView(auth_views.LoginView):

@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .access import permission_required
-from .errors import DagsverketError, form_error
-from .filters import yes_no_filter
-from .lists import filtered_rows, paginate
-from .models import ReasonCode
-from .services import REASON_CODE_FIELDS, reason_code_save
+from ..access import permission_required
+from ..errors import DagsverketError, form_error
+from ..filters import yes_no_filter
+from ..lists import filtered_rows, paginate
+from ..models import ReasonCode
+from ..services import REASON_CODE_FIELDS, reason_code_save
 
 
 def _codes_for(site):

@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from .access import permission_required
-from .history import GLOBAL, history_of, masked_value, may_see_field, record_site_id, tracked_model
-from .models import Participant
-from .services import log_access
+from ..access import permission_required
+from ..history import GLOBAL, history_of, masked_value, may_see_field, record_site_id, tracked_model
+from ..models import Participant
+from ..services import log_access
 
 OSLO = ZoneInfo("Europe/Oslo")
 PER_PAGE = 25

@@ -10,21 +10,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from .access import (
+from ..access import (
     get_participant_for_user,
     has_perm,
     health_data_limited_to_study,
     permission_required,
     sees_health_data_of,
 )
-from .errors import form_error
-from .filters import AttendanceFilter
-from .forms import ExclusionForm, ImportForm, ParticipantForm
-from .identifiers import name_needs_confirming
-from .models import Exclusion, Participant, ReadinessEntry, Visit
-from .resources import ParticipantResource
-from .selectors import attendance_outcomes, participant_is_excluded, participant_search, similar_participants
-from .services import (
+from ..errors import form_error
+from ..filters import AttendanceFilter
+from ..forms import ExclusionForm, ImportForm, ParticipantForm
+from ..identifiers import name_needs_confirming
+from ..models import Exclusion, Participant, ReadinessEntry, Visit
+from ..resources import ParticipantResource
+from ..selectors import attendance_outcomes, participant_is_excluded, participant_search, similar_participants
+from ..services import (
     DagsverketError,
     exclusion_create,
     exclusion_lift,
@@ -34,7 +34,7 @@ from .services import (
     participant_register,
     participant_update,
 )
-from .tables import AttendanceTable
+from ..tables import AttendanceTable
 
 IMPORT_SESSION_KEY = "participant_import_csv"
 

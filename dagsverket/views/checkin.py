@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .access import has_perm, permission_required
-from .days import day_from_query
-from .forms import PinForm
-from .identifiers import name_needs_confirming
-from .models import Participant, Readiness, ReasonCode, Visit
-from .selectors import (
+from ..access import has_perm, permission_required
+from ..days import day_from_query
+from ..forms import PinForm
+from ..identifiers import name_needs_confirming
+from ..models import Participant, Readiness, ReasonCode, Visit
+from ..selectors import (
     board_version,
     board_visits,
     participant_is_excluded,
@@ -39,7 +39,7 @@ from .selectors import (
     search_results_marked,
     tablet_staff,
 )
-from .services import (
+from ..services import (
     DagsverketError,
     log_action,
     participant_check_in,
@@ -50,9 +50,9 @@ from .services import (
     visit_set_readiness,
     visit_undo,
 )
-from .sites import SESSION_KEY
-from .tablet import FRONT_DESK_SCOPE, LOCK_KEY, SCOPE_KEY, is_locked, sync_tag
-from .tablet_sync import REFUSALS, SyncInputError, parse_actions, refuse_all, tablet_actions_apply
+from ..sites import SESSION_KEY
+from ..tablet import FRONT_DESK_SCOPE, LOCK_KEY, SCOPE_KEY, is_locked, sync_tag
+from ..tablet_sync import REFUSALS, SyncInputError, parse_actions, refuse_all, tablet_actions_apply
 
 
 def _row_context(request: HttpRequest, visits: list[Visit], **extra) -> dict:
