@@ -67,9 +67,11 @@ def seed(context) -> None:
             career_profile_save(
                 entry=entry, by=specialist, **{key: rng.choice(texts) for key, texts in PROFILE_TEXT.items()}
             )
+        last_record = started  # an end may not come before a record of the person (the services refuse it)
         for _ in range(rng.randint(0, 6)):
             day = started + datetime.timedelta(days=rng.randint(1, 75))
             if day <= today:
+                last_record = max(last_record, day)
                 name, number = rng.choice(employers)
                 employer_contact_create(
                     site=site,
@@ -96,14 +98,17 @@ def seed(context) -> None:
                 by=specialist,
             )
             jobs += 1
+            last_record = max(last_record, job_start)
             ended = job_start + datetime.timedelta(days=rng.randint(10, 160))
             if rng.random() < 0.35 and ended <= today:
                 job_end(job=job, ended_on=ended, reason=rng.choice(JobEndReason.values), by=specialist)
         if rng.random() < 0.12:
             left = min(
-                today - datetime.timedelta(days=1), started + datetime.timedelta(days=rng.randint(60, 200))
+                today - datetime.timedelta(days=1),
+                max(last_record, started + datetime.timedelta(days=rng.randint(60, 200))),
             )
-            caseload_entry_end(entry=entry, ended_on=left, reason="declined", by=specialist)
+            if left >= last_record:
+                caseload_entry_end(entry=entry, ended_on=left, reason="declined", by=specialist)
         progress(index + 1, len(chosen))
     for _ in range(12):  # job development without one person in mind
         name, number = rng.choice(employers)
