@@ -223,3 +223,26 @@ def test_a_superuser_sees_every_site(client_for, site, other_site, db):
     client.force_login(root)
     response = client.get("/checkin/")
     assert set(response.wsgi_request.staff_sites) == {site, other_site}
+
+
+def test_the_session_store_reads_a_live_session_and_refuses_an_expired_or_unknown_one(
+    db, settings, django_assert_num_queries
+):
+    from django.utils.module_loading import import_string
+
+    store_class = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    with time_machine.travel(START, tick=False) as clock:
+        store = store_class()
+        store["kept"] = "yes"
+        store.save()
+        with django_assert_num_queries(1):
+            assert store_class(store.session_key).load() == {"kept": "yes"}
+        clock.shift(datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 1))
+        assert store_class(store.session_key).load() == {"kept": "yes"}
+        clock.shift(datetime.timedelta(seconds=2))
+        expired = store_class(store.session_key)
+        assert expired.load() == {}
+        assert expired.session_key is None  # a new key on the next save, never the old row
+    unknown = store_class("x" * 32)
+    assert unknown.load() == {}
+    assert unknown.session_key is None
