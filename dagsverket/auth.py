@@ -10,8 +10,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.db.models import Sum
+
+from .models import Site
 
 
 class ThrottledLoginBackend(AxesStandaloneBackend):
@@ -49,18 +52,49 @@ class AddressLimitedAxesHandler(AxesDatabaseHandler):
         return limit if total >= settings.AXES_FAILURE_LIMIT_PER_ADDRESS else failures
 
 
-class OneQueryPermissionBackend(ModelBackend):
-    """Django's model backend, with a user's permissions read in one query instead of two.
+# A user's own permissions and their groups' (the user's id twice as parameters), with their apps.
+PERMISSIONS_OF_USER = (
+    "FROM {permission} p JOIN {content_type} ct ON ct.id = p.content_type_id "
+    "WHERE p.id IN (SELECT permission_id FROM {user_permissions} WHERE user_id = %s) "
+    "OR p.id IN (SELECT gp.permission_id FROM {group_permissions} gp "
+    "JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s)"
+)
 
-    Django reads the user's own permissions and those of their groups separately; every staff page
-    checks permissions, so the second round trip to the database is paid on every request. The one
-    query is written out: the ORM took three times as long to build it as the database took to
-    answer it (0.6 against 1.9 ms on PostgreSQL, docs/PERFORMANCE.md).
+
+def _rows_to_instance(model, fields, converters, values, using):
+    """A model instance from raw column values, converted as the ORM would (SQLite returns text
+    for times and integers for booleans)."""
+    converted = []
+    for field, field_converters, value in zip(fields, converters, values, strict=True):
+        for converter in field_converters:
+            value = converter(value, field.cached_col, connections[using])
+        converted.append(value)
+    return model.from_db(using, [field.attname for field in fields], converted)
+
+
+def _converters(fields, using):
+    ops = connections[using].ops
+    return [
+        ops.get_db_converters(field.cached_col) + field.get_db_converters(connections[using])
+        for field in fields
+    ]
+
+
+class OneQueryPermissionBackend(ModelBackend):
+    """Django's model backend, with what every staff request needs read in one query.
+
+    Django reads the user, then (in CurrentSiteMiddleware) the sites they work at, then their own
+    permissions and those of their groups: four round trips to the database before a staff page
+    does anything. `get_user` reads the user's row, their sites and their permission names in one
+    written-out query; the sites wait on the user object for `dagsverket.sites.current_site`, the
+    permissions in the cache `get_all_permissions` reads. Nothing outlives the request: the next
+    request reads them again, so a role taken away, a deactivated account or a changed password
+    (the session hash) count at once, in every worker. The query is written out because the ORM
+    took longer to build the queries than the database took to answer them (docs/PERFORMANCE.md).
     """
 
     @staticmethod
-    @functools.cache
-    def _permissions_sql() -> str:
+    def _tables() -> dict[str, str]:
         user_model = get_user_model()
         names = {
             "permission": Permission._meta.db_table,
@@ -68,16 +102,75 @@ class OneQueryPermissionBackend(ModelBackend):
             "user_permissions": user_model.user_permissions.through._meta.db_table,
             "group_permissions": Group.permissions.through._meta.db_table,
             "user_groups": user_model.groups.through._meta.db_table,
+            "user": user_model._meta.db_table,
+            "site": Site._meta.db_table,
+            "site_staff": Site.staff.through._meta.db_table,
         }
-        quoted = {key: connection.ops.quote_name(name) for key, name in names.items()}
+        return {key: connection.ops.quote_name(name) for key, name in names.items()}
+
+    @classmethod
+    @functools.cache
+    def _permissions_sql(cls) -> str:
         # Table names from the models' own metadata; the user's id is the only parameter.
-        return (  # noqa: S608
-            "SELECT ct.app_label, p.codename FROM {permission} p "
-            "JOIN {content_type} ct ON ct.id = p.content_type_id "
-            "WHERE p.id IN (SELECT permission_id FROM {user_permissions} WHERE user_id = %s) "
-            "OR p.id IN (SELECT gp.permission_id FROM {group_permissions} gp "
-            "JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s)"
-        ).format(**quoted)
+        return ("SELECT ct.app_label, p.codename " + PERMISSIONS_OF_USER).format(**cls._tables())
+
+    @classmethod
+    @functools.cache
+    def _user_sql(cls) -> str:
+        """The user's row with each of their sites (one row per site, by name, or one row with no
+        site), and their permission names joined by commas in every row (a subquery on the
+        parameters alone, so the database works it out once)."""
+        tables = cls._tables()
+        quote = connection.ops.quote_name
+        user_site = Site.staff.through._meta
+        columns = [f"u.{quote(field.column)}" for field in get_user_model()._meta.concrete_fields]
+        columns += [f"s.{quote(field.column)}" for field in Site._meta.concrete_fields]
+        # Codenames and app labels are identifiers: a comma cannot occur in them.
+        joined = "string_agg({}, ',')" if connection.vendor == "postgresql" else "group_concat({}, ',')"
+        permissions = joined.format("ct.app_label || '.' || p.codename")
+        return (
+            "SELECT {columns}, (SELECT {permissions} " + PERMISSIONS_OF_USER + ") "
+            "FROM {user} u LEFT JOIN {site_staff} us ON us.{user_column} = u.id "
+            "LEFT JOIN {site} s ON s.id = us.{site_column} "
+            "WHERE u.id = %s ORDER BY s.{name}"
+        ).format(
+            columns=", ".join(columns),
+            permissions=permissions,
+            user_column=quote(user_site.get_field(get_user_model()._meta.model_name).column),
+            site_column=quote(user_site.get_field("site").column),
+            name=quote(Site._meta.get_field("name").column),
+            **tables,
+        )
+
+    def get_user(self, user_id):
+        user_model = get_user_model()
+        user_fields, site_fields = user_model._meta.concrete_fields, Site._meta.concrete_fields
+        using = user_model.objects.db
+        try:
+            user_id = user_model._meta.pk.to_python(user_id)  # the session keeps it as text
+        except ValidationError:
+            return None
+        with connections[using].cursor() as cursor:
+            cursor.execute(self._user_sql(), [user_id, user_id, user_id])
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        width = len(user_fields)
+        user = _rows_to_instance(
+            user_model, user_fields, _converters(user_fields, using), rows[0][:width], using
+        )
+        if not self.user_can_authenticate(user):
+            return None
+        if not user.is_superuser:  # a superuser has every permission and every site: read as before
+            site_converters = _converters(site_fields, using)
+            user.staff_sites_loaded = [
+                _rows_to_instance(Site, site_fields, site_converters, row[width:-1], using)
+                for row in rows
+                if row[width] is not None
+            ]
+            names = rows[0][-1]
+            user._perm_cache = set(names.split(",")) if names else set()
+        return user
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

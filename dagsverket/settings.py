@@ -207,6 +207,8 @@ STORAGES = {
 # Sessions end when the browser closes and after eight idle hours at the latest; the tablet's own
 # idle lock (per site) hides personal data much sooner.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# Server-side sessions (logging out ends them), read with one written-out query.
+SESSION_ENGINE = "dagsverket.session_store"
 # Sliding expiry without a database write on every request: SessionRefreshMiddleware saves the
 # session (and so moves its expiry) at most once per SESSION_REFRESH_SECONDS.
 SESSION_REFRESH_SECONDS = 5 * 60

@@ -15,7 +15,8 @@ def test_seed_demo_gives_the_study_user_a_caseload(db, settings):
 
 def test_the_caseload_demo_never_ends_a_person_before_their_own_records(site, staff):
     """`make run` seeds 60 people: with some seeds an IPS end fell before that person's job start
-    and the services refused it, so the demo stopped halfway. Twelve seeds (the old code failed on one of them), each rolled back."""
+    and the services refused it, so the demo stopped halfway. Twelve seeds (the old code failed on
+    one of them), each rolled back."""
     import io
     import random
     from types import SimpleNamespace

@@ -314,10 +314,10 @@ def test_the_draw_list_runs_the_same_queries_however_long_it_is(
     _draws(site, 2, ran_by=staff[Role.FRONT_DESK])
     client = client_for(Role.WORK_LEADER)
     client.get(reverse("jobs:draw_list"))
-    with django_assert_num_queries(6):  # session, user, sites, permissions; count and page of draws
+    with django_assert_num_queries(4):  # session, user with sites and permissions; count and page of draws
         client.get(reverse("jobs:draw_list"))
     _draws(site, 80, start=DAY - datetime.timedelta(days=10), ran_by=staff[Role.FRONT_DESK])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         page = client.get(reverse("jobs:draw_list")).content.decode()
     assert len(re.findall(r'href="/jobs/lottery/\d+/"', page)) == 50
 
