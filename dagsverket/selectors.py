@@ -11,27 +11,23 @@ from . import extensions
 from .models import ActivityLog, Exclusion, Participant, ReasonCode, Visit, normalise_name
 
 
+def exclusions_in_force(day: datetime.date):
+    """The exclusions (karantene) in force on `day`, as a QuerySet to filter or to use as a subquery."""
+    return Exclusion.objects.filter(starts_on__lte=day, ends_on__gte=day, lifted_at__isnull=True)
+
+
 def excluded_participant_ids(participant_ids, day: datetime.date) -> set[int]:
     """Which of these participants are excluded (karantene) on `day`; one query."""
     return set(
-        Exclusion.objects.filter(
-            participant_id__in=list(participant_ids),
-            starts_on__lte=day,
-            ends_on__gte=day,
-            lifted_at__isnull=True,
-        ).values_list("participant_id", flat=True)
+        exclusions_in_force(day)
+        .filter(participant_id__in=list(participant_ids))
+        .values_list("participant_id", flat=True)
     )
 
 
 def participant_is_excluded(participant: Participant, day: datetime.date) -> Exclusion | None:
     """The exclusion in force for `participant` on `day`, if any."""
-    return (
-        Exclusion.objects.filter(
-            participant=participant, starts_on__lte=day, ends_on__gte=day, lifted_at__isnull=True
-        )
-        .order_by("-ends_on")
-        .first()
-    )
+    return exclusions_in_force(day).filter(participant=participant).order_by("-ends_on").first()
 
 
 def participant_search(*, site, query: str, limit: int = 8) -> list[Participant]:

@@ -10,7 +10,7 @@ from stdnum.no import orgnr
 
 from dagsverket.models import Readiness, Visit
 
-from . import services
+from . import selectors, services
 from .errors import JobsError
 from .models import Category, Customer, PriceKind, Sector, Task
 
@@ -112,7 +112,7 @@ def _seed_day(site, day, customers, leader, rng, signed_off: bool) -> None:
     tasks = _seed_tasks(site, day, customers, leader, rng)
     if not tasks:
         return
-    pool, _out = services.lottery_pool(site=site, day=day)
+    pool, _out = selectors.lottery_pool(site=site, day=day)
     places = sum(t.workers_max for t in tasks)
     if len(pool) > places:
         draw = services.lottery_draw(site=site, day=day, by=leader, seed=rng.getrandbits(48))

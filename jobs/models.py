@@ -330,6 +330,10 @@ class Outcome(models.TextChoices):
     NO_DRAW = "no_draw", _("Place without a draw")
 
 
+# The outcomes that hold a place: a person with one of these may be put on a task.
+ASSIGNABLE_OUTCOMES = frozenset({Outcome.DRAWN, Outcome.FROM_WAITING, Outcome.NO_DRAW})
+
+
 class LotteryEntry(models.Model):
     """One visit in a draw: why the person was (not) eligible, their numbers, and the outcome.
 

@@ -4,11 +4,35 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Sum
 
-from dagsverket.models import Participant, Site
+from dagsverket.models import Participant, Readiness, Site, Visit
+from dagsverket.selectors import exclusions_in_force
 
-from .models import Assignment, DayPlan, LotteryDraw, LotteryEntry, Outcome, Task, TaskStatus
+from .models import (
+    ASSIGNABLE_OUTCOMES,
+    Assignment,
+    DayPlan,
+    EarnedGuarantee,
+    LotteryDraw,
+    LotteryEntry,
+    Outcome,
+    Task,
+    TaskStatus,
+)
+
+STREAK_DAYS = 42  # how far back unlucky days in a row are counted (a streak longer than this is rare)
+
+# What `{% who %}` reads of a person listed through a join: the short name, and what tells two
+# people of the same short name apart.
+PERSON_AS_LISTED = (
+    "participant__name",
+    "participant__full_name",
+    "participant__birth_year",
+    "participant__site_id",
+)
+# What the draw, the waiting list and the lottery page read of a visit in the pool.
+POOL_VISIT_FIELDS = ("pk", "participant_id", "readiness")
 
 
 @dataclass(frozen=True)
@@ -198,6 +222,14 @@ class PlaceCounts:
 def day_place_counts(*, site: Site, day: datetime.date, assigned: int = 0) -> PlaceCounts:
     """The day's `PlaceCounts`; two queries."""
     plan = DayPlan.objects.filter(site=site, date=day).first()
+    return place_counts_with_plan(site=site, day=day, plan=plan, assigned=assigned)
+
+
+def place_counts_with_plan(
+    *, site: Site, day: datetime.date, plan: DayPlan | None, assigned: int = 0
+) -> PlaceCounts:
+    """The day's `PlaceCounts` from its plan row as the caller read it (None: the day has none),
+    for a caller that holds the row's lock; one query."""
     sums = (
         Task.objects.filter(site=site, date=day)
         .exclude(status=TaskStatus.CANCELLED)
@@ -218,3 +250,97 @@ def day_places(*, site: Site, day: datetime.date) -> tuple[int, int, bool]:
 
 def current_draw(*, site: Site, day: datetime.date) -> LotteryDraw | None:
     return LotteryDraw.objects.filter(site=site, date=day, current=True).select_related("ran_by").first()
+
+
+# --- the lottery's pool -----------------------------------------------------------------------------
+
+
+def lottery_pool(
+    *, site: Site, day: datetime.date, with_names: bool = False
+) -> tuple[list[Visit], list[Visit]]:
+    """(ready visits that may be drawn, visits that may not and why) for the day, in arrival order;
+    the why is on `visit.pool_reason`: "not_ready", "excluded". One query.
+
+    The visits carry their id, person id and readiness only; `with_names` adds the person as
+    listed (`{% who visit.participant %}`), for a page that names them."""
+    visits = (
+        Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
+        .annotate(excluded=Exists(exclusions_in_force(day).filter(participant_id=OuterRef("participant_id"))))
+        .order_by("arrived_at", "pk")
+    )
+    if with_names:
+        visits = visits.select_related("participant").only(*POOL_VISIT_FIELDS, *PERSON_AS_LISTED)
+    else:
+        visits = visits.only(*POOL_VISIT_FIELDS)
+    pool, out = [], []
+    for visit in visits:
+        if visit.excluded:
+            visit.pool_reason = "excluded"
+            out.append(visit)
+        elif visit.readiness in (Readiness.READY, Readiness.LIGHT):
+            visit.pool_reason = ""
+            pool.append(visit)
+        else:
+            visit.pool_reason = "not_ready"
+            out.append(visit)
+    return pool, out
+
+
+def pool_history(*, day: datetime.date, participant_ids: list[int]) -> dict[int, dict]:
+    """Per participant: unlucky days in a row, days worked this week, days since last worked (over the
+    full history), an unused earned guarantee. Four queries, whatever the pool's size."""
+    streak_since = day - datetime.timedelta(days=STREAK_DAYS)
+    monday = day - datetime.timedelta(days=day.weekday())
+    history = {pid: {"worked": set(), "outcomes": {}} for pid in participant_ids}
+    last_worked = dict(
+        Assignment.objects.filter(participant_id__in=participant_ids, date__lt=day, removed_at__isnull=True)
+        .values("participant_id")
+        .annotate(last=Max("date"))
+        .values_list("participant_id", "last")
+    )
+    # Without .order_by() the model's ordering would join the DISTINCT and send a row per assignment.
+    for pid, date in (
+        Assignment.objects.filter(
+            participant_id__in=participant_ids,
+            date__gte=min(streak_since, monday),
+            date__lt=day,
+            removed_at__isnull=True,
+        )
+        .values_list("participant_id", "date")
+        .order_by()
+        .distinct()
+    ):
+        history[pid]["worked"].add(date)
+    for pid, date, outcome in (
+        LotteryEntry.objects.filter(
+            participant_id__in=participant_ids,
+            draw__current=True,
+            draw__date__gte=streak_since,
+            draw__date__lt=day,
+        )
+        .values_list("participant_id", "draw__date", "outcome")
+        .order_by()
+    ):
+        history[pid]["outcomes"][date] = outcome
+    earned = set(
+        EarnedGuarantee.objects.filter(
+            participant_id__in=participant_ids, used_in__isnull=True, earned_on__lt=day
+        ).values_list("participant_id", flat=True)
+    )
+    result = {}
+    for pid, h in history.items():
+        unlucky = 0
+        # Walk back through the days the person was in a draw or worked; stop at the first lucky one.
+        for date in sorted(set(h["outcomes"]) | h["worked"], reverse=True):
+            if date in h["worked"] or h["outcomes"].get(date) in ASSIGNABLE_OUTCOMES:
+                break
+            if h["outcomes"].get(date) in (Outcome.NOT_DRAWN, Outcome.WAITING):
+                unlucky += 1
+        last = last_worked.get(pid)
+        result[pid] = {
+            "unlucky_days": unlucky,
+            "worked_this_week": len([d for d in h["worked"] if d >= monday]),
+            "days_since_worked": (day - last).days if last else None,
+            "earned_guarantee": pid in earned,
+        }
+    return result

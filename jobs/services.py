@@ -8,7 +8,6 @@ import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -21,6 +20,7 @@ from dagsverket.services import log_action
 from . import lottery
 from .errors import JobsError
 from .models import (
+    ASSIGNABLE_OUTCOMES,
     Assignment,
     Customer,
     DayPlan,
@@ -35,10 +35,9 @@ from .models import (
     TaskStatus,
     hours_between,
 )
+from .selectors import day_places, lottery_pool, place_counts_with_plan, pool_history
 
 MAX_HOURS_PER_DAY = Decimal("12")
-ASSIGNABLE_OUTCOMES = {Outcome.DRAWN, Outcome.FROM_WAITING, Outcome.NO_DRAW}
-STREAK_DAYS = 42  # how far back unlucky days in a row are counted (a streak longer than this is rare)
 
 
 # --- customers --------------------------------------------------------------------------------------
@@ -300,94 +299,22 @@ def _rules(site: Site) -> lottery.Rules:
 # --- the lottery ------------------------------------------------------------------------------------
 
 
-def lottery_pool(*, site: Site, day: datetime.date) -> tuple[list[Visit], list[Visit]]:
-    """(ready visits that may be drawn, visits that may not and why) for the day; the why is on
-    `visit.pool_reason`: "not_ready", "excluded"."""
-    visits = list(
-        Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
-        .select_related("participant")
-        .order_by("arrived_at", "pk")
-    )
-    excluded = excluded_participant_ids([v.participant_id for v in visits], day)
-    pool, out = [], []
-    for visit in visits:
-        if visit.participant_id in excluded:
-            visit.pool_reason = "excluded"
-            out.append(visit)
-        elif visit.readiness in (Readiness.READY, Readiness.LIGHT):
-            visit.pool_reason = ""
-            pool.append(visit)
-        else:
-            visit.pool_reason = "not_ready"
-            out.append(visit)
-    return pool, out
-
-
-def pool_history(*, site: Site, day: datetime.date, participant_ids: list[int]) -> dict[int, dict]:
-    """Per participant: unlucky days in a row, days worked this week, days since last worked (over the
-    full history), an unused earned guarantee. Four queries, whatever the pool's size."""
-    streak_since = day - datetime.timedelta(days=STREAK_DAYS)
-    monday = day - datetime.timedelta(days=day.weekday())
-    history = {pid: {"worked": set(), "outcomes": {}} for pid in participant_ids}
-    last_worked = dict(
-        Assignment.objects.filter(participant_id__in=participant_ids, date__lt=day, removed_at__isnull=True)
-        .values("participant_id")
-        .annotate(last=Max("date"))
-        .values_list("participant_id", "last")
-    )
-    for pid, date in (
-        Assignment.objects.filter(
-            participant_id__in=participant_ids,
-            date__gte=min(streak_since, monday),
-            date__lt=day,
-            removed_at__isnull=True,
-        )
-        .values_list("participant_id", "date")
-        .distinct()
-    ):
-        history[pid]["worked"].add(date)
-    for pid, date, outcome in LotteryEntry.objects.filter(
-        participant_id__in=participant_ids,
-        draw__current=True,
-        draw__date__gte=streak_since,
-        draw__date__lt=day,
-    ).values_list("participant_id", "draw__date", "outcome"):
-        history[pid]["outcomes"][date] = outcome
-    earned = set(
-        EarnedGuarantee.objects.filter(
-            participant_id__in=participant_ids, used_in__isnull=True, earned_on__lt=day
-        ).values_list("participant_id", flat=True)
-    )
-    result = {}
-    for pid, h in history.items():
-        unlucky = 0
-        # Walk back through the days the person was in a draw or worked; stop at the first lucky one.
-        for date in sorted(set(h["outcomes"]) | h["worked"], reverse=True):
-            if date in h["worked"] or h["outcomes"].get(date) in ASSIGNABLE_OUTCOMES:
-                break
-            if h["outcomes"].get(date) in (Outcome.NOT_DRAWN, Outcome.WAITING):
-                unlucky += 1
-        last = last_worked.get(pid)
-        result[pid] = {
-            "unlucky_days": unlucky,
-            "worked_this_week": len([d for d in h["worked"] if d >= monday]),
-            "days_since_worked": (day - last).days if last else None,
-            "earned_guarantee": pid in earned,
-        }
-    return result
-
-
 def lottery_draw(
     *, site: Site, day: datetime.date, by, reason: str = "", seed: int | None = None
 ) -> LotteryDraw:
     """Draw the day's places among the ready people; a second draw of a day needs a reason and keeps
     the first (no longer current)."""
-    from .selectors import day_places
-
     with transaction.atomic():
-        # Lock the site's day plan row so two tablets cannot draw at once.
-        DayPlan.objects.get_or_create(site=site, date=day)
-        DayPlan.objects.select_for_update().get(site=site, date=day)
+        # Lock the site's day plan row so two tablets cannot draw at once. A row this transaction
+        # creates is locked by it until it commits; one another tablet created a moment ago is locked
+        # after the insert fails.
+        plan = DayPlan.objects.select_for_update().filter(site=site, date=day).first()
+        if plan is None:
+            try:
+                with transaction.atomic():
+                    plan = DayPlan.objects.create(site=site, date=day)
+            except IntegrityError:
+                plan = DayPlan.objects.select_for_update().get(site=site, date=day)
         previous = LotteryDraw.objects.filter(site=site, date=day, current=True).first()
         if previous and not reason.strip():
             raise JobsError(
@@ -404,7 +331,8 @@ def lottery_draw(
             raise JobsError(
                 _("Hours have been signed off today; the lottery cannot be drawn again."), code="signed_off"
             )
-        places, light_places, _manual = day_places(site=site, day=day)
+        counts = place_counts_with_plan(site=site, day=day, plan=plan)
+        places, light_places = counts.places, counts.light_places
         if places < 1:
             raise JobsError(
                 _("There are no places today: add tasks or set the number of places."),
@@ -414,7 +342,7 @@ def lottery_draw(
         pool, out = lottery_pool(site=site, day=day)
         rules = _rules(site)
         ids = [v.participant_id for v in pool]
-        history = pool_history(site=site, day=day, participant_ids=ids)
+        history = pool_history(day=day, participant_ids=ids)
         candidates = [
             lottery.Candidate(
                 participant_id=v.participant_id,
@@ -601,8 +529,6 @@ def _may_work(visit: Visit, task: Task) -> None:
                 _("This person did not get a place in today's lottery."), code="not_drawn", field="visit"
             )
     else:
-        from .selectors import day_places
-
         places, _light, _manual = day_places(site=task.site, day=task.date)
         pool, _out = lottery_pool(site=task.site, day=task.date)
         if len(pool) > places:

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from dagsverket.errors import form_error
 from dagsverket.lists import filtered_rows, paginate
 from dagsverket.models import Readiness, Visit
 from dagsverket.selectors import excluded_participant_ids
+from dagsverket.templatetags.people import names_as_listed
 
 from . import imports, invoicing, services
 from . import pdf as jobs_pdf
@@ -43,18 +45,9 @@ from .forms import (
     TaskForm,
 )
 from .models import Assignment, Customer, EarnedGuarantee, LotteryDraw, LotteryEntry, Outcome, Task
-from .selectors import current_draw, day_place_counts, day_tasks
+from .selectors import PERSON_AS_LISTED, current_draw, day_place_counts, day_tasks, lottery_pool
 from .services import ASSIGNABLE_OUTCOMES
 from .tables import CustomerTable, DrawTable, TaskTable
-
-# What `{% who %}` reads of a person listed through a join: the short name, and what tells two
-# people of the same short name apart.
-PERSON_AS_LISTED = (
-    "participant__name",
-    "participant__full_name",
-    "participant__birth_year",
-    "participant__site_id",
-)
 
 
 def any_permission_required(*codenames: str) -> Callable:
@@ -394,14 +387,15 @@ def _lottery_page(
     site = request.site
     draw = current_draw(site=site, day=day)
     counts = day_place_counts(site=site, day=day)
-    pool, out = services.lottery_pool(site=site, day=day)
+    # The pool once: its counts, and its people (by name) for the guarantee form's list.
+    pool, out = lottery_pool(site=site, day=day, with_names=True)
     return render(
         request,
         "jobs/lottery.html",
         {
             "day": day,
             "draw": draw,
-            "entries": _explained_entries(draw) if draw else [],
+            "entries": _explained_entries(request, draw) if draw else [],
             "earlier": LotteryDraw.objects.filter(site=site, current=False).order_by("-date", "-ran_at")[:20],
             "counts": counts,
             # A draw keeps the places it was drawn for; the page says so when they have changed since.
@@ -420,11 +414,7 @@ def _lottery_page(
             ),
             "draw_form": draw_form or DrawForm(),
             "guarantee_form": guarantee_form or GuaranteeForm(),
-            # Only what the guarantee form's list shows: the whole pool's rows are wide.
-            "today_visits": Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
-            .select_related("participant")
-            .only(*PERSON_AS_LISTED, "pk")
-            .order_by("participant__name"),
+            "today_visits": _listed(request, sorted(pool + out, key=lambda visit: visit.participant.name)),
             "guarantees": EarnedGuarantee.objects.filter(participant__site=site, used_in__isnull=True)
             .select_related("participant")
             .order_by("earned_on"),
@@ -437,18 +427,30 @@ def _lottery_page(
     )
 
 
-def _explained_entries(draw):
+def _listed(request, rows):
+    """Each row's person as `{% who %}` lists them, on `row.person_as_listed`: a long list is
+    named in Python, not through a template tag per row."""
+    for row, name in zip(rows, names_as_listed(request, [row.participant for row in rows]), strict=True):
+        row.person_as_listed = name
+    return rows
+
+
+def _explained_entries(request, draw):
     from .explain import explain
 
-    # The table shows the person as listed ({% who %}) and the entry's own fields; a pool of 200 full
+    # The table shows the person as listed and the entry's own fields; a pool of 200 full
     # participant and visit rows cost more to build than the draw itself.
     entries = list(
         draw.entries.select_related("participant")
         .only(*[field.name for field in LotteryEntry._meta.concrete_fields], *PERSON_AS_LISTED)
         .order_by("outcome", "position", "waiting_position", "pk")
     )
+    weights = {}  # a few weights, again and again: each is put in words once
     for entry in entries:
         entry.explanation = explain(entry, draw.rules)
+        if entry.weight not in weights:
+            weights[entry.weight] = floatformat(entry.weight, 1)
+        entry.weight_as_shown = weights[entry.weight]
     order = {
         o: i
         for i, o in enumerate(
@@ -456,7 +458,7 @@ def _explained_entries(draw):
         )
     }
     entries.sort(key=lambda e: (order.get(e.outcome, 9), e.position or 0, e.waiting_position or 0))
-    return entries
+    return _listed(request, entries)
 
 
 @require_GET
@@ -530,7 +532,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "jobs/draw_detail.html",
         {
             "draw": draw,
-            "entries": _explained_entries(draw),
+            "entries": _explained_entries(request, draw),
             "others": others,
             "back": reverse("jobs:lottery"),
         },

@@ -1,13 +1,14 @@
 """People with the same short name are told apart wherever they are listed (issue 16, item 6)."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
 
 from dagsverket.roles import Role
 from dagsverket.templatetags.people import told_apart
-from tests.factories import ParticipantFactory, VisitFactory
+from tests.factories import CustomerFactory, ParticipantFactory, TaskFactory, VisitFactory
 
 MORNING = datetime.datetime(2026, 3, 2, 8, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
 
@@ -58,6 +59,24 @@ def test_the_leaders_list_and_the_lottery_tell_them_apart(client_for, site):
     for role, url in ((Role.WORK_LEADER, "/jobs/"), (Role.FRONT_DESK, "/jobs/lottery/")):
         body = client_for(role).get(url).content.decode()
         assert "Bjørg H." in body and "Bjørg L." in body, url
+
+
+def test_the_drawn_lottery_tells_them_apart_in_its_table_and_in_the_guarantee_list(client_for, site):
+    TaskFactory(customer=CustomerFactory(site=site), workers_max=1)
+    for surname in ("Hansen", "Lie"):
+        VisitFactory(
+            participant=ParticipantFactory(
+                site=site, name="Bjørg", full_name=f"Bjørg {surname}", birth_date=None, birth_year=1971
+            ),
+            readiness="ready",
+        )
+    page = client_for(Role.FRONT_DESK).post("/jobs/lottery/draw/", follow=True).content.decode()
+    rows = re.findall(r'<tr data-testid="entry-\d+">(.*?)</tr>', page)
+    assert sorted(re.search(r"Bjørg \w\. \(1971\)", row).group() for row in rows) == [
+        "Bjørg H. (1971)",
+        "Bjørg L. (1971)",
+    ]
+    assert re.findall(r'<option value="\d+">([^<]*)</option>', page) == ["Bjørg H. (1971)", "Bjørg L. (1971)"]
 
 
 def test_the_leaders_lottery_page_says_who_draws(client_for, site):

@@ -6,8 +6,10 @@ an evaluator exporting, all at once.
 It builds its own database beside the one in DATABASE_URL (`<name>_load`, dropped afterwards),
 migrates it and loads demo data, prepares the day (tasks with places, draft payslips), starts
 gunicorn as production would run it (DEBUG off, collected static files, behind a TLS proxy as far as
-Django can tell), then plays the users as threads over keep-alive HTTP connections. It reports the
-requests, errors and latency per action, and checks afterwards that nothing happened twice.
+Django can tell), then plays each user in a process of its own over a keep-alive HTTP connection
+(threads in one process would wait for each other's turn at the interpreter lock, and that wait
+would be inside every latency recorded). It reports the requests, errors and latency per action,
+and checks afterwards that nothing happened twice.
 
 An error is a server error, a failed connection or an answer the action never gives (a check-in
 that answers 404, say); a refusal the action is designed to give (a place already taken, a payslip
@@ -16,6 +18,7 @@ already paid by the other payroll user) is counted apart as "refused".
 
 import contextlib
 import http.client
+import multiprocessing
 import os
 import random
 import re
@@ -49,17 +52,38 @@ class Stats:
     errors: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
     samples: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    # Requests and errors so far, shared with the process that prints the progress lines.
+    progress: object = None
 
     def record(self, action: str, seconds: float, outcome: str, detail: str = "") -> None:
-        with self.lock:
-            self.latencies.setdefault(action, []).append(seconds * 1000)
-            if outcome == "error":
-                self.errors[action] = self.errors.get(action, 0) + 1
-                if len(self.samples) < 10:
-                    self.samples.append(f"{action}: {detail}")
-            elif outcome == "refused":
-                self.refused[action] = self.refused.get(action, 0) + 1
+        self.latencies.setdefault(action, []).append(seconds * 1000)
+        if outcome == "error":
+            self.errors[action] = self.errors.get(action, 0) + 1
+            if len(self.samples) < 10:
+                self.samples.append(f"{action}: {detail}")
+        elif outcome == "refused":
+            self.refused[action] = self.refused.get(action, 0) + 1
+        if self.progress is not None:
+            with self.progress.get_lock():
+                self.progress[0] += 1
+                self.progress[1] += outcome == "error"
+
+    def as_dict(self) -> dict:
+        """What a user's process sends back (plain data: it crosses a pipe)."""
+        return {
+            "latencies": self.latencies,
+            "errors": self.errors,
+            "refused": self.refused,
+            "samples": self.samples,
+        }
+
+    def add(self, other: dict) -> None:
+        for action, values in other["latencies"].items():
+            self.latencies.setdefault(action, []).extend(values)
+        for counts, more in ((self.errors, other["errors"]), (self.refused, other["refused"])):
+            for action, n in more.items():
+                counts[action] = counts.get(action, 0) + n
+        self.samples.extend(other["samples"][: max(10 - len(self.samples), 0)])
 
 
 class Rounds:
@@ -346,44 +370,73 @@ class Command(BaseCommand):
         return alone
 
     def _run(self, port: int, plan: dict, options) -> Stats:
+        """The rush: each user a process of its own (forked, so it shares the plan), all logged in
+        before the clock starts, all stopped together; their figures are added up here."""
         stats = Stats()
-        stop = threading.Event()
         think = options["think"]
         users = (
             [(self._tablet, "frontdesk", n) for n in range(options["tablets"])]
             + [(self._payroll, "payroll", n) for n in range(options["payroll"])]
             + [(self._evaluator, "manager", n) for n in range(options["evaluators"])]
         )
-        browsers = []
-        for _play, username, _n in users:
-            browser = Browser(port, stats)
-            browser.login(username)
-            browsers.append(browser)
-        stats.latencies.pop("login", None)  # logging in is not part of the rush
-        threads = [
-            threading.Thread(
-                target=play,
-                args=(browser, plan, stop, random.Random(options["seed"] + n * 97 + i), think),  # noqa: S311
+        processes = multiprocessing.get_context("fork")
+        stop = processes.Event()
+        logged_in = processes.Barrier(len(users) + 1)
+        progress = processes.Array("q", [0, 0])
+        results = processes.Queue()
+        connections.close_all()  # a forked connection would be shared; each user opens its own
+        players = [
+            processes.Process(
+                target=self._user,
+                args=(play, username, port, plan, think, options["seed"] + n * 97 + i),
+                kwargs={"stop": stop, "logged_in": logged_in, "progress": progress, "results": results},
+                daemon=True,
             )
-            for i, ((play, _username, n), browser) in enumerate(zip(users, browsers, strict=True))
+            for i, (play, username, n) in enumerate(users)
         ]
+        for player in players:
+            player.start()
+        try:
+            logged_in.wait(timeout=120)
+        except threading.BrokenBarrierError:
+            stop.set()
+            for player in players:
+                player.join(timeout=10)
+            raise CommandError("A user could not log in before the rush.") from None
         self.stdout.write(
             f"Rush: {options['tablets']} tablets, {options['payroll']} payroll, "
-            f"{options['evaluators']} evaluator for {options['duration']:.0f} s"
+            f"{options['evaluators']} evaluator for {options['duration']:.0f} s, one process each"
         )
         started = time.monotonic()
-        for thread in threads:
-            thread.start()
         while (left := options["duration"] - (time.monotonic() - started)) > 0:
             time.sleep(min(5.0, left))
-            done = sum(len(v) for v in stats.latencies.values())
             elapsed = time.monotonic() - started
-            self.stdout.write(f"  {elapsed:5.0f} s: {done} requests, {sum(stats.errors.values())} errors")
+            self.stdout.write(f"  {elapsed:5.0f} s: {progress[0]} requests, {progress[1]} errors")
         stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
+        for _player in players:
+            stats.add(results.get(timeout=90))
         stats.seconds = time.monotonic() - started
+        for player in players:
+            player.join(timeout=30)
         return stats
+
+    def _user(self, play, username, port, plan, think, seed, *, stop, logged_in, progress, results):
+        """One user's process: log in, wait for the others, play until told to stop, send the figures."""
+        stats = Stats(progress=progress)
+        try:
+            browser = Browser(port, stats)
+            browser.login(username)
+            stats.latencies.pop("login", None)  # logging in is not part of the rush
+            logged_in.wait(timeout=120)
+            play(browser, plan, stop, random.Random(seed), think)  # noqa: S311 - a repeatable plan
+        except Exception as error:  # counted as an error; the parent shows it
+            logged_in.abort()
+            stats.errors["user"] = stats.errors.get("user", 0) + 1
+            stats.samples.append(f"{username}: {error!r}")
+        finally:
+            connections.close_all()
+            stats.progress = None
+            results.put(stats.as_dict())
 
     @staticmethod
     def _pause(rng, think):
