@@ -135,9 +135,9 @@ def search_results_marked(*, site, people: list[Participant], day: datetime.date
     if not ids:
         return people
     here = set(
-        Visit.objects.filter(site=site, date=day, undone_at__isnull=True, participant_id__in=ids).values_list(
-            "participant_id", flat=True
-        )
+        Visit.objects.active()
+        .filter(site=site, date=day, participant_id__in=ids)
+        .values_list("participant_id", flat=True)
     )
     excluded = dict(
         Exclusion.objects.filter(
@@ -190,7 +190,8 @@ def similar_participants(
 def board_visits(*, site, day: datetime.date) -> list[Visit]:
     """Today's board: visits in arrival order with person, reason, lottery and task; four queries."""
     visits = list(
-        Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
+        Visit.objects.active()
+        .filter(site=site, date=day)
         .select_related("participant", "readiness_reason")
         .order_by("arrived_at", "pk")
     )

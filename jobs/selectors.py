@@ -74,12 +74,8 @@ def payable_work(*, site: Site, day: datetime.date) -> list[PayableWork]:
     cancelled tasks are left out; tasks not yet signed off are not payable.
     """
     assignments = list(
-        Assignment.objects.filter(
-            task__site=site,
-            date=day,
-            removed_at__isnull=True,
-            task__signed_off_at__isnull=False,
-        )
+        Assignment.objects.active()
+        .filter(task__site=site, date=day, task__signed_off_at__isnull=False)
         .exclude(task__status=TaskStatus.CANCELLED)
         .select_related("participant", "task", "task__customer")
         .prefetch_related("corrections")
@@ -141,7 +137,8 @@ def visit_outcomes(visit_ids) -> dict[int, VisitOutcome]:
     )
     tasks: dict[int, list[str]] = {}
     for visit_id, description in (
-        Assignment.objects.filter(visit_id__in=visit_ids, removed_at__isnull=True)
+        Assignment.objects.active()
+        .filter(visit_id__in=visit_ids)
         .order_by("starts_at", "pk")
         .values_list("visit_id", "task__description")
     ):
@@ -162,7 +159,8 @@ def attendance_columns(visits) -> dict[int, dict]:
     ids = [visit.pk for visit in visits]
     outcomes = visit_outcomes(ids)
     hours = dict(
-        Assignment.objects.filter(visit_id__in=ids, removed_at__isnull=True)
+        Assignment.objects.active()
+        .filter(visit_id__in=ids)
         .values("visit_id")
         .annotate(total=Sum("hours"))
         .values_list("visit_id", "total")
@@ -180,11 +178,7 @@ def attendance_columns(visits) -> dict[int, dict]:
 
 def day_tasks(*, site: Site, day: datetime.date):
     """The day's tasks (not cancelled) with customer, work leader and active assignments."""
-    active = (
-        Assignment.objects.filter(removed_at__isnull=True)
-        .select_related("participant")
-        .order_by("starts_at", "pk")
-    )
+    active = Assignment.objects.active().select_related("participant").order_by("starts_at", "pk")
     return (
         Task.objects.filter(site=site, date=day)
         .exclude(status=TaskStatus.CANCELLED)
@@ -264,7 +258,8 @@ def lottery_pool(
     The visits carry their id, person id and readiness only; `with_names` adds the person as
     listed (`{% who visit.participant %}`), for a page that names them."""
     visits = (
-        Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
+        Visit.objects.active()
+        .filter(site=site, date=day)
         .annotate(excluded=Exists(exclusions_in_force(day).filter(participant_id=OuterRef("participant_id"))))
         .order_by("arrived_at", "pk")
     )
@@ -293,19 +288,16 @@ def pool_history(*, day: datetime.date, participant_ids: list[int]) -> dict[int,
     monday = day - datetime.timedelta(days=day.weekday())
     history = {pid: {"worked": set(), "outcomes": {}} for pid in participant_ids}
     last_worked = dict(
-        Assignment.objects.filter(participant_id__in=participant_ids, date__lt=day, removed_at__isnull=True)
+        Assignment.objects.active()
+        .filter(participant_id__in=participant_ids, date__lt=day)
         .values("participant_id")
         .annotate(last=Max("date"))
         .values_list("participant_id", "last")
     )
     # Without .order_by() the model's ordering would join the DISTINCT and send a row per assignment.
     for pid, date in (
-        Assignment.objects.filter(
-            participant_id__in=participant_ids,
-            date__gte=min(streak_since, monday),
-            date__lt=day,
-            removed_at__isnull=True,
-        )
+        Assignment.objects.active()
+        .filter(participant_id__in=participant_ids, date__gte=min(streak_since, monday), date__lt=day)
         .values_list("participant_id", "date")
         .order_by()
         .distinct()

@@ -549,7 +549,7 @@ def _check_hours(
         raise JobsError(
             _("The breaks are longer than the working time."), code="break_too_long", field="break_minutes"
         )
-    others = Assignment.objects.filter(participant_id=participant_id, date=day, removed_at__isnull=True)
+    others = Assignment.objects.active().filter(participant_id=participant_id, date=day)
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     others = list(others.select_related("task"))
@@ -583,9 +583,9 @@ def assignment_create(
         task = Task.objects.select_for_update(of=("self",)).select_related("site").get(pk=task.pk)
         visit = Visit.objects.select_for_update(of=("self",)).select_related("participant").get(pk=visit.pk)
         _may_work(visit, task)
-        if task.assignments.filter(removed_at__isnull=True, participant_id=visit.participant_id).exists():
+        if task.assignments.active().filter(participant_id=visit.participant_id).exists():
             raise JobsError(_("This person is already on this task."), code="already_assigned", field="visit")
-        if task.assignments.filter(removed_at__isnull=True).count() >= task.workers_max:
+        if task.assignments.active().count() >= task.workers_max:
             raise JobsError(_("This task has no free places."), code="task_full", field="task")
         starts_at = starts_at or task.starts_at
         ends_at = ends_at or task.ends_at
@@ -708,9 +708,7 @@ def crew_hours_set(
             raise JobsError(
                 _("The hours are signed off; change them with a correction and a reason."), code="signed_off"
             )
-        crew = list(
-            task.assignments.filter(removed_at__isnull=True).select_related("participant").order_by("pk")
-        )
+        crew = list(task.assignments.active().select_related("participant").order_by("pk"))
         if not crew:
             raise JobsError(_("Nobody is on this task."), code="no_crew")
         if set(exceptions) - {a.pk for a in crew}:
@@ -748,7 +746,7 @@ def task_sign_off(*, task: Task, by) -> Task:
             raise JobsError(_("The hours of this task are already signed off."), code="already_signed_off")
         if task.status == TaskStatus.CANCELLED:
             raise JobsError(_("A cancelled task cannot be signed off."), code="task_closed")
-        if not task.assignments.filter(removed_at__isnull=True).exists():
+        if not task.assignments.active().exists():
             raise JobsError(_("Nobody worked on this task; there are no hours to sign off."), code="no_hours")
         if task.date > timezone.localdate():
             raise JobsError(_("Hours cannot be signed off before the day."), code="future")
@@ -846,9 +844,7 @@ def participant_merging_move_jobs(*, keep, duplicate, by, now, **_signal) -> Non
         for row in model.objects.filter(participant=duplicate):
             row.participant = keep
             row.save(update_fields=["participant"])
-    kept_tasks = set(
-        Assignment.objects.filter(participant=keep, removed_at__isnull=True).values_list("task_id", flat=True)
-    )
+    kept_tasks = set(Assignment.objects.active().filter(participant=keep).values_list("task_id", flat=True))
     for assignment in Assignment.objects.filter(participant=duplicate).select_for_update():
         if assignment.removed_at is None and assignment.task_id in kept_tasks:
             assignment.removed_at, assignment.removed_by = now, by

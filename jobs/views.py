@@ -93,7 +93,8 @@ def _board_context(request, day, chosen_visit_id=None):
     site = request.site
     tasks = list(day_tasks(site=site, day=day))
     visits = list(
-        Visit.objects.filter(site=site, date=day, undone_at__isnull=True)
+        Visit.objects.active()
+        .filter(site=site, date=day)
         .select_related("participant")
         .order_by("arrived_at", "pk")
     )
@@ -261,10 +262,7 @@ def assignment_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _crew(task):
     return list(
-        task.assignments.filter(removed_at__isnull=True)
-        .select_related("participant")
-        .prefetch_related("corrections")
-        .order_by("pk")
+        task.assignments.active().select_related("participant").prefetch_related("corrections").order_by("pk")
     )
 
 

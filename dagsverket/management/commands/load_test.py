@@ -579,7 +579,7 @@ class Command(BaseCommand):
             .count()
         )
         twice_paid = Payout.objects.values("payslip").annotate(n=Count("id")).filter(n__gt=1).count()
-        active = Assignment.objects.filter(date=plan["today"], removed_at__isnull=True)
+        active = Assignment.objects.active().filter(date=plan["today"])
         twice_assigned = active.values("task", "participant").annotate(n=Count("id")).filter(n__gt=1).count()
         over_capacity = (
             Task.objects.filter(pk__in=plan["tasks"])
