@@ -363,12 +363,12 @@ def test_the_draw_and_its_answer_run_the_same_queries_for_a_pool_of_4_and_of_24(
     assert client.post(reverse("jobs:lottery_draw")).status_code == 302
 
     def redraw(reason, pool):
-        # The POST (20): the session, the user with sites and permissions; a savepoint, the day plan locked, the
-        # draw before, the signed-off check, the tasks' places, the pool (one query), the rules, the
-        # pool's history (four), the draw before set aside and the new one (each with its history
-        # row), the entries, the log, the savepoint released. The page (11): the session, the user;
-        # the draw, the places (two), the pool with names, the entries, the names that
-        # are not unique, the rules, the open guarantees, the earlier draws.
+        # The POST (20): the session, the user with sites and permissions; a savepoint, the day
+        # plan locked, the draw before, the signed-off check, the tasks' places, the pool (one
+        # query), the rules, the pool's history (four), the draw before set aside and the new one
+        # (each with its history row), the entries, the log, the savepoint released. The page (11):
+        # the session, the user; the draw, the places (two), the pool with names, the entries, the
+        # names that are not unique, the rules, the open guarantees, the earlier draws.
         with django_assert_num_queries(31):
             response = client.post(reverse("jobs:lottery_draw"), {"reason": reason}, follow=True)
         assert response.status_code == 200
