@@ -6,6 +6,7 @@ from import_export import resources
 from .errors import DagsverketError
 from .identifiers import compact_bank_account, compact_national_id
 from .models import Participant
+from .services import PARTICIPANT_FIELDS, participant_register
 
 
 def saved_by_service(instance, save) -> None:
@@ -24,21 +25,7 @@ class ParticipantResource(resources.ModelResource):
 
     class Meta:
         model = Participant
-        fields = [
-            "name",
-            "full_name",
-            "nickname",
-            "birth_date",
-            "birth_year",
-            "phone",
-            "national_id",
-            "bank_account",
-            "address",
-            "emergency_contact",
-            "languages",
-            "skills",
-            "restrictions",
-        ]
+        fields = PARTICIPANT_FIELDS  # the registration form's, in its order
         import_id_fields = []
         clean_model_instances = True
         skip_unchanged = False
@@ -64,7 +51,5 @@ class ParticipantResource(resources.ModelResource):
         return None  # always new people: duplicates are found and merged on screen
 
     def do_instance_save(self, instance, is_create):
-        from .services import participant_register
-
         fields = {name: getattr(instance, name) for name in self._meta.fields}
         saved_by_service(instance, lambda: participant_register(site=self.site, by=self.by, **fields))

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import Customer, LotteryRules, Task
-from .services import LOTTERY_RULE_FIELDS, TASK_FIELDS
+from .services import CUSTOMER_FIELDS, LOTTERY_RULE_FIELDS, TASK_FIELDS
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -78,16 +78,7 @@ class LotteryRulesForm(forms.ModelForm):
 class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "sector",
-            "organisation_number",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "invoice_address",
-            "price_terms",
-        ]
+        fields = list(CUSTOMER_FIELDS)
         widgets = {
             "invoice_address": forms.Textarea(attrs={"rows": 3}),
             "price_terms": forms.Textarea(attrs={"rows": 3}),

@@ -8,6 +8,7 @@ from dagsverket.models import Site
 from dagsverket.resources import saved_by_service
 
 from .models import Customer, Sector
+from .services import CUSTOMER_FIELDS
 
 
 class CustomerResource(resources.ModelResource):
@@ -18,16 +19,7 @@ class CustomerResource(resources.ModelResource):
 
     class Meta:
         model = Customer
-        fields = (
-            "name",
-            "sector",
-            "organisation_number",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "invoice_address",
-            "price_terms",
-        )
+        fields = CUSTOMER_FIELDS
         import_id_fields = ("name",)
         clean_model_instances = True
         skip_unchanged = True
