@@ -378,3 +378,17 @@ def test_a_broken_off_big_export_frees_its_slot_after_the_time_out(client_for, d
         assert client.get(url).status_code == 429
     with time_machine.travel(start + datetime.timedelta(minutes=16), tick=False):
         assert client.get(url).status_code == 200
+
+
+def test_the_dashboards_totals_are_written_the_norwegian_way():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    board = SimpleNamespace(totals={"visits": 1332, "participants": 30})
+    with translation.override("nb"):
+        html = render_to_string("dagsverket/evaluation/_figures.html", {"board": board})
+    assert '<span class="stat-value">1\xa0332</span>' in html  # a no-break space groups thousands
+    with translation.override("en"):
+        assert "1,332" in render_to_string("dagsverket/evaluation/_figures.html", {"board": board})
