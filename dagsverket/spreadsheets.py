@@ -13,6 +13,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILE_CHUNK = 64 * 1024
 
 
+class RowExporter:
+    """The one exporter interface: `iter_rows()` yields the header first, then one list per row;
+    `progress(done, total)`, when given, is told how far a long export has come. The evaluation's,
+    the trial's and payroll's exports are all of this shape, so the CSV and XLSX writers here take any
+    of them."""
+
+    progress: Callable[[int, int], None] | None = None
+
+    def iter_rows(self) -> Iterator[list]:
+        raise NotImplementedError
+
+
 def safe_text(value: Any) -> Any:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe (OWASP advice)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dagsverket.models import Site
-from dagsverket.spreadsheets import safe_text, xlsx_stream
+from dagsverket.spreadsheets import RowExporter, safe_text, xlsx_stream
 
 from .engine import money
 from .reports import filing_for, monthly_report, row_from_data, year_summary
@@ -23,8 +23,9 @@ from .reports import filing_for, monthly_report, row_from_data, year_summary
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class PayrollExporter:
-    """Base: `iter_rows()` yields the header and then the rows; `filename` without its extension."""
+class PayrollExporter(RowExporter):
+    """Payroll's downloads (`dagsverket.spreadsheets.RowExporter`): `iter_rows()` yields the header
+    and then the rows; `filename` without its extension."""
 
     filename = "export"
     sheet_name = "data"

@@ -28,3 +28,21 @@ def test_the_core_may_import_none_of_the_layers_above_it():
     forbidden = set(_contract("core")["forbidden_modules"])
     assert {f"dagsverket.{name}" for name in ABOVE_THE_CORE - {"migrations"}} <= forbidden
     assert {"jobs", "payroll"} <= forbidden
+
+
+def test_every_exporter_has_the_one_interface(db):
+    """One exporter interface (issue #20): each `*Exporter` class of the project is a RowExporter."""
+    import importlib
+
+    from dagsverket.spreadsheets import RowExporter
+
+    found = {}
+    for path in ROOT.glob("**/*export*.py"):
+        if ".venv" in path.parts or "tests" in path.parts or "migrations" in path.parts:
+            continue
+        module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        for name, value in vars(module).items():
+            if isinstance(value, type) and name.endswith("Exporter") and value.__module__ == module.__name__:
+                found[f"{module.__name__}.{name}"] = value
+    assert len(found) >= 8  # the evaluation's four with their base, the trial's three, payroll's three
+    assert [name for name, cls in found.items() if not issubclass(cls, RowExporter)] == []

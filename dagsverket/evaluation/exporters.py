@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from ..models import Participant, Visit, age_on
 from ..money import money
 from ..services import DagsverketError
-from ..spreadsheets import safe_text
+from ..spreadsheets import RowExporter, safe_text
 from .anonymity import (
     K_ANONYMITY,
     joined_profiles_for_project,
@@ -259,8 +259,9 @@ PERSON_PERIOD_MEASURES: list[Callable] = [jobs_person_months, payroll_person_mon
 VISIT_COLUMN_PROVIDERS: list[ColumnProvider] = [CoreVisitColumns(), JobsVisitColumns(), PayrollVisitColumns()]
 
 
-class Exporter:
-    """Base class: `prepare()` checks and counts, `iter_rows()` yields the header and then rows."""
+class Exporter(RowExporter):
+    """The evaluation's exports: `prepare()` checks and counts, `iter_rows()` yields the header and
+    then rows (`dagsverket.spreadsheets.RowExporter`)."""
 
     kind = ""
     row_count = 0
