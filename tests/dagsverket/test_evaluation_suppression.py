@@ -1,5 +1,6 @@
 """Small-cell suppression: primary below 5, secondary so no hidden count follows from a total."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -156,3 +157,16 @@ def test_the_solver_finds_cells_that_suppressing_each_table_on_its_own_gives_awa
     assert given_away(joint_published, equations, values, cap=60) == set()
     assert hidden
     assert given_away(published, equations, values, cap=60) != set()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect, found by the solver test above on 2 December 2026 (seventh session): two sites "
+    "of 3 × 3 with all-sites cells, seed 259, leave ('s0', 1, 1) determined; protect() must hide more",
+)
+def test_the_release_hypothesis_found_in_the_seventh_session_gives_nothing_away():
+    values, equations = _two_way(random.Random(259), 3, 3, 2)
+    primary = {key for key, value in values.items() if value < 5}
+    hidden = protect(values, equations, primary)
+    published = {key: (None if key in hidden else value) for key, value in values.items()}
+    assert given_away(published, equations, values, cap=max(values.values()) + 5) == set()
