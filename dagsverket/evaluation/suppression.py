@@ -128,19 +128,23 @@ def suppress_series(counts: dict[Hashable, int], keys: list, threshold: int = TH
 #      hide the smallest other part (or the total); an equation whose total is shown and whose
 #      hidden parts add up to less than the threshold (zero included) bounds them too tightly:
 #      hide one more part;
-#   3. audit: with exact rational arithmetic, the hidden cells that the equations of the whole
-#      release determine (a hidden cell is determined when its unit vector lies in the row space of
-#      the equations restricted to the hidden cells) get one more cell hidden in an equation of theirs;
+#   3. audit: for every hidden cell, the least and the greatest value it can take with all hidden
+#      cells non-negative and every equation of the release holding (linear programs, HiGHS);
+#      a cell whose range holds fewer than two whole numbers (the exact elimination, or the bounds
+#      attack: non-negative cells squeezing a hidden total against a shown part, found in the
+#      eighth session) gets one more cell hidden in an equation of theirs;
 #   repeated until nothing changes. Hidden cells are never negative, and with zeros hidden like
 #   other small cells and every hidden sum at least the threshold, the bounds give no exact value
 #   either; tests/dagsverket/test_evaluation_suppression.py checks this against a brute-force solver.
 # ---------------------------------------------------------------------------------------------
 
 
-def _determined(equations: list[tuple], hidden: set, values: dict) -> set:
-    """Hidden cells whose value follows exactly from the equations and the shown cells."""
-    from fractions import Fraction
+def _components(equations: list[tuple], hidden: set) -> list[tuple[list, list]]:
+    """The equations restricted to the hidden cells, split into independent groups.
 
+    Each group is `(cells, rows)`: the hidden cells it ties together, and its equations as
+    `(coefficients by cell, constant)` meaning `sum(coefficient * cell) == constant` once the shown
+    cells are put in (a total has coefficient -1, its parts +1)."""
     parent: dict = {}
 
     def find(key):
@@ -149,7 +153,7 @@ def _determined(equations: list[tuple], hidden: set, values: dict) -> set:
             key = parent[key]
         return key
 
-    rows_of: dict = defaultdict(list)
+    rows = []
     for total, parts in equations:
         row: dict = defaultdict(int)
         for key, sign in ((total, -1), *((part, 1) for part in parts)):
@@ -161,37 +165,100 @@ def _determined(equations: list[tuple], hidden: set, values: dict) -> set:
         keys = list(row)
         for key in keys[1:]:
             parent[find(key)] = find(keys[0])
-        rows_of[find(keys[0])].append(row)
-    components: dict = defaultdict(list)
-    for rows in list(rows_of.values()):
-        for row in rows:
-            components[find(next(iter(row)))].append(row)
+        rows.append((row, total, parts))
+    groups: dict = defaultdict(list)
+    for row, total, parts in rows:
+        groups[find(next(iter(row)))].append((row, total, parts))
+    components = []
+    for members in groups.values():
+        cells = sorted({key for row, _total, _parts in members for key in row}, key=str)
+        components.append((cells, members))
+    return components
+
+
+def _exposed(equations: list[tuple], hidden: set, values: dict, cleared: set) -> set:
+    """Hidden cells that the equations and the shown cells pin to one whole value.
+
+    A cell's range is the least and the greatest value it can take with every hidden cell at least 0
+    and every equation of the release holding (linear programs, solved by HiGHS). A cell whose range
+    holds fewer than two whole numbers is exposed: this covers the exact elimination (the range is
+    one point) and the bounds attack (non-negative cells squeezing a hidden total against a shown
+    part).
+
+    The true values are one solution, so any solution that differs from them by 1 or more in a cell
+    shows that the cell's range holds two whole numbers: the cell is cleared. Two programs that push
+    all cells of a group up, then down (within a box, so that they have an answer), clear many cells
+    at once, and every solution found on the way clears more. A cell still uncleared gets its own
+    programs without the box: the greatest value, and the least unless it is 0 (never below 0).
+    Hiding more cells only widens the ranges, so `cleared` (updated here) carries over to the next
+    round."""
     found = set()
-    for rows in components.values():
-        matrix = [{key: Fraction(value) for key, value in row.items()} for row in rows]
-        pivots: dict = {}
-        for row in matrix:
-            for pivot_key, pivot_row in pivots.items():
-                if pivot_key in row:
-                    factor = row[pivot_key]
-                    for key, value in pivot_row.items():
-                        row[key] = row.get(key, 0) - factor * value
-                        if row[key] == 0:
-                            del row[key]
-            if not row:
-                continue
-            pivot_key = min(row, key=str)
-            factor = row[pivot_key]
-            row = {key: value / factor for key, value in row.items()}
-            for other in pivots.values():
-                if pivot_key in other:
-                    multiple = other[pivot_key]
-                    for key, value in row.items():
-                        other[key] = other.get(key, 0) - multiple * value
-                        if other[key] == 0:
-                            del other[key]
-            pivots[pivot_key] = row
-        found |= {key for key, row in pivots.items() if len(row) == 1}
+    for cells, members in _components(equations, hidden):
+        found |= _exposed_in_group(cells, members, hidden, values, cleared)
+    return found
+
+
+def _exposed_in_group(cells: list, members: list, hidden: set, values: dict, cleared: set) -> set:
+    """`_exposed` for one group of hidden cells tied together by its equations."""
+    import highspy
+    import numpy
+
+    open_cells = {i for i, key in enumerate(cells) if key not in cleared}
+    if not open_cells:
+        return set()
+    index = {key: position for position, key in enumerate(cells)}
+    truth = numpy.array([values[key] for key in cells], dtype=float)
+    count = len(cells)
+    program = highspy.Highs()
+    program.setOptionValue("output_flag", False)
+    program.addVars(count, numpy.zeros(count), numpy.full(count, highspy.kHighsInf))
+    reach = 1.0
+    for row, total, parts in members:
+        shown = -values[total] * (total not in hidden)
+        shown += sum(values[part] for part in parts if part not in hidden)
+        reach += abs(shown)
+        columns = numpy.array([index[key] for key in row], dtype=numpy.int32)
+        program.addRow(-shown, -shown, len(row), columns, numpy.array(list(row.values()), dtype=float))
+    every = numpy.arange(count, dtype=numpy.int32)
+    unbounded = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+    def solve(costs, sense, box: bool) -> bool:
+        """Optimise; clear the cells the solution moves; False when it is unbounded."""
+        upper = truth + reach if box else numpy.full(count, highspy.kHighsInf)
+        program.changeColsBounds(count, every, numpy.zeros(count), upper)
+        program.changeColsCost(count, every, costs)
+        program.changeObjectiveSense(sense)
+        program.run()
+        status = program.getModelStatus()
+        if status in unbounded:
+            return False
+        if status != highspy.HighsModelStatus.kOptimal:  # the true values are a solution
+            raise ValueError(f"suppression audit: {program.modelStatusToString(status)}")
+        solution = numpy.array(program.getSolution().col_value)
+        moved = {i for i in open_cells if abs(solution[i] - truth[i]) >= 1 - 1e-6}
+        open_cells.difference_update(moved)
+        cleared.update(cells[i] for i in moved)
+        return True
+
+    for sense in (highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize):
+        if open_cells:
+            costs = numpy.zeros(count)
+            costs[list(open_cells)] = 1
+            solve(costs, sense, box=True)
+    found = set()
+    for i in sorted(open_cells):
+        if i not in open_cells:
+            continue
+        costs = numpy.zeros(count)
+        costs[i] = 1
+        if not solve(costs, highspy.ObjSense.kMaximize, box=False):  # nothing pins it from above
+            open_cells.discard(i)
+            cleared.add(cells[i])
+            continue
+        if i in open_cells and truth[i] >= 1:
+            solve(costs, highspy.ObjSense.kMinimize, box=False)
+        if i in open_cells:
+            found.add(cells[i])
     return found
 
 
@@ -202,6 +269,7 @@ def protect(values: dict, equations: list[tuple], primary: set, threshold: int =
     `values[total] == sum(values[part])`. Returns the hidden keys (primary ones included).
     """
     hidden = set(primary)
+    cleared: set = set()  # hidden cells whose range is known to hold two whole numbers
     by_cell: dict = defaultdict(list)
     for index, (total, parts) in enumerate(equations):
         for key in (total, *parts):
@@ -237,12 +305,11 @@ def protect(values: dict, equations: list[tuple], primary: set, threshold: int =
                     changed |= hide_one_more(total, parts)
         if changed:
             continue
-        for key in sorted(_determined(equations, hidden, values), key=str):
+        # One more cell for each exposed one (in the first of its equations that has one to give),
+        # then the cheap rules again.
+        for key in sorted(_exposed(equations, hidden, values, cleared), key=str):
             for index in by_cell[key]:
-                total, parts = equations[index]
-                if hide_one_more(total, parts):
+                if hide_one_more(*equations[index]):
                     changed = True
                     break
-            if changed:
-                break
     return hidden

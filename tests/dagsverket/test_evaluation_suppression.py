@@ -118,19 +118,76 @@ def test_the_bound_attack_fails_a_total_of_five_over_five_hidden_cells_says_noth
     assert given_away(published, [("total", [f"c{i}" for i in range(5)])], values, cap=10) == set()
 
 
-@settings(max_examples=25, deadline=None)
-@given(
-    seed=st.integers(0, 10_000), rows=st.integers(2, 3), columns=st.integers(2, 3), sites=st.integers(1, 2)
-)
-def test_no_hidden_cell_of_a_release_is_determined_by_a_brute_force_solver(seed, rows, columns, sites):
+def _released(values: dict, equations: list[tuple], hidden: set) -> tuple[dict, set]:
+    """What a release publishes (hidden cells as None), and the hidden cells the solver works out."""
+    published = {key: (None if key in hidden else value) for key, value in values.items()}
+    return published, given_away(published, equations, values, cap=max(values.values()) + 5)
+
+
+def _protected(seed: int, rows: int, columns: int, sites: int) -> tuple[dict, set, set]:
+    """A random release suppressed by `protect`: its values, hidden cells, and the ones given away."""
     values, equations = _two_way(random.Random(seed), rows, columns, sites)
     primary = {key for key, value in values.items() if value < 5}
     hidden = protect(values, equations, primary)
     assert primary <= hidden
-    published = {key: (None if key in hidden else value) for key, value in values.items()}
-    if not hidden:
-        return
-    assert given_away(published, equations, values, cap=max(values.values()) + 5) == set(), (values, hidden)
+    return values, hidden, _released(values, equations, hidden)[1]
+
+
+# Derandomized, so that CI runs the same releases each time; a sweep of 1 500 releases (seeds 0-299,
+# five shapes) is recorded in docs/CODEBOOK.md.
+@settings(max_examples=25, deadline=None, derandomize=True, database=None)
+@given(
+    seed=st.integers(0, 10_000), rows=st.integers(2, 3), columns=st.integers(2, 3), sites=st.integers(1, 2)
+)
+def test_no_hidden_cell_of_a_release_is_determined_by_a_brute_force_solver(seed, rows, columns, sites):
+    values, hidden, away = _protected(seed, rows, columns, sites)
+    assert away == set(), (values, hidden)
+
+
+def _mask(values: dict, masks: dict) -> set:
+    """The cells a mask marks with #: per site, rows 0, 1, 2, T of columns 0, 1, 2, T."""
+    lines = [*range(3), "T"]
+    return {
+        (site, row, column)
+        for site, mask in masks.items()
+        for row, text in zip(lines, mask.split())
+        for column, mark in zip(lines, text)
+        if mark == "#"
+    }
+
+
+def test_the_bounds_attack_that_gave_cells_away_before_the_eighth_session_fails_now():
+    # Two sites of 3 x 3 and all sites (seed 46). Row 0 as published before:
+    #   s0:  0*  5*  0* | 5      s1:  11  8*  0* | 19      all:  11* 13  0* | 24
+    # No cell is a linear combination of the shown ones, but counts are never negative:
+    #   all(0,0) = s0(0,0) + 11 >= 11, and all(0,0) + 13 + all(0,2) = 24 gives all(0,0) <= 11,
+    #   so all(0,0) = 11, all(0,2) = 0, s0(0,0) = s0(0,2) = s1(0,2) = 0, s0(0,1) = 5 - 0 - 0 = 5,
+    #   s1(0,1) = 19 - 11 - 0 = 8, and all(1,0) = 52 - 11 - 30 = 11 from the column's total.
+    values, equations = _two_way(random.Random(46), 3, 3, 2)
+    hidden_before = _mask(
+        values, {"s0": "###. #.## #### .##.", "s1": ".##. #### #### .##.", "all": "#.#. ###. .##. ...."}
+    )
+    assert {key for key, value in values.items() if value < 5} <= hidden_before
+    away_before = _released(values, equations, hidden_before)[1]
+    assert away_before == {
+        ("all", 0, 0), ("all", 0, 2), ("all", 1, 0), ("s0", 0, 0),
+        ("s0", 0, 1), ("s0", 0, 2), ("s1", 0, 1), ("s1", 0, 2),
+    }  # fmt: skip
+    assert values[("all", 0, 0)] == 11 and values[("s0", 0, 1)] == 5 and values[("all", 1, 0)] == 11
+    assert _protected(46, 3, 3, 2)[2] == set()
+
+
+@pytest.mark.parametrize(
+    "seed, rows, columns, sites",
+    [
+        (46, 3, 3, 2),  # the bounds attack above
+        (259, 3, 3, 2),  # found by the test above in the seventh session: the old solver ran out of steps
+        (183, 3, 3, 2),  # the slowest for the old solver (30 s); its ranges settle it at once
+        (183, 3, 3, 1),
+    ],
+)
+def test_releases_that_once_looked_unsafe_give_nothing_away(seed, rows, columns, sites):
+    assert _protected(seed, rows, columns, sites)[2] == set()
 
 
 def test_the_solver_finds_a_cell_that_only_primary_suppression_gives_away():
@@ -157,16 +214,3 @@ def test_the_solver_finds_cells_that_suppressing_each_table_on_its_own_gives_awa
     assert given_away(joint_published, equations, values, cap=60) == set()
     assert hidden
     assert given_away(published, equations, values, cap=60) != set()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect, found by the solver test above on 2 December 2026 (seventh session): two sites "
-    "of 3 × 3 with all-sites cells, seed 259, leave ('s0', 1, 1) determined; protect() must hide more",
-)
-def test_the_release_hypothesis_found_in_the_seventh_session_gives_nothing_away():
-    values, equations = _two_way(random.Random(259), 3, 3, 2)
-    primary = {key for key, value in values.items() if value < 5}
-    hidden = protect(values, equations, primary)
-    published = {key: (None if key in hidden else value) for key, value in values.items()}
-    assert given_away(published, equations, values, cap=max(values.values()) + 5) == set()
