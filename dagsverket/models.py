@@ -8,6 +8,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -136,7 +137,16 @@ class Participant(models.Model):
         ordering = ["name"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        indexes = [models.Index(fields=["site", "search_name"], name="participant_site_search")]
+        indexes = [
+            models.Index(fields=["site", "search_name"], name="participant_site_search"),
+            # Whether another person at the site has the same short name (search results, `{% who %}`).
+            models.Index(
+                models.F("site"),
+                Lower("name"),
+                name="participant_site_lower_name",
+                condition=models.Q(merged_into__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -4,7 +4,8 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import extensions
@@ -30,13 +31,18 @@ def participant_is_excluded(participant: Participant, day: datetime.date) -> Exc
     return exclusions_in_force(day).filter(participant=participant).order_by("-ends_on").first()
 
 
-def participant_search(*, site, query: str, limit: int = 8) -> list[Participant]:
+def participant_search(
+    *, site, query: str, limit: int = 8, day: datetime.date | None = None
+) -> list[Participant]:
     """Search as you type: words of the name, nickname or full name that start with what was typed,
     accent-insensitive; names that start with it first, then people seen recently. A four-digit year
     matches the birth year, five digits or more the phone number. When that finds fewer than
     `limit`, people within one typo of what was typed follow ("kare seter" finds Kåre Sæter).
 
-    Reads only the site's participants (never the visits), so it stays as fast as history grows."""
+    With `day` (the check-in's search), each result is also marked `here_today` (checked in at the
+    site that day) and `excluded_until` (the end of the exclusion in force that day, or None), in
+    the same query. Reads the site's participants, and with `day` only that day's visits, so it
+    stays as fast as history grows."""
     words = normalise_name(query).split()
     if not words:
         return []
@@ -54,26 +60,48 @@ def participant_search(*, site, query: str, limit: int = 8) -> list[Participant]
     matches = people
     for word in names:
         matches = matches.filter(Q(search_name__startswith=word) | Q(search_name__contains=" " + word))
-    results = list(_in_search_order(matches, names)[:limit])
+    results = list(_in_search_order(matches, names, day)[:limit])
     if len(results) < limit and any(len(word) >= 3 for word in names):
         found = {person.pk for person in results}
-        near = [person for person in _near_matches(people, names, limit) if person.pk not in found]
+        near = [person for person in _near_matches(people, names, limit, day) if person.pk not in found]
         results += near[: limit - len(results)]
     return results
 
 
-def _in_search_order(people, names: list[str]):
+def _in_search_order(people, names: list[str], day: datetime.date | None = None):
+    """The search's order and columns, each person marked with `name_shared` (another person at the
+    site has the same short name: `{% who %}` tells them apart without a query of its own). With
+    `day`, also `here_today` and `excluded_until` (the check-in's search): all in the one query."""
     starts = Value(0)
     if names:
         starts = Case(When(search_name__startswith=names[0], then=Value(0)), default=Value(1))
-    return (
-        people.annotate(starts=starts)
-        .only("pk", "name", "full_name", "nickname", "birth_year", "last_seen", "site_id")
-        .order_by("starts", F("last_seen").desc(nulls_last=True), "name")
+    namesakes = (
+        Participant.objects.filter(site_id=OuterRef("site_id"), merged_into__isnull=True)
+        .annotate(short=Lower("name"))
+        .filter(short=Lower(OuterRef("name")))
+        .exclude(pk=OuterRef("pk"))
+    )
+    people = people.annotate(starts=starts, name_shared=Exists(namesakes))
+    if day is not None:
+        people = people.annotate(
+            here_today=Exists(
+                Visit.objects.active().filter(
+                    site_id=OuterRef("site_id"), date=day, participant_id=OuterRef("pk")
+                )
+            ),
+            excluded_until=Subquery(
+                exclusions_in_force(day)
+                .filter(participant_id=OuterRef("pk"))
+                .order_by("-ends_on")
+                .values("ends_on")[:1]
+            ),
+        )
+    return people.only("pk", "name", "full_name", "nickname", "birth_year", "last_seen", "site_id").order_by(
+        "starts", F("last_seen").desc(nulls_last=True), "name"
     )
 
 
-def _near_matches(people, names: list[str], limit: int) -> list[Participant]:
+def _near_matches(people, names: list[str], limit: int, day: datetime.date | None) -> list[Participant]:
     """People whose every typed word is within one typo of the start of one of their name words.
 
     On PostgreSQL pg_trgm's word similarity (with the trigram index of migration 0014) picks the
@@ -95,7 +123,7 @@ def _near_matches(people, names: list[str], limit: int) -> list[Participant]:
     ]
     if not keep:
         return []
-    return list(_in_search_order(Participant.objects.filter(pk__in=keep), names)[:limit])
+    return list(_in_search_order(Participant.objects.filter(pk__in=keep), names, day)[:limit])
 
 
 def near_prefix(typed: str, word: str) -> bool:
@@ -126,30 +154,6 @@ def _one_edit_apart(a: str, b: str) -> bool:
             i += 1
             j += 1
     return edits + (len(b) - j) + (len(a) - i) <= 1
-
-
-def search_results_marked(*, site, people: list[Participant], day: datetime.date) -> list[Participant]:
-    """Mark search results with what the front desk needs before the tap: already checked in today
-    (`here_today`), excluded until (`excluded_until`). Two queries, however many results."""
-    ids = [person.pk for person in people]
-    if not ids:
-        return people
-    here = set(
-        Visit.objects.active()
-        .filter(site=site, date=day, participant_id__in=ids)
-        .values_list("participant_id", flat=True)
-    )
-    excluded = dict(
-        Exclusion.objects.filter(
-            participant_id__in=ids, starts_on__lte=day, ends_on__gte=day, lifted_at__isnull=True
-        )
-        .order_by("ends_on")
-        .values_list("participant_id", "ends_on")
-    )
-    for person in people:
-        person.here_today = person.pk in here
-        person.excluded_until = excluded.get(person.pk)
-    return people
 
 
 def similar_participants(

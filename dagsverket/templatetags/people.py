@@ -76,6 +76,15 @@ def names_as_listed(request, people) -> list[str]:
 def who(context, person=None, *, name="", full_name="", birth_year=None, pk=None, site_id=None) -> str:
     """`{% who visit.participant %}`, or for rows of values:
     `{% who name=row.participant__name full_name=… birth_year=… pk=row.participant_id %}`."""
+    if person is not None and getattr(person, "name_shared", None) is not None:
+        # Marked by the query that read the person (participant_search): no query here.
+        return told_apart(
+            name=person.name,
+            full_name=person.full_name,
+            birth_year=person.birth_year,
+            pk=person.pk,
+            duplicates={person.name.lower()} if person.name_shared else set(),
+        )
     if person is not None:
         name, full_name, birth_year, pk, site_id = (
             person.name,

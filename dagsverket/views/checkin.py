@@ -36,7 +36,6 @@ from ..selectors import (
     participant_search,
     readiness_reasons,
     recent_people_for_tablet,
-    search_results_marked,
     tablet_staff,
 )
 from ..services import (
@@ -163,11 +162,7 @@ def board_day(request: HttpRequest, day) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     """Search as you type (a small partial): best matches first, people seen recently first."""
     query = request.GET.get("q", "")[:100]
-    results = search_results_marked(
-        site=request.site,
-        people=participant_search(site=request.site, query=query),
-        day=timezone.localdate(),
-    )
+    results = participant_search(site=request.site, query=query, day=timezone.localdate())
     return render(
         request,
         "dagsverket/_search_results.html",

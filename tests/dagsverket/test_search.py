@@ -74,3 +74,58 @@ def test_results_say_already_here_and_excluded_until_before_the_tap(client_for, 
     body = client_for(Role.FRONT_DESK).get("/checkin/search/", {"q": "ås"}, HTTP_HX_REQUEST="true")
     body = body.content.decode()
     assert body.count("Allerede her") == 1 and "Utestengt til 20.3." in body
+
+
+def test_a_second_exclusion_in_force_shows_the_later_end(client_for, site):
+    away = ParticipantFactory(site=site, name="Åsmund", full_name="Åsmund Lie")
+    ExclusionFactory(participant=away, ends_on=datetime.date(2026, 3, 20))
+    ExclusionFactory(participant=away, ends_on=datetime.date(2026, 3, 25))
+    body = client_for(Role.FRONT_DESK).get("/checkin/search/", {"q": "ås"}, HTTP_HX_REQUEST="true")
+    assert "Utestengt til 25.3." in body.content.decode()
+
+
+def _names_listed(client, query: str) -> list[str]:
+    import re
+
+    body = client.get("/checkin/search/", {"q": query}, HTTP_HX_REQUEST="true").content.decode()
+    return re.findall(r'<span class="result-name">([^<]*)</span>', body)[:-1]  # the last: register new
+
+
+def test_namesakes_at_the_site_are_told_apart_in_the_results_and_nobody_else_counts(
+    client_for, site, other_site
+):
+    ParticipantFactory(site=site, name="Kari", full_name="Kari Hansen", birth_date=None, birth_year=1971)
+    ParticipantFactory(site=other_site, name="Kari", full_name="Kari Lie", birth_date=None, birth_year=1985)
+    client = client_for(Role.FRONT_DESK)
+    assert _names_listed(client, "kari") == ["Kari"]  # the other site's Kari is not a namesake here
+    merged = ParticipantFactory(
+        site=site, name="KARI", full_name="Kari Berg", birth_date=None, birth_year=1990
+    )
+    assert sorted(_names_listed(client, "kari")) == ["KARI B. (1990)", "Kari H. (1971)"]
+    merged.merged_into = ParticipantFactory(site=site, name="Karianne", full_name="Karianne Berg")
+    merged.save()
+    assert sorted(_names_listed(client, "kari")) == ["Kari", "Karianne"]  # merged away: not a namesake
+
+
+def test_the_search_reads_as_many_queries_for_eight_results_as_for_one(client_for, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(Role.FRONT_DESK)
+    first = ParticipantFactory(site=site, name="Kari", full_name="Kari Hansen")
+    VisitFactory(participant=first)
+    _names_listed(client, "kari")  # the session and the user are read once before
+    with CaptureQueriesContext(connection) as one:
+        assert len(_names_listed(client, "kari")) == 1
+    for index in range(7):
+        person = ParticipantFactory(site=site, name="Kari", full_name=f"Kari Hansen{index}")
+        ExclusionFactory(participant=person, ends_on=datetime.date(2026, 3, 20))
+    with CaptureQueriesContext(connection) as eight:
+        assert len(_names_listed(client, "kari")) == 8
+    # The session, the user with its sites and permissions, and the search itself: the namesakes,
+    # who is here and who is excluded are marked in the search's own query (they were three more).
+    queries = [query["sql"] for query in eight.captured_queries]
+    assert len(queries) == 3, queries
+    assert '"django_session"' in queries[0] and queries[2].startswith('SELECT "dagsverket_participant"')
+    # Fewer than eight found: the near matches follow (two queries: the candidates, then their rows).
+    assert len(one.captured_queries) == len(eight.captured_queries) + 2
