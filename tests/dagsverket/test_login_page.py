@@ -44,3 +44,6 @@ def test_a_refused_login_shows_the_forms_own_inputs_with_its_errors(client, db, 
             form.errors.get("username") or form.errors.get("password")
         )
     assert 'value="someone <b>"' not in body  # escaped, never raw
+    # Every field that says where its error is described points at an element that is there.
+    for described in re.findall(r'aria-describedby="([^"]+)"', body):
+        assert f'id="{described}"' in body, described
