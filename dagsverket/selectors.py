@@ -68,6 +68,32 @@ def participant_search(
     return results
 
 
+def _has_namesake() -> Exists:
+    """True when another person at the same site (not merged away) has the same short name,
+    case-insensitively: what `{% who %}` needs to tell them apart (the index of migration 0022)."""
+    return Exists(
+        Participant.objects.filter(site_id=OuterRef("site_id"), merged_into__isnull=True)
+        .annotate(short=Lower("name"))
+        .filter(short=Lower(OuterRef("name")))
+        .exclude(pk=OuterRef("pk"))
+    )
+
+
+def mark_namesakes(people) -> None:
+    """Set `name_shared` on each of these participants, in one query however many: `{% who %}` then
+    reads it instead of the site's whole list of shared names (a GROUP BY over every person)."""
+    people = [person for person in people if getattr(person, "name_shared", None) is None]
+    if not people:
+        return
+    shared = dict(
+        Participant.objects.filter(pk__in={person.pk for person in people})
+        .annotate(shared=_has_namesake())
+        .values_list("pk", "shared")
+    )
+    for person in people:
+        person.name_shared = shared.get(person.pk, False)
+
+
 def _in_search_order(people, names: list[str], day: datetime.date | None = None):
     """The search's order and columns, each person marked with `name_shared` (another person at the
     site has the same short name: `{% who %}` tells them apart without a query of its own). With
@@ -75,13 +101,7 @@ def _in_search_order(people, names: list[str], day: datetime.date | None = None)
     starts = Value(0)
     if names:
         starts = Case(When(search_name__startswith=names[0], then=Value(0)), default=Value(1))
-    namesakes = (
-        Participant.objects.filter(site_id=OuterRef("site_id"), merged_into__isnull=True)
-        .annotate(short=Lower("name"))
-        .filter(short=Lower(OuterRef("name")))
-        .exclude(pk=OuterRef("pk"))
-    )
-    people = people.annotate(starts=starts, name_shared=Exists(namesakes))
+    people = people.annotate(starts=starts, name_shared=_has_namesake())
     if day is not None:
         people = people.annotate(
             here_today=Exists(
@@ -192,7 +212,8 @@ def similar_participants(
 
 
 def board_visits(*, site, day: datetime.date) -> list[Visit]:
-    """Today's board: visits in arrival order with person, reason, lottery and task; four queries."""
+    """Today's board: visits in arrival order with person, reason, lottery and task, each person
+    marked `name_shared` for `{% who %}`; five queries."""
     visits = list(
         Visit.objects.active()
         .filter(site=site, date=day)
@@ -210,6 +231,7 @@ def board_visits(*, site, day: datetime.date) -> list[Visit]:
         .values_list("participant_id", "ends_on")
     )
     outcomes = extensions.visit_outcomes(visit.pk for visit in visits)
+    mark_namesakes(visit.participant for visit in visits)
     for visit in visits:
         visit.excluded_until = excluded_until.get(visit.participant_id)
         visit.is_excluded = visit.excluded_until is not None

@@ -32,6 +32,7 @@ from ..models import Participant, Readiness, ReasonCode, Visit
 from ..selectors import (
     board_version,
     board_visits,
+    mark_namesakes,
     participant_is_excluded,
     participant_search,
     readiness_reasons,
@@ -218,6 +219,7 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         visit.excluded_until = exclusion.ends_on if exclusion else None
         visit.is_excluded = exclusion is not None
         visit.outcome = None  # nobody is drawn or put to work at the moment they arrive
+        mark_namesakes([visit.participant])
         context = _row_context(request, [visit], highlight=visit.pk, flash=message, oob=True)
         response = render(request, "dagsverket/_board_new_row.html", context)
         response["HX-Retarget"] = "#board-list"

@@ -129,3 +129,26 @@ def test_the_search_reads_as_many_queries_for_eight_results_as_for_one(client_fo
     assert '"django_session"' in queries[0] and queries[2].startswith('SELECT "dagsverket_participant"')
     # Fewer than eight found: the near matches follow (two queries: the candidates, then their rows).
     assert len(one.captured_queries) == len(eight.captured_queries) + 2
+
+
+def test_the_board_and_the_answer_to_a_tap_tell_namesakes_apart(client_for, site, other_site):
+    import re
+
+    hansen = ParticipantFactory(
+        site=site, name="Kari", full_name="Kari Hansen", birth_date=None, birth_year=1971
+    )
+    lie = ParticipantFactory(site=site, name="kari", full_name="Kari Lie", birth_date=None, birth_year=1985)
+    alone = ParticipantFactory(
+        site=site, name="Ola", full_name="Ola Nordmann", birth_date=None, birth_year=1980
+    )
+    ParticipantFactory(site=other_site, name="Ola", full_name="Ola Berg")  # another site: not a namesake
+    client = client_for(Role.FRONT_DESK)
+    for person in (hansen, alone):
+        VisitFactory(participant=person)
+    response = client.post("/checkin/in/", {"participant": lie.pk, "nonce": "n-1"}, HTTP_HX_REQUEST="true")
+    assert re.findall(r'<span class="board-name">([^<]*)</span>', response.content.decode()) == [
+        "kari L. (1985)"
+    ]
+    board = client.get("/checkin/").content.decode()
+    names = [name for name in re.findall(r"<span class=\"board-name\">([^<]*)</span>", board) if name]
+    assert sorted(names) == ["Kari H. (1971)", "Ola", "kari L. (1985)"]
