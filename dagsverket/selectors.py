@@ -94,6 +94,30 @@ def mark_namesakes(people) -> None:
         person.name_shared = shared.get(person.pk, False)
 
 
+def participant_for_check_in(*, pk: int, site, day: datetime.date) -> Participant | None:
+    """The participant a tap names, if at this site, marked for the answer in the same query:
+    `name_shared` (for `{% who %}`), `excluded_until` (the exclusion in force on `day`, or None)
+    and `marked_for` (that day)."""
+    person = (
+        Participant.objects.filter(pk=pk, site=site)
+        .annotate(name_shared=_has_namesake(), excluded_until=_excluded_until(day))
+        .first()
+    )
+    if person is not None:
+        person.marked_for = day
+    return person
+
+
+def _excluded_until(day: datetime.date) -> Subquery:
+    """The last day of the latest exclusion in force on `day` of the participant (OuterRef "pk")."""
+    return Subquery(
+        exclusions_in_force(day)
+        .filter(participant_id=OuterRef("pk"))
+        .order_by("-ends_on")
+        .values("ends_on")[:1]
+    )
+
+
 def _in_search_order(people, names: list[str], day: datetime.date | None = None):
     """The search's order and columns, each person marked with `name_shared` (another person at the
     site has the same short name: `{% who %}` tells them apart without a query of its own). With
@@ -109,12 +133,7 @@ def _in_search_order(people, names: list[str], day: datetime.date | None = None)
                     site_id=OuterRef("site_id"), date=day, participant_id=OuterRef("pk")
                 )
             ),
-            excluded_until=Subquery(
-                exclusions_in_force(day)
-                .filter(participant_id=OuterRef("pk"))
-                .order_by("-ends_on")
-                .values("ends_on")[:1]
-            ),
+            excluded_until=_excluded_until(day),
         )
     return people.only("pk", "name", "full_name", "nickname", "birth_year", "last_seen", "site_id").order_by(
         "starts", F("last_seen").desc(nulls_last=True), "name"

@@ -28,11 +28,12 @@ from ..access import has_perm, permission_required
 from ..days import day_from_query
 from ..forms import PinForm
 from ..identifiers import name_needs_confirming
-from ..models import Participant, Readiness, ReasonCode, Visit
+from ..models import Readiness, ReasonCode, Visit
 from ..selectors import (
     board_version,
     board_visits,
     mark_namesakes,
+    participant_for_check_in,
     participant_is_excluded,
     participant_search,
     readiness_reasons,
@@ -185,7 +186,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
         participant_id = int(request.POST.get("participant", ""))
     except ValueError:
         return _answer(request, _("Choose a person from the list."), status=400, error=True)
-    participant = Participant.objects.filter(pk=participant_id, site=request.site).first()
+    participant = participant_for_check_in(pk=participant_id, site=request.site, day=timezone.localdate())
     if participant is None:
         return _answer(request, _("Choose a person from the list."), status=400, error=True)
     visit, created = participant_check_in(
@@ -210,14 +211,18 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
             message += " " + _excluded_message(row.excluded_until)
         context["flash"] = message
         return render(request, "dagsverket/_board.html", context)
-    exclusion = participant_is_excluded(visit.participant, visit.date)
-    if exclusion:
-        message += " " + _excluded_message(exclusion.ends_on)
+    if getattr(visit.participant, "marked_for", None) == visit.date:  # read with the participant
+        excluded_until = visit.participant.excluded_until
+    else:
+        exclusion = participant_is_excluded(visit.participant, visit.date)
+        excluded_until = exclusion.ends_on if exclusion else None
+    if excluded_until:
+        message += " " + _excluded_message(excluded_until)
     if request.htmx:
         # A new arrival is the latest of the day: put its row on top of the tablet's board and the
         # confirmation in the board's message line. Other tablets' arrivals come with the next poll.
-        visit.excluded_until = exclusion.ends_on if exclusion else None
-        visit.is_excluded = exclusion is not None
+        visit.excluded_until = excluded_until
+        visit.is_excluded = excluded_until is not None
         visit.outcome = None  # nobody is drawn or put to work at the moment they arrive
         mark_namesakes([visit.participant])
         context = _row_context(request, [visit], highlight=visit.pk, flash=message, oob=True)
