@@ -1,3 +1,4 @@
+import contextvars
 import functools
 
 from axes.attempts import get_cool_off_threshold
@@ -11,6 +12,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.signals import request_finished, request_started
 from django.db import connection, connections
 from django.db.models import Sum
 
@@ -50,6 +52,34 @@ class AddressLimitedAxesHandler(AxesDatabaseHandler):
             from_address = from_address.filter(attempt_time__gte=get_cool_off_threshold(request))
         total = from_address.aggregate(total=Sum("failures_since_start"))["total"] or 0
         return limit if total >= settings.AXES_FAILURE_LIMIT_PER_ADDRESS else failures
+
+
+# The user's rows read with this request's session (`dagsverket/session_store.py`): (user id, rows),
+# taken once by `OneQueryPermissionBackend.get_user` for that same id; cleared when the session is
+# read and when a request starts and ends, so they never serve another request.
+_read_with_the_session: contextvars.ContextVar = contextvars.ContextVar("read_with_the_session", default=None)
+
+
+def remember_user_rows(user_id, rows: list) -> None:
+    _read_with_the_session.set((user_id, rows))
+
+
+def forget_user_rows(**_signal) -> None:
+    _read_with_the_session.set(None)
+
+
+def _user_rows_read_with_the_session(user_id) -> list | None:
+    """The rows `_user_sql` would read for `user_id`, if this request's session was read with them
+    for that user; else None (the backend reads them itself)."""
+    read = _read_with_the_session.get()
+    if read is None or read[0] != user_id:
+        return None
+    _read_with_the_session.set(None)
+    return read[1]
+
+
+request_started.connect(forget_user_rows, dispatch_uid="dagsverket_forget_user_rows_on_start")
+request_finished.connect(forget_user_rows, dispatch_uid="dagsverket_forget_user_rows_on_finish")
 
 
 # A user's own permissions and their groups' (the user's id twice as parameters), with their apps.
@@ -142,17 +172,62 @@ class OneQueryPermissionBackend(ModelBackend):
             **tables,
         )
 
+    @classmethod
+    @functools.cache
+    def session_sql(cls) -> str:
+        """The session row (by key, unexpired) and, in the same round trip, what `_user_sql` reads
+        for the user whose id the row holds: `session_data`, the user's id, then `_user_sql`'s
+        columns (all empty for a session without a user or with a deleted one)."""
+        from .models import StaffSession
+
+        tables = cls._tables()
+        quote = connection.ops.quote_name
+        meta = StaffSession._meta
+        user_site = Site.staff.through._meta
+        columns = [f"u.{quote(field.column)}" for field in get_user_model()._meta.concrete_fields]
+        columns += [f"s.{quote(field.column)}" for field in Site._meta.concrete_fields]
+        joined = "string_agg({}, ',')" if connection.vendor == "postgresql" else "group_concat({}, ',')"
+        permissions = joined.format("ct.app_label || '.' || p.codename")
+        user_id = f"sess.{quote(meta.get_field('user').column)}"
+        # Names from the models' own metadata; the session key and the time are the parameters.
+        return (
+            "SELECT sess.{data}, {user_id}, {columns}, (SELECT {permissions} "  # noqa: S608
+            + PERMISSIONS_OF_USER.replace("%s", "{user_id}")
+            + ") FROM {session} sess LEFT JOIN {user} u ON u.id = {user_id} "
+            "LEFT JOIN {site_staff} us ON us.{user_column} = u.id "
+            "LEFT JOIN {site} s ON s.id = us.{site_column} "
+            "WHERE sess.{key} = %s AND sess.{expiry} > %s ORDER BY s.{name}"
+        ).format(
+            data=quote(meta.get_field("session_data").column),
+            user_id=user_id,
+            columns=", ".join(columns),
+            permissions=permissions,
+            session=quote(meta.db_table),
+            user_column=quote(user_site.get_field(get_user_model()._meta.model_name).column),
+            site_column=quote(user_site.get_field("site").column),
+            key=quote(meta.get_field("session_key").column),
+            expiry=quote(meta.get_field("expire_date").column),
+            name=quote(Site._meta.get_field("name").column),
+            **tables,
+        )
+
     def get_user(self, user_id):
         user_model = get_user_model()
-        user_fields, site_fields = user_model._meta.concrete_fields, Site._meta.concrete_fields
         using = user_model.objects.db
         try:
             user_id = user_model._meta.pk.to_python(user_id)  # the session keeps it as text
         except ValidationError:
             return None
-        with connections[using].cursor() as cursor:
-            cursor.execute(self._user_sql(), [user_id, user_id, user_id])
-            rows = cursor.fetchall()
+        rows = _user_rows_read_with_the_session(user_id)
+        if rows is None:
+            with connections[using].cursor() as cursor:
+                cursor.execute(self._user_sql(), [user_id, user_id, user_id])
+                rows = cursor.fetchall()
+        return self._user_from_rows(rows, using)
+
+    def _user_from_rows(self, rows, using):
+        user_model = get_user_model()
+        user_fields, site_fields = user_model._meta.concrete_fields, Site._meta.concrete_fields
         if not rows:
             return None
         width = len(user_fields)

@@ -30,6 +30,7 @@ EXEMPT = {
     "dagsverket.referralevent": "append-only history of a referral's states",
     "dagsverket.tabletaction": "append-only record of the actions tablets sent from their offline queue",
     "dagsverket.staffpin": "a hashed credential; a history of hashes would only help guessing",
+    "dagsverket.staffsession": "login sessions (Django's, with the user's id): short-lived, ended by logout",
     "dagsverket.projectpseudonym": "derived codes, written once by bulk insert and recomputable",
     "jobs.hourscorrection": "append-only record of corrections (old and new hours with a reason)",
     "jobs.taskchange": "append-only record of changes to invoiced tasks",

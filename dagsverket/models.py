@@ -7,6 +7,7 @@ import datetime
 import unicodedata
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -38,6 +39,30 @@ def age_on(birth_date, birth_year, day: datetime.date) -> int | None:
     if birth_year:
         return day.year - birth_year
     return None
+
+
+class StaffSession(AbstractBaseSession):
+    """Django's database session, with the logged-in user's id as a column of its own.
+
+    The signed payload stays what Django reads and trusts (`_auth_user_id` in it); the column is a
+    copy, written with it on every save, so that the session store can read the session and the
+    user (with their sites and permissions) in one round trip (`dagsverket/session_store.py`). A
+    user deleted takes their sessions with them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        db_table = "dagsverket_session"
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from django.utils.module_loading import import_string
+
+        return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
 
 
 class Site(models.Model):

@@ -264,9 +264,9 @@ def test_the_board_lists_todays_arrivals_newest_first_in_a_fixed_number_of_queri
         )
     VisitFactory(participant=ParticipantFactory(site=site, name="Yesterday"), date=datetime.date(2026, 3, 1))
     desk.get("/checkin/")  # warm the session
-    # session, user with sites and permissions, board version, visits, exclusions, lottery entries, tasks,
+    # session with user, sites, permissions, board version, visits, exclusions, lottery entries, tasks,
     # reasons, names not unique at the site
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = desk.get("/checkin/")
     body = response.content.decode()
     assert body.index("P30") < body.index("P20") < body.index("P10")
@@ -274,7 +274,7 @@ def test_the_board_lists_todays_arrivals_newest_first_in_a_fixed_number_of_queri
     assert "Yesterday" not in body
     ParticipantFactory(site=site)
     VisitFactory(participant=ParticipantFactory(site=site), arrived_at=MORNING.replace(minute=40))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         desk.get("/checkin/")
 
 
@@ -283,12 +283,12 @@ def test_a_new_check_in_answers_with_only_its_row_in_a_fixed_number_of_queries(
 ):
     early = ParticipantFactory(site=site, name="Early")
     desk.post("/checkin/in/", {"participant": early.pk, "nonce": "early"}, **HTMX)
-    # session, user with sites and permissions, participant (with its exclusion and whether its name is
+    # session with user, sites, permissions, participant (with its exclusion and whether its name is
     # shared at the site), BEGIN, visit, its history, last seen, activity log, COMMIT, reasons: however
     # many have arrived before (it was 12: the exclusion and the site's shared names were read apart)
     for number in range(2):
         person = ParticipantFactory(site=site, name=f"Late{number}")
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             response = desk.post("/checkin/in/", {"participant": person.pk, "nonce": f"late{number}"}, **HTMX)
         VisitFactory.create_batch(5, site=site)
     body = response.content.decode()
@@ -313,7 +313,7 @@ def test_an_open_board_is_replaced_only_when_something_happened_at_the_site(
     # A second tablet checks Kari in: the next poll brings the board with her on it and a new version.
     client_for(Role.MANAGER).post("/checkin/in/", {"participant": person.pk, "nonce": "k"}, **HTMX)
     # The version is read once: the same queries as opening the board.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = desk.get("/checkin/", poll, **HTMX)
     assert response.status_code == 200
     body = response.content.decode()

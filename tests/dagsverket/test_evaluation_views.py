@@ -201,7 +201,7 @@ def test_the_dashboard_shows_managers_counts_and_evaluators_suppressed_counts(
         VisitFactory(participant=person, date=datetime.date(2026, 4, 1))
     url = f"/evaluation/dashboard/?site={site.pk}&start=2026-01-01&end=2026-05-31"
     manager = client_for(Role.MANAGER)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         page = manager.get(url)
     assert page.status_code == 200
     assert page.context["board"].totals == {"visits": 121, "participants": 7}

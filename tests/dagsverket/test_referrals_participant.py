@@ -121,11 +121,11 @@ def test_the_access_log_runs_the_same_queries_however_long_it_is(
     client = client_for(Role.MANAGER)
     url = f"/referrals/participant/{person.pk}/access/"
     client.get(url)
-    # session, user with sites and permissions, the participant; the filter's readers and kinds; count, page
-    with django_assert_num_queries(7):
+    # session with user, sites, permissions, the participant; the filter's readers and kinds; count, page
+    with django_assert_num_queries(6):
         client.get(url)
     _read(person, staff[Role.PAYROLL], "national_id", count=120)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get(url).content.decode()
     assert page.count("data-entry=") == 50
 
@@ -250,7 +250,7 @@ def test_the_participants_page_runs_the_same_queries_however_much_is_recorded(
 ):
     client = client_for(Role.MANAGER)
     client.get(f"/referrals/participant/{person.pk}/")  # warm the session and site
-    with django_assert_num_queries(15) as few:
+    with django_assert_num_queries(14) as few:
         client.get(f"/referrals/participant/{person.pk}/")
     nav = person.referrals.get().agency
     for index in range(3):

@@ -58,7 +58,7 @@ def test_the_caseload_shows_ones_own_people_by_default_and_others_by_filter(
     )
     # Session, user with sites and permissions; am I a specialist; the specialist choices (checked and
     # listed); caseload sizes; count and rows with first contact, first job and working in subqueries.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = study.get(reverse("ips:caseload")).content.decode()
     assert "Astrid" in page and "Camilla" in page
     assert "Torleif" not in page
@@ -67,7 +67,7 @@ def test_the_caseload_shows_ones_own_people_by_default_and_others_by_filter(
     # More people do not mean more queries.
     for _ in range(5):
         CaseloadEntryFactory(participant=ParticipantFactory(site=site), specialist=specialist)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         study.get(reverse("ips:caseload"))
 
 
@@ -242,10 +242,10 @@ def test_the_contact_list_runs_a_fixed_number_of_queries(
     study, site, specialist, entry, django_assert_num_queries
 ):
     EmployerContactFactory.create_batch(3, entry=entry)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         first = study.get(reverse("ips:contact_list"))
     EmployerContactFactory.create_batch(6, entry=entry)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         study.get(reverse("ips:contact_list"))
     assert first.status_code == 200
 
@@ -334,12 +334,12 @@ def test_the_fidelity_list_runs_the_same_queries_however_long_it_is(study, site,
     _reviews(site, 2)
     _reviews(SiteFactory(), 1, reviewers="Et annet sted")
     study.get(reverse("ips:fidelity_list"))
-    with django_assert_num_queries(4):  # session, user with sites and permissions; count and page of reviews
+    with django_assert_num_queries(3):  # session with user, sites, permissions; count and page of reviews
         page = study.get(reverse("ips:fidelity_list")).content.decode()
     assert len(re.findall(r'href="/ips/fidelity/\d+/"', page)) == 2
     assert "Et annet sted" not in page and "1.6.2026" in page and "God" in page
     _reviews(site, 60, start=D(2026, 1, 1))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         study.get(reverse("ips:fidelity_list"))
 
 

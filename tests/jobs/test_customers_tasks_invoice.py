@@ -32,12 +32,12 @@ def test_customers_are_listed_with_a_fixed_number_of_queries(client_for, site, d
     for _ in range(5):
         CustomerFactory(site=site)
     client = client_for(Role.WORK_LEADER)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("jobs:customer_list"))
     assert response.status_code == 200
     for _ in range(10):
         CustomerFactory(site=site)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get(reverse("jobs:customer_list"))
     assert client_for(Role.FRONT_DESK).get(reverse("jobs:customer_list")).status_code == 403
     assert client_for(None).get(reverse("jobs:customer_list")).status_code == 302
