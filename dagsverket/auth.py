@@ -145,12 +145,10 @@ class OneQueryPermissionBackend(ModelBackend):
         return ("SELECT ct.app_label, p.codename " + PERMISSIONS_OF_USER).format(**cls._tables())
 
     @classmethod
-    @functools.cache
-    def _user_sql(cls) -> str:
-        """The user's row with each of their sites (one row per site, by name, or one row with no
-        site), and their permission names joined by commas in every row (a subquery on the
-        parameters alone, so the database works it out once)."""
-        tables = cls._tables()
+    def _user_select(cls, user_id: str) -> tuple[str, str]:
+        """What `_user_sql` and `session_sql` both read for the user whose id is `user_id` (a
+        parameter or a column): the select list (the user's columns, each site's, and their
+        permission names joined by commas) and the joins of the user to their sites."""
         quote = connection.ops.quote_name
         user_site = Site.staff.through._meta
         columns = [f"u.{quote(field.column)}" for field in get_user_model()._meta.concrete_fields]
@@ -158,19 +156,32 @@ class OneQueryPermissionBackend(ModelBackend):
         # Codenames and app labels are identifiers: a comma cannot occur in them.
         joined = "string_agg({}, ',')" if connection.vendor == "postgresql" else "group_concat({}, ',')"
         permissions = joined.format("ct.app_label || '.' || p.codename")
-        return (
-            "SELECT {columns}, (SELECT {permissions} " + PERMISSIONS_OF_USER + ") "
-            "FROM {user} u LEFT JOIN {site_staff} us ON us.{user_column} = u.id "
-            "LEFT JOIN {site} s ON s.id = us.{site_column} "
-            "WHERE u.id = %s ORDER BY s.{name}"
-        ).format(
+        tables = cls._tables()
+        select = "{columns}, (SELECT {permissions} {of_user})".format(
             columns=", ".join(columns),
             permissions=permissions,
+            of_user=PERMISSIONS_OF_USER.replace("%s", user_id).format(**tables),
+        )
+        joins = (
+            "LEFT JOIN {site_staff} us ON us.{user_column} = u.id "
+            "LEFT JOIN {site} s ON s.id = us.{site_column}"
+        ).format(
             user_column=quote(user_site.get_field(get_user_model()._meta.model_name).column),
             site_column=quote(user_site.get_field("site").column),
-            name=quote(Site._meta.get_field("name").column),
             **tables,
         )
+        return select, joins
+
+    @classmethod
+    @functools.cache
+    def _user_sql(cls) -> str:
+        """The user's row with each of their sites (one row per site, by name, or one row with no
+        site), and their permission names in every row (a subquery on the parameters alone, so the
+        database works it out once)."""
+        select, joins = cls._user_select("%s")
+        name = connection.ops.quote_name(Site._meta.get_field("name").column)
+        # Names from the models' own metadata; the user's id (three times) is the only parameter.
+        return f"SELECT {select} FROM {cls._tables()['user']} u {joins} WHERE u.id = %s ORDER BY s.{name}"  # noqa: S608
 
     @classmethod
     @functools.cache
@@ -180,35 +191,18 @@ class OneQueryPermissionBackend(ModelBackend):
         columns (all empty for a session without a user or with a deleted one)."""
         from .models import StaffSession
 
-        tables = cls._tables()
         quote = connection.ops.quote_name
         meta = StaffSession._meta
-        user_site = Site.staff.through._meta
-        columns = [f"u.{quote(field.column)}" for field in get_user_model()._meta.concrete_fields]
-        columns += [f"s.{quote(field.column)}" for field in Site._meta.concrete_fields]
-        joined = "string_agg({}, ',')" if connection.vendor == "postgresql" else "group_concat({}, ',')"
-        permissions = joined.format("ct.app_label || '.' || p.codename")
         user_id = f"sess.{quote(meta.get_field('user').column)}"
+        select, joins = cls._user_select(user_id)
         # Names from the models' own metadata; the session key and the time are the parameters.
         return (
-            "SELECT sess.{data}, {user_id}, {columns}, (SELECT {permissions} "  # noqa: S608
-            + PERMISSIONS_OF_USER.replace("%s", "{user_id}")
-            + ") FROM {session} sess LEFT JOIN {user} u ON u.id = {user_id} "
-            "LEFT JOIN {site_staff} us ON us.{user_column} = u.id "
-            "LEFT JOIN {site} s ON s.id = us.{site_column} "
-            "WHERE sess.{key} = %s AND sess.{expiry} > %s ORDER BY s.{name}"
-        ).format(
-            data=quote(meta.get_field("session_data").column),
-            user_id=user_id,
-            columns=", ".join(columns),
-            permissions=permissions,
-            session=quote(meta.db_table),
-            user_column=quote(user_site.get_field(get_user_model()._meta.model_name).column),
-            site_column=quote(user_site.get_field("site").column),
-            key=quote(meta.get_field("session_key").column),
-            expiry=quote(meta.get_field("expire_date").column),
-            name=quote(Site._meta.get_field("name").column),
-            **tables,
+            f"SELECT sess.{quote(meta.get_field('session_data').column)}, {user_id}, {select} "  # noqa: S608
+            f"FROM {quote(meta.db_table)} sess "
+            f"LEFT JOIN {cls._tables()['user']} u ON u.id = {user_id} {joins} "
+            f"WHERE sess.{quote(meta.get_field('session_key').column)} = %s "
+            f"AND sess.{quote(meta.get_field('expire_date').column)} > %s "
+            f"ORDER BY s.{quote(Site._meta.get_field('name').column)}"
         )
 
     def get_user(self, user_id):

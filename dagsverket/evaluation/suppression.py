@@ -142,9 +142,9 @@ def suppress_series(counts: dict[Hashable, int], keys: list, threshold: int = TH
 def _components(equations: list[tuple], hidden: set) -> list[tuple[list, list]]:
     """The equations restricted to the hidden cells, split into independent groups.
 
-    Each group is `(cells, rows)`: the hidden cells it ties together, and its equations as
-    `(coefficients by cell, constant)` meaning `sum(coefficient * cell) == constant` once the shown
-    cells are put in (a total has coefficient -1, its parts +1)."""
+    Each group is `(cells, members)`: the hidden cells it ties together (sorted), and its equations
+    as `(coefficients, total, parts)`, the coefficients of its hidden cells only (a total -1, its
+    parts +1; the shown cells are the constant `_exposed_in_group` works out)."""
     parent: dict = {}
 
     def find(key):

@@ -76,15 +76,6 @@ def names_as_listed(request, people) -> list[str]:
 def who(context, person=None, *, name="", full_name="", birth_year=None, pk=None, site_id=None) -> str:
     """`{% who visit.participant %}`, or for rows of values:
     `{% who name=row.participant__name full_name=… birth_year=… pk=row.participant_id %}`."""
-    if person is not None and getattr(person, "name_shared", None) is not None:
-        # Marked by the query that read the person (participant_search): no query here.
-        return told_apart(
-            name=person.name,
-            full_name=person.full_name,
-            birth_year=person.birth_year,
-            pk=person.pk,
-            duplicates={person.name.lower()} if person.name_shared else set(),
-        )
     if person is not None:
         name, full_name, birth_year, pk, site_id = (
             person.name,
@@ -93,11 +84,14 @@ def who(context, person=None, *, name="", full_name="", birth_year=None, pk=None
             person.pk,
             person.site_id,
         )
-    if site_id is None:
-        site = getattr(context.get("request"), "site", None)
-        site_id = site.pk if site else None
-    if site_id is None:
-        return name
-    return told_apart(
-        name=name, full_name=full_name, birth_year=birth_year, pk=pk, duplicates=_duplicates(context, site_id)
-    )
+    shared = getattr(person, "name_shared", None)
+    if shared is not None:  # marked by the query that read the person (selectors): no query here
+        duplicates = {name.lower()} if shared else set()
+    else:
+        if site_id is None:
+            site = getattr(context.get("request"), "site", None)
+            site_id = site.pk if site else None
+        if site_id is None:
+            return name
+        duplicates = _duplicates(context, site_id)
+    return told_apart(name=name, full_name=full_name, birth_year=birth_year, pk=pk, duplicates=duplicates)
