@@ -272,3 +272,37 @@ def test_the_session_rows_user_column_follows_a_login_and_a_logout(client_for, s
     assert Session.objects.get(session_key=key).user_id == int(client.session["_auth_user_id"])
     client.post("/logout/")
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def _session_query_prepared() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return any(statement.startswith("SELECT sess.") for (statement,) in cursor.fetchall())
+
+
+def test_postgresql_plans_the_session_query_once_per_connection(client_for, on_postgres):
+    # Planning the nine-table query took longer than running it, on every logged-in request.
+    client = client_for(Role.FRONT_DESK)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/checkin/").status_code == 200
+    assert _session_query_prepared()
+    # Still counted and logged like any query, with its parameters bound as Django would show them.
+    key = client.cookies["sessionid"].value
+    logged = [q["sql"] for q in queries if q["sql"].startswith("SELECT sess.")]
+    assert len(logged) == 1 and f"'{key}'" in logged[0]
+    assert client.get("/checkin/").status_code == 200  # the next request runs the prepared plan
+
+
+def test_without_prepared_statements_the_session_query_is_bound_on_the_client(
+    client_for, on_postgres, monkeypatch
+):
+    # DATABASE_PREPARED_STATEMENTS=0 (a pooler that cannot keep them) leaves prepare_threshold unset.
+    import psycopg
+
+    from dagsverket.session_store import _cursor_planned_once
+
+    monkeypatch.delitem(connection.settings_dict["OPTIONS"], "prepare_threshold")
+    with _cursor_planned_once(connection) as cursor:
+        assert isinstance(cursor.cursor, psycopg.ClientCursor)
+    client = client_for(Role.FRONT_DESK)
+    assert client.get("/checkin/").wsgi_request.user.has_perm("dagsverket.use_checkin")
