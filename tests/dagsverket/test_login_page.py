@@ -47,3 +47,50 @@ def test_a_refused_login_shows_the_forms_own_inputs_with_its_errors(client, db, 
     # Every field that says where its error is described points at an element that is there.
     for described in re.findall(r'aria-describedby="([^"]+)"', body):
         assert f'id="{described}"' in body, described
+
+
+TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")  # a masked CSRF token
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize(
+    "query", ["", "?next=/checkin/", "?next=/checkin/%22%3E%3Cscript%3Ealert(1)%3C/script%3E"]
+)
+def test_the_filled_in_login_page_is_the_page_the_template_renders(
+    client, db, settings, monkeypatch, language, query
+):
+    # The empty login page is rendered once per language and its holes filled per request: it must be
+    # what the template renders for that request, the page's own address and `next` escaped alike.
+    from django.contrib.auth import views as auth_views
+
+    from dagsverket.views.home import LoginView
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.get("/login/")  # a first request renders the page with holes
+    filled = client.get("/login/" + query)
+    assert filled.status_code == 200 and not filled.templates  # filled in, not rendered
+    monkeypatch.setattr(LoginView, "get", auth_views.LoginView.get)
+    rendered = client.get("/login/" + query)
+    assert rendered.templates  # rendered in full
+    assert TOKEN.sub("TOKEN", filled.content.decode()) == TOKEN.sub("TOKEN", rendered.content.decode())
+    assert "<script>alert" not in filled.content.decode()
+
+
+def test_the_filled_in_token_lets_a_login_through_the_csrf_check(staff):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get("/login/")
+    page = client.get("/login/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert re.search(r'"X-CSRFToken": "' + token + '"', page)  # the same token for htmx
+    response = client.post(
+        "/login/", {"username": "frontdesk", "password": "demo", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert (
+        Client(enforce_csrf_checks=True)
+        .post("/login/", {"username": "frontdesk", "password": "demo"})
+        .status_code
+        == 403
+    )
