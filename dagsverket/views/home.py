@@ -74,6 +74,13 @@ class LoginView(auth_views.LoginView):
             .replace(_HOLES["next"], escape(self.get_redirect_url()))
         )
 
+    def form_invalid(self, form):
+        """A refused login (a field left empty, a wrong password) is bad input like any other: the
+        page with the messages next to the fields, status 400. Too many tries answer 429 (axes)."""
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:

@@ -33,7 +33,7 @@ def test_the_empty_login_page_has_the_forms_own_inputs(client, db):
 )
 def test_a_refused_login_shows_the_forms_own_inputs_with_its_errors(client, db, data):
     response = client.post("/login/", data)
-    assert response.status_code == 200
+    assert response.status_code == 400  # bad input, as on every other form
     form = response.context["form"]
     assert _inputs(response.content.decode()) == _widgets(form)
     body = response.content.decode()

@@ -69,6 +69,6 @@ def test_a_256_character_username_is_refused_at_login_with_the_form_not_a_server
     from axes.models import AccessAttempt
 
     response = client.post(reverse("login"), {"username": "x" * 256, "password": "secret"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors
     assert not AccessAttempt.objects.exists()
