@@ -28,6 +28,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -196,6 +197,10 @@ class Command(BaseCommand):
             "LOG_LEVEL": "ERROR",  # a refused form is logged as a warning: not news here
         }
         env.pop("DAGSVERKET_TESTING")
+        # The server's static files in a directory of its own: collectstatic into the project's
+        # staticfiles/ would rewrite files under a test run's or a developer's server's feet.
+        static_root = tempfile.mkdtemp(prefix="dagsverket-load-static-")
+        env["STATIC_ROOT"] = static_root
         self._recreate_database(name)
         server = None
         try:
@@ -238,6 +243,7 @@ class Command(BaseCommand):
             connections["default"].close()
             connections["default"].settings_dict["NAME"] = base["NAME"]
             self._drop_database(name)
+            shutil.rmtree(static_root, ignore_errors=True)
 
     # --- setting up ---------------------------------------------------------------------------
 
