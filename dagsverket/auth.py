@@ -91,26 +91,23 @@ PERMISSIONS_OF_USER = (
 )
 
 
-def _rows_to_instance(model, fields, converters, values, using):
-    """A model instance from raw column values, converted as the ORM would (SQLite returns text
-    for times and integers for booleans)."""
+def _rows_to_instance(model, values, using):
+    """A model instance from the raw values of its concrete fields, converted as the ORM would
+    (SQLite returns text for times and integers for booleans)."""
     connection = connections[using]
+    fields = model._meta.concrete_fields
     converted = []
-    for field, field_converters, value in zip(fields, converters, values, strict=True):
+    for field, field_converters, value in zip(fields, _converters(model, connection), values, strict=True):
         for converter in field_converters:
             value = converter(value, field.cached_col, connection)
         converted.append(value)
     return model.from_db(using, [field.attname for field in fields], converted)
 
 
-def _converters(model, using):
-    """Each concrete field's converters on the database `using`, worked out once per connection
-    (each thread has its own, and a converter may read its connection's settings)."""
-    return _converters_on(model, connections[using])
-
-
 @functools.cache
-def _converters_on(model, connection):
+def _converters(model, connection):
+    """Each concrete field's converters, worked out once per connection (each thread has its own,
+    and a converter may read its connection's settings)."""
     return [
         connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
         for field in model._meta.concrete_fields
@@ -228,21 +225,15 @@ class OneQueryPermissionBackend(ModelBackend):
 
     def _user_from_rows(self, rows, using):
         user_model = get_user_model()
-        user_fields, site_fields = user_model._meta.concrete_fields, Site._meta.concrete_fields
         if not rows:
             return None
-        width = len(user_fields)
-        user = _rows_to_instance(
-            user_model, user_fields, _converters(user_model, using), rows[0][:width], using
-        )
+        width = len(user_model._meta.concrete_fields)
+        user = _rows_to_instance(user_model, rows[0][:width], using)
         if not self.user_can_authenticate(user):
             return None
         if not user.is_superuser:  # a superuser has every permission and every site: read as before
-            site_converters = _converters(Site, using)
             user.staff_sites_loaded = [
-                _rows_to_instance(Site, site_fields, site_converters, row[width:-1], using)
-                for row in rows
-                if row[width] is not None
+                _rows_to_instance(Site, row[width:-1], using) for row in rows if row[width] is not None
             ]
             names = rows[0][-1]
             user._perm_cache = set(names.split(",")) if names else set()

@@ -12,24 +12,20 @@ from .auth import OneQueryPermissionBackend, forget_user_rows, remember_user_row
 
 
 @functools.cache
-def _prepared_cursor_classes():
-    """Django's server-binding cursor for psycopg 3, preparing each statement at its first run, and
-    a query log wrapper for it. Django's own logs the SQL psycopg kept of a client-bound query,
-    which a prepared one does not keep; this one logs the SQL as Django would have bound it.
-    (Imported here: the PostgreSQL backend needs psycopg, which a SQLite install may lack.)"""
-    from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
+def _prepared_debug_wrapper():
+    """Django's query log wrapper for a prepared statement. Django's own logs the SQL psycopg kept
+    of a client-bound query, which a prepared one does not keep; this one logs the SQL as Django
+    would have bound it. (Imported here: the PostgreSQL backend needs psycopg, which a SQLite
+    install may lack.)"""
+    from django.db.backends.postgresql.base import CursorDebugWrapper
     from django.db.backends.utils import CursorWrapper
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
 
     class PreparedDebugWrapper(CursorDebugWrapper):
         def execute(self, sql, params=None):
             with self.debug_sql(self.db.ops.compose_sql(sql, params)):
                 return CursorWrapper.execute(self, sql, params)
 
-    return PreparedCursor, PreparedDebugWrapper
+    return PreparedDebugWrapper
 
 
 def _cursor_planned_once(connection):
@@ -39,23 +35,26 @@ def _cursor_planned_once(connection):
     Planning the query (nine tables) took longer than running it: 0.5 ms of its 0.75 ms on every
     logged-in request (docs/PERFORMANCE.md). Django's cursors bind parameters on the client and
     never prepare, so this one is psycopg's server-binding cursor, which prepares every statement at
-    its first run; Django's wrapper around it still counts and logs the query and translates its
-    errors. Off (Django's own cursor) unless the connection allows prepared statements: settings
-    turn them on with `prepare_threshold` unless `DATABASE_PREPARED_STATEMENTS=0`, which a pooler in
-    transaction mode before PgBouncer 1.21 needs.
+    its first run (`prepare_threshold` 0); Django's wrapper around it still counts and logs the
+    query and translates its errors. Off (Django's own cursor) unless the connection allows
+    prepared statements: settings set the threshold unless `DATABASE_PREPARED_STATEMENTS=0`, which a
+    pooler in transaction mode before PgBouncer 1.21 needs.
     """
     if (
         connection.vendor != "postgresql"
         or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
     ):
         return connection.cursor()
-    cursor_class, debug_wrapper = _prepared_cursor_classes()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
-        cursor = cursor_class(connection.connection)
-    return debug_wrapper(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
+        cursor = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        return _prepared_debug_wrapper()(cursor, connection)
+    return connection.make_cursor(cursor)
 
 
 class SessionStore(db.SessionStore):

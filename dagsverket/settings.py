@@ -128,11 +128,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
     os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0"
 ):
-    # The session query that starts every logged-in request is prepared, so PostgreSQL plans it
-    # once per connection (dagsverket/session_store.py). Django's own cursors bind on the client
-    # and never prepare, whatever this says. A pooler in transaction mode older than PgBouncer 1.21
-    # cannot keep prepared statements: set DATABASE_PREPARED_STATEMENTS=0 there.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    # The session query that starts every logged-in request is prepared at its first run, so
+    # PostgreSQL plans it once per connection (dagsverket/session_store.py). Django's own cursors
+    # bind on the client and never prepare, whatever this says. A pooler in transaction mode older
+    # than PgBouncer 1.21 cannot keep prepared statements: set DATABASE_PREPARED_STATEMENTS=0 there.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once when two tablets write at the same moment.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
