@@ -42,7 +42,7 @@ def participant_search(
 
     With `day` (the check-in's search), each result is also marked `here_today` (checked in at the
     site that day) and `excluded_until` (the end of the exclusion in force that day, or None), in
-    the same query. Reads the site's participants, and with `day` only that day's visits, so it
+    one more query for all of them. Reads the site's participants, and with `day` only that day's visits, so it
     stays as fast as history grows."""
     words = normalise_name(query).split()
     if not words:
@@ -61,12 +61,74 @@ def participant_search(
     matches = people
     for word in names:
         matches = matches.filter(Q(search_name__startswith=word) | Q(search_name__contains=" " + word))
-    results = list(_in_search_order(matches, names, day)[:limit])
+    if names:
+        # Names that start with the first word come first: asked for on their own, the database
+        # reads them from the prefix index and sorts only those, and the rest ("contains") is asked
+        # for only when they are too few. One query sorting every match took five times as long
+        # (docs/PERFORMANCE.md, eleventh session).
+        starting = matches.filter(search_name__startswith=names[0])
+        results = list(_in_search_order(starting)[:limit])
+        if len(results) < limit:
+            rest = matches.exclude(search_name__startswith=names[0])
+            results += _in_search_order(rest)[: limit - len(results)]
+    else:
+        results = list(_in_search_order(matches)[:limit])
     if len(results) < limit and any(len(word) >= 3 for word in names):
         found = {person.pk for person in results}
-        near = [person for person in _near_matches(people, names, limit, day) if person.pk not in found]
+        near = [person for person in _near_matches(people, names, limit) if person.pk not in found]
         results += near[: limit - len(results)]
+    _mark_results(results, site=site, day=day)
     return results
+
+
+def _mark_results(people: list[Participant], *, site, day: datetime.date | None) -> None:
+    """Mark the search's results in one query for all of them: `name_shared` (another person at the
+    site has the same short name: `{% who %}` tells them apart without a query of its own), and
+    with `day` `here_today` (checked in at the site that day) and `excluded_until` (the end of the
+    latest exclusion in force that day, or None).
+
+    Asked for the few results alone, not in the search's own query (whose planning the three
+    subqueries made dearer than its execution), and written out: the ORM took longer to build it
+    than the database took to answer. The same conditions as `_has_namesake`, `Visit.objects.active`
+    and `exclusions_in_force`; `tests/dagsverket/test_search.py` holds them to each other."""
+    if not people:
+        return
+    ids = [person.pk for person in people]
+    params = list(ids)
+    if day is not None:
+        day_value = connection.ops.adapt_datefield_value(day)
+        params = [site.pk, day_value, day_value, day_value, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_marks_sql(len(ids), day is not None), params)
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    for person in people:
+        marks = rows[person.pk]
+        person.name_shared = bool(marks[0])
+        if day is not None:
+            person.here_today = bool(marks[1])
+            until = marks[2]
+            person.excluded_until = datetime.date.fromisoformat(until) if isinstance(until, str) else until
+
+
+@functools.cache
+def _marks_sql(count: int, with_day: bool) -> str:
+    """`_mark_results`'s query for `count` people: with `with_day`, its parameters are the site, the
+    day three times, then the ids; otherwise the ids alone."""
+    quote = connection.ops.quote_name
+    people, visits, exclusions = (quote(model._meta.db_table) for model in (Participant, Visit, Exclusion))
+    columns = [
+        f"EXISTS (SELECT 1 FROM {people} other WHERE other.site_id = p.site_id"  # noqa: S608
+        " AND other.merged_into_id IS NULL AND LOWER(other.name) = LOWER(p.name) AND other.id <> p.id)"
+    ]
+    if with_day:
+        columns += [
+            f"EXISTS (SELECT 1 FROM {visits} v WHERE v.site_id = %s AND v.date = %s"  # noqa: S608
+            " AND v.participant_id = p.id AND v.undone_at IS NULL)",
+            f"(SELECT MAX(e.ends_on) FROM {exclusions} e WHERE e.participant_id = p.id"  # noqa: S608
+            " AND e.starts_on <= %s AND e.ends_on >= %s AND e.lifted_at IS NULL)",
+        ]
+    placeholders = ", ".join(["%s"] * count)
+    return f"SELECT p.id, {', '.join(columns)} FROM {people} p WHERE p.id IN ({placeholders})"  # noqa: S608
 
 
 @functools.cache
@@ -123,29 +185,22 @@ def _excluded_until(day: datetime.date) -> Subquery:
     )
 
 
-def _in_search_order(people, names: list[str], day: datetime.date | None = None):
-    """The search's order and columns, each person marked with `name_shared` (another person at the
-    site has the same short name: `{% who %}` tells them apart without a query of its own). With
-    `day`, also `here_today` and `excluded_until` (the check-in's search): all in the one query."""
-    starts = Value(0)
+def _in_search_order(people, names: list[str] | None = None):
+    """The search's order and columns: with `names`, names that start with the first word first;
+    then the people seen most recently."""
+    order = [F("last_seen").desc(nulls_last=True), "name"]
     if names:
-        starts = Case(When(search_name__startswith=names[0], then=Value(0)), default=Value(1))
-    people = people.annotate(starts=starts, name_shared=_has_namesake())
-    if day is not None:
         people = people.annotate(
-            here_today=Exists(
-                Visit.objects.active().filter(
-                    site_id=OuterRef("site_id"), date=day, participant_id=OuterRef("pk")
-                )
-            ),
-            excluded_until=_excluded_until(day),
+            starts=Case(When(search_name__startswith=names[0], then=Value(0)), default=Value(1))
         )
-    return people.only("pk", "name", "full_name", "nickname", "birth_year", "last_seen", "site_id").order_by(
-        "starts", F("last_seen").desc(nulls_last=True), "name"
-    )
+        order.insert(0, "starts")
+    return people.only(*_SEARCH_COLUMNS).order_by(*order)
 
 
-def _near_matches(people, names: list[str], limit: int, day: datetime.date | None) -> list[Participant]:
+_SEARCH_COLUMNS = ("pk", "name", "full_name", "nickname", "birth_year", "last_seen", "site_id")
+
+
+def _near_matches(people, names: list[str], limit: int) -> list[Participant]:
     """People whose every typed word is within one typo of the start of one of their name words.
 
     On PostgreSQL pg_trgm's word similarity (with the trigram index of migration 0014) picks the
@@ -167,7 +222,7 @@ def _near_matches(people, names: list[str], limit: int, day: datetime.date | Non
     ]
     if not keep:
         return []
-    return list(_in_search_order(Participant.objects.filter(pk__in=keep), names, day)[:limit])
+    return list(_in_search_order(Participant.objects.filter(pk__in=keep), names)[:limit])
 
 
 def near_prefix(typed: str, word: str) -> bool:

@@ -125,13 +125,16 @@ def test_the_search_reads_as_many_queries_for_eight_results_as_for_one(client_fo
         ExclusionFactory(participant=person, ends_on=datetime.date(2026, 3, 20))
     with CaptureQueriesContext(connection) as eight:
         assert len(_names_listed(client, "kari")) == 8
-    # The session with the user, its sites and permissions, and the search itself: the namesakes,
-    # who is here and who is excluded are marked in the search's own query (they were three more).
+    # The session with the user, its sites and permissions; the names that start with "kari" (eight,
+    # so those that only contain it are not asked for); then the namesakes, who is here and who is
+    # excluded, marked for all eight in one query (they were three queries per person once).
     queries = [query["sql"] for query in eight.captured_queries]
-    assert len(queries) == 2, queries
+    assert len(queries) == 3, queries
     assert '"dagsverket_session"' in queries[0] and queries[1].startswith('SELECT "dagsverket_participant"')
-    # Fewer than eight found: the near matches follow (two queries: the candidates, then their rows).
-    assert len(one.captured_queries) == len(eight.captured_queries) + 2
+    assert "EXISTS" in queries[2] and "IN (" in queries[2]
+    # Fewer than eight found: the names that only contain "kari", then the near matches (two
+    # queries: the candidates, then their rows) follow.
+    assert len(one.captured_queries) == len(eight.captured_queries) + 3
 
 
 def test_the_board_and_the_answer_to_a_tap_tell_namesakes_apart(client_for, site, other_site):
@@ -155,3 +158,60 @@ def test_the_board_and_the_answer_to_a_tap_tell_namesakes_apart(client_for, site
     board = client.get("/checkin/").content.decode()
     names = [name for name in re.findall(r"<span class=\"board-name\">([^<]*)</span>", board) if name]
     assert sorted(names) == ["Kari H. (1971)", "Ola", "kari L. (1985)"]
+
+
+def test_the_written_out_marks_agree_with_the_models_own_conditions(site, other_site):
+    """`_mark_results` writes its three marks out in SQL; here they meet the ORM's own definitions
+    (`_has_namesake`, `Visit.objects.active`, `exclusions_in_force`) on every case that tells them
+    apart: namesakes in other cases, merged away or at another site; visits undone, on another day
+    or at another site; exclusions lifted, over, not yet begun, and two in force at once."""
+    from django.db.models import Exists, OuterRef
+
+    from dagsverket.models import Participant, Visit
+    from dagsverket.selectors import _excluded_until, _has_namesake, _mark_results
+
+    today = MORNING.date()
+    yesterday = today - datetime.timedelta(days=1)
+    kari = ParticipantFactory(site=site, name="Kari")
+    ParticipantFactory(site=site, name="KARI")  # a namesake, in capitals
+    ola = ParticipantFactory(site=site, name="Ola")
+    ParticipantFactory(site=site, name="ola", merged_into=ola)  # merged away: not a namesake
+    per = ParticipantFactory(site=site, name="Per")
+    ParticipantFactory(site=other_site, name="Per")  # another site: not a namesake
+    here, undone, elsewhere, yesterdays = (ParticipantFactory(site=site, name=f"P{n}") for n in range(4))
+    VisitFactory(participant=here)
+    VisitFactory(participant=undone, undone_at=MORNING)
+    VisitFactory(participant=elsewhere, site=other_site)
+    VisitFactory(participant=yesterdays, date=yesterday)
+    twice, lifted, over, later = (ParticipantFactory(site=site, name=f"E{n}") for n in range(4))
+    ExclusionFactory(participant=twice, starts_on=yesterday, ends_on=today)
+    ExclusionFactory(participant=twice, starts_on=today, ends_on=today + datetime.timedelta(days=9))
+    ExclusionFactory(participant=lifted, lifted_at=MORNING)
+    ExclusionFactory(participant=over, starts_on=today - datetime.timedelta(days=9), ends_on=yesterday)
+    ExclusionFactory(participant=later, starts_on=today + datetime.timedelta(days=1))
+    people = [kari, ola, per, here, undone, elsewhere, yesterdays, twice, lifted, over, later]
+
+    _mark_results(people, site=site, day=today)
+    written = {p.pk: (p.name_shared, p.here_today, p.excluded_until) for p in people}
+    by_the_orm = {
+        pk: (shared, here_today, until)
+        for pk, shared, here_today, until in Participant.objects.filter(pk__in=written)
+        .annotate(
+            shared=_has_namesake(),
+            here_today=Exists(
+                Visit.objects.active().filter(site_id=site.pk, date=today, participant_id=OuterRef("pk"))
+            ),
+            until=_excluded_until(today),
+        )
+        .values_list("pk", "shared", "here_today", "until")
+    }
+    assert written == by_the_orm
+    # And the cases themselves, so that the two cannot agree by both being wrong.
+    assert [written[p.pk][0] for p in (kari, ola, per)] == [True, False, False]
+    assert [written[p.pk][1] for p in (here, undone, elsewhere, yesterdays)] == [True, False, False, False]
+    assert [written[p.pk][2] for p in (twice, lifted, over, later)] == [
+        today + datetime.timedelta(days=9),
+        None,
+        None,
+        None,
+    ]
