@@ -42,8 +42,8 @@ def participant_search(
 
     With `day` (the check-in's search), each result is also marked `here_today` (checked in at the
     site that day) and `excluded_until` (the end of the exclusion in force that day, or None), in
-    one more query for all of them. Reads the site's participants, and with `day` only that day's visits, so it
-    stays as fast as history grows."""
+    one more query for all of them. Reads the site's participants, and with `day` only that day's
+    visits, so it stays as fast as history grows."""
     words = normalise_name(query).split()
     if not words:
         return []
