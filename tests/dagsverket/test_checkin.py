@@ -104,6 +104,10 @@ def test_checking_in_someone_of_another_site_or_nonsense_is_refused(desk, other_
     person = ParticipantFactory(site=other_site)
     assert desk.post("/checkin/in/", {"participant": person.pk}, **HTMX).status_code == 400
     assert desk.post("/checkin/in/", {"participant": "x"}).status_code == 400
+    # Ids no database column holds (the person is read by a query written out, not the ORM's, which
+    # would have answered "nobody" for them itself).
+    for beyond in (2**63, -(2**63) - 1, 10**30):
+        assert desk.post("/checkin/in/", {"participant": beyond}, **HTMX).status_code == 400
     assert not Visit.objects.exists()
 
 
