@@ -1,6 +1,7 @@
 """Search on the tablet (issue 16, item 7): phone, birth year, one typo, and what the results say."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -215,3 +216,67 @@ def test_the_written_out_marks_agree_with_the_models_own_conditions(site, other_
         None,
         None,
     ]
+
+
+# The search's results partial as it was before its rows were built in Python
+# (`dagsverket/templatetags/search_results.py`): the new one must render the same markup.
+RESULTS_AS_THE_TEMPLATE_HAD_THEM = (Path(__file__).parent / "search_results_before.html").read_text()
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_result_rows_built_in_python_are_what_the_template_rendered(site, other_site, language):
+    import re
+
+    from django.template import engines
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    today = MORNING.date()
+    ParticipantFactory(site=site, name="Kari", full_name="Kari Berg", birth_year=1980)
+    here = VisitFactory(
+        participant=ParticipantFactory(
+            site=site, name="Kari", full_name="Kari Hansen", nickname="<b>Kaja</b>", birth_year=1971
+        )
+    ).participant
+    excluded = ParticipantFactory(site=site, name="Karl & co", full_name="Karl & co", birth_year=None)
+    ExclusionFactory(participant=excluded, ends_on=datetime.date(2026, 3, 20))
+    ParticipantFactory(site=site, name="Kasper", full_name="", nickname="", birth_year=None, last_seen=None)
+    ParticipantFactory(site=other_site, name="Kasper")
+    searched = participant_search(site=site, query="ka", day=today)
+    assert here in searched and excluded in searched and len(searched) == 4  # not the other site's
+    similar = participant_search(site=site, query="kari")  # as `_question` passes them: no marks
+    for person in similar:
+        del person.name_shared
+
+    request = RequestFactory().get("/checkin/search/")
+    request.site = site
+    cases = [
+        {"query": "ka", "results": searched},
+        {"query": "kari", "results": similar, "similar": True},
+        {"query": "k", "results": [], "odd_name": True},
+        {"query": "zzz", "results": []},
+        {"query": "", "results": []},
+    ]
+    rendered = {}
+    with translation.override(language):
+        for case in cases:
+            context = {**case, "nonce": "c0ffee", "in_url": "/checkin/in/"}
+            new = render_to_string("dagsverket/_search_results.html", context, request=request)
+            old = engines["django"].from_string(RESULTS_AS_THE_TEMPLATE_HAD_THEM).render(context, request)
+            tokens = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+            assert tokens.sub("TOKEN", new) == tokens.sub("TOKEN", old)
+            assert len(tokens.findall(new)) == len(case["results"]) + bool(case["query"])
+            rendered[case["query"]] = new
+    # The cases hold what they are meant to: escaped names, both badges, namesakes told apart.
+    first = rendered["ka"]
+    for expected in (
+        "«&lt;b&gt;Kaja&lt;/b&gt;»",
+        "Karl &amp; co",
+        "Kari H. (1971)",
+        "Kari B. (1980)",
+        "badge-ok",
+    ):
+        assert expected in first
+    assert "badge-bad" in first and "20.3." in first
+    assert "Kari H. (1971)" in rendered["kari"]  # namesakes told apart without the search's marks
