@@ -91,7 +91,7 @@ PERMISSIONS_OF_USER = (
 )
 
 
-def _rows_to_instance(model, values, using):
+def rows_to_instance(model, values, using):
     """A model instance from the raw values of its concrete fields, converted as the ORM would
     (SQLite returns text for times and integers for booleans)."""
     connection = connections[using]
@@ -228,12 +228,12 @@ class OneQueryPermissionBackend(ModelBackend):
         if not rows:
             return None
         width = len(user_model._meta.concrete_fields)
-        user = _rows_to_instance(user_model, rows[0][:width], using)
+        user = rows_to_instance(user_model, rows[0][:width], using)
         if not self.user_can_authenticate(user):
             return None
         if not user.is_superuser:  # a superuser has every permission and every site: read as before
             user.staff_sites_loaded = [
-                _rows_to_instance(Site, row[width:-1], using) for row in rows if row[width] is not None
+                rows_to_instance(Site, row[width:-1], using) for row in rows if row[width] is not None
             ]
             names = rows[0][-1]
             user._perm_cache = set(names.split(",")) if names else set()

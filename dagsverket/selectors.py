@@ -10,7 +10,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import extensions
+from .auth import rows_to_instance
 from .models import ActivityLog, Exclusion, Participant, ReasonCode, Visit, normalise_name
+from .session_store import cursor_planned_once
 
 
 def exclusions_in_force(day: datetime.date):
@@ -98,7 +100,7 @@ def _mark_results(people: list[Participant], *, site, day: datetime.date | None)
     if day is not None:
         day_value = connection.ops.adapt_datefield_value(day)
         params = [site.pk, day_value, day_value, day_value, *ids]
-    with connection.cursor() as cursor:
+    with cursor_planned_once(connection) as cursor:
         cursor.execute(_marks_sql(len(ids), day is not None), params)
         rows = {row[0]: row[1:] for row in cursor.fetchall()}
     for person in people:
@@ -174,12 +176,14 @@ def participant_for_check_in(*, pk: int, site, day: datetime.date) -> Participan
     if not -(2**63) <= pk < 2**63:  # as the ORM does: no such id (SQLite would raise OverflowError)
         return None
     day_value = connection.ops.adapt_datefield_value(day)
-    people = list(Participant.objects.raw(_check_in_read_sql(), [day_value, day_value, pk, site.pk]))
-    if not people:
+    with cursor_planned_once(connection) as cursor:
+        cursor.execute(_check_in_read_sql(), [day_value, day_value, pk, site.pk])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    person = people[0]
-    person.name_shared = bool(person.name_shared)
-    person.excluded_until = _as_date(person.excluded_until)
+    person = rows_to_instance(Participant, row[:-2], connection.alias)
+    person.name_shared = bool(row[-2])
+    person.excluded_until = _as_date(row[-1])
     person.marked_for = day
     return person
 
@@ -188,10 +192,11 @@ def participant_for_check_in(*, pk: int, site, day: datetime.date) -> Participan
 def _check_in_read_sql() -> str:
     """`participant_for_check_in`'s query; its parameters are the day twice, the participant's id
     and the site."""
-    table = connection.ops.quote_name(Participant._meta.db_table)
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"p.{quote(field.column)}" for field in Participant._meta.concrete_fields)
     shared, _here_today, excluded = _mark_columns()
     return (
-        f"SELECT p.*, {shared} AS name_shared, {excluded} AS excluded_until FROM {table} p"  # noqa: S608
+        f"SELECT {columns}, {shared}, {excluded} FROM {quote(Participant._meta.db_table)} p"  # noqa: S608
         " WHERE p.id = %s AND p.site_id = %s"
     )
 

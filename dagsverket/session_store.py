@@ -28,9 +28,10 @@ def _prepared_debug_wrapper():
     return PreparedDebugWrapper
 
 
-def _cursor_planned_once(connection):
-    """A cursor for the session query, prepared on PostgreSQL so that it is planned once per
-    connection instead of on every request.
+def cursor_planned_once(connection):
+    """A cursor for a query of a fixed shape asked on every request (the session query, the
+    check-in's marks), prepared on PostgreSQL so that it is planned once per connection instead of
+    on every request.
 
     Planning the query (nine tables) took longer than running it: 0.5 ms of its 0.75 ms on every
     logged-in request (docs/PERFORMANCE.md). Django's cursors bind parameters on the client and
@@ -89,7 +90,7 @@ class SessionStore(db.SessionStore):
         connection = connections[router.db_for_read(model)]
         # The time as the ORM would pass it (SQLite compares the stored text).
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with _cursor_planned_once(connection) as cursor:
+        with cursor_planned_once(connection) as cursor:
             cursor.execute(OneQueryPermissionBackend.session_sql(), [self.session_key, now])
             rows = cursor.fetchall()
         if not rows:

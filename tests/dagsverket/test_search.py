@@ -280,3 +280,21 @@ def test_the_result_rows_built_in_python_are_what_the_template_rendered(site, ot
         assert expected in first
     assert "badge-bad" in first and "20.3." in first
     assert "Kari H. (1971)" in rendered["kari"]  # namesakes told apart without the search's marks
+
+
+def test_postgresql_plans_the_marks_and_the_taps_read_once_per_connection(client_for, site, on_postgres):
+    # Their planning (three subqueries) took longer than their execution.
+    from django.db import connection
+
+    person = ParticipantFactory(site=site, name="Kari", full_name="Kari Hansen")
+    client = client_for(Role.FRONT_DESK)
+    assert _names_listed(client, "kari") == ["Kari"]
+    response = client.post("/checkin/in/", {"participant": person.pk}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [statement for (statement,) in cursor.fetchall()]
+    # The marks for the one result (the site and the day first), and the tap's read of the person
+    # with its marks.
+    assert any(s.startswith("SELECT p.id, EXISTS") and "IN ($5)" in s for s in statements), statements
+    assert any(s.startswith('SELECT p."id"') and "p.id = $3 AND p.site_id = $4" in s for s in statements)

@@ -299,10 +299,10 @@ def test_without_prepared_statements_the_session_query_is_bound_on_the_client(
     # DATABASE_PREPARED_STATEMENTS=0 (a pooler that cannot keep them) leaves prepare_threshold unset.
     import psycopg
 
-    from dagsverket.session_store import _cursor_planned_once
+    from dagsverket.session_store import cursor_planned_once
 
     monkeypatch.delitem(connection.settings_dict["OPTIONS"], "prepare_threshold")
-    with _cursor_planned_once(connection) as cursor:
+    with cursor_planned_once(connection) as cursor:
         assert isinstance(cursor.cursor, psycopg.ClientCursor)
     client = client_for(Role.FRONT_DESK)
     assert client.get("/checkin/").wsgi_request.user.has_perm("dagsverket.use_checkin")
