@@ -156,3 +156,20 @@ def test_saving_a_code_goes_through_the_service_and_is_in_the_activity_log(manag
     logged = ActivityLog.objects.filter(action="reason_code_save", object_id=str(code.pk))
     assert logged.count() == 2
     assert [row.label_nb for row in code.history.order_by("history_id")] == ["Regn", "Regnvær"]
+
+
+def test_the_board_offers_the_sites_and_the_shared_active_readiness_codes_in_their_order(site):
+    # `readiness_reasons` is written out in SQL: the ORM's filter and the model's order, by hand.
+    ReasonCode.objects.filter(kind="readiness").delete()
+    shared_late = ReasonCode.objects.create(kind="readiness", code="a-late", label_nb="Sen", sort_order=5)
+    own_first = ReasonCode.objects.create(kind="readiness", code="z-first", label_nb="Først", site=site)
+    own_tied = ReasonCode.objects.create(
+        kind="readiness", code="b-tied", label_nb="Lik", sort_order=5, site=site
+    )
+    ReasonCode.objects.create(kind="readiness", code="off", label_nb="Av", active=False, site=site)
+    ReasonCode.objects.create(kind="readiness", code="other", label_nb="Annen", site=SiteFactory())
+    ReasonCode.objects.create(kind="exclusion", code="excl", label_nb="Utestengt", site=site)
+    offered = readiness_reasons(site)
+    assert offered == [own_first, shared_late, own_tied]  # by order, then by code
+    assert [code.label_nb for code in offered] == ["Først", "Sen", "Lik"] and offered[0].site_id == site.pk
+    assert offered[1].active is True and offered[1].site_id is None
