@@ -104,7 +104,9 @@ def _mark_results(people: list[Participant], *, site, day: datetime.date | None)
         cursor.execute(_marks_sql(len(ids), day is not None), params)
         rows = {row[0]: row[1:] for row in cursor.fetchall()}
     for person in people:
-        marks = rows[person.pk]
+        # A person deleted since the search read them (the retention job's anonymising keeps the
+        # row, but a test or an admin may delete one) is not marked rather than failing the page.
+        marks = rows.get(person.pk, (False, False, None))
         person.name_shared = bool(marks[0])
         if day is not None:
             person.here_today = bool(marks[1])
