@@ -5,8 +5,7 @@ import functools
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from . import extensions
@@ -79,27 +78,28 @@ def participant_search(
         found = {person.pk for person in results}
         near = [person for person in _near_matches(people, names, limit) if person.pk not in found]
         results += near[: limit - len(results)]
-    _mark_results(results, site=site, day=day)
+    _mark_results(results, day=day)
     return results
 
 
-def _mark_results(people: list[Participant], *, site, day: datetime.date | None) -> None:
+def _mark_results(people: list[Participant], *, day: datetime.date | None) -> None:
     """Mark the search's results in one query for all of them: `name_shared` (another person at the
     site has the same short name: `{% who %}` tells them apart without a query of its own), and
-    with `day` `here_today` (checked in at the site that day) and `excluded_until` (the end of the
-    latest exclusion in force that day, or None).
+    with `day` `here_today` (checked in at their site that day) and `excluded_until` (the end of
+    the latest exclusion in force that day, or None). The one place
+    these marks are worked out: `mark_namesakes` and the tap's read of the person use it too.
 
     Asked for the few results alone, not in the search's own query (whose planning the three
     subqueries made dearer than its execution), and written out: the ORM took longer to build it
-    than the database took to answer. The same conditions as `_has_namesake`, `Visit.objects.active`
-    and `exclusions_in_force`; `tests/dagsverket/test_search.py` holds them to each other."""
+    than the database took to answer. The same conditions as `Visit.objects.active` and
+    `exclusions_in_force`; `tests/dagsverket/test_search.py` holds them to the ORM's."""
     if not people:
         return
     ids = [person.pk for person in people]
     params = list(ids)
     if day is not None:
         day_value = connection.ops.adapt_datefield_value(day)
-        params = [site.pk, day_value, day_value, day_value, *ids]
+        params = [day_value, day_value, day_value, *ids]
     with cursor_planned_once(connection) as cursor:
         cursor.execute(_marks_sql(len(ids), day is not None), params)
         rows = {row[0]: row[1:] for row in cursor.fetchall()}
@@ -115,8 +115,8 @@ def _mark_results(people: list[Participant], *, site, day: datetime.date | None)
 
 @functools.cache
 def _marks_sql(count: int, with_day: bool) -> str:
-    """`_mark_results`'s query for `count` people: with `with_day`, its parameters are the site, the
-    day three times, then the ids; otherwise the ids alone."""
+    """`_mark_results`'s query for `count` people: with `with_day`, its parameters are the day
+    three times, then the ids; otherwise the ids alone."""
     table = connection.ops.quote_name(Participant._meta.db_table)
     columns = ", ".join(_mark_columns()[: 3 if with_day else 1])
     placeholders = ", ".join(["%s"] * count)
@@ -124,50 +124,27 @@ def _marks_sql(count: int, with_day: bool) -> str:
 
 
 def _mark_columns() -> tuple[str, str, str]:
-    """The three marks of a participant `p` as SQL: another person at the site with the same short
-    name (as `_has_namesake`), checked in at the site (parameter 1) on the day (parameter 2; as
-    `Visit.objects.active`), and the end of the latest exclusion in force that day (parameters 3
-    and 4; as `exclusions_in_force`)."""
+    """The three marks of a participant `p` as SQL: another person at the site, not merged away,
+    with the same short name in any case (the index of migration 0022); checked in at their site
+    on the day (parameter 1; as `Visit.objects.active`); and the end of the latest exclusion in
+    force that day (parameters 2 and 3; as `exclusions_in_force`)."""
     quote = connection.ops.quote_name
     people, visits, exclusions = (quote(model._meta.db_table) for model in (Participant, Visit, Exclusion))
     return (
         f"EXISTS (SELECT 1 FROM {people} other WHERE other.site_id = p.site_id"  # noqa: S608
         " AND other.merged_into_id IS NULL AND LOWER(other.name) = LOWER(p.name) AND other.id <> p.id)",
-        f"EXISTS (SELECT 1 FROM {visits} v WHERE v.site_id = %s AND v.date = %s"  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {visits} v WHERE v.site_id = p.site_id AND v.date = %s"  # noqa: S608
         " AND v.participant_id = p.id AND v.undone_at IS NULL)",
         f"(SELECT MAX(e.ends_on) FROM {exclusions} e WHERE e.participant_id = p.id"  # noqa: S608
         " AND e.starts_on <= %s AND e.ends_on >= %s AND e.lifted_at IS NULL)",
     )
 
 
-@functools.cache
-def _has_namesake() -> Exists:
-    """True when another person at the same site (not merged away) has the same short name,
-    case-insensitively: what `{% who %}` needs to tell them apart (the index of migration 0022).
-
-    Built once: `annotate` resolves a copy against each query and leaves this one as it was, and
-    building it was a fifth of the ORM's work for the check-in's read of the person."""
-    return Exists(
-        Participant.objects.filter(site_id=OuterRef("site_id"), merged_into__isnull=True)
-        .annotate(short=Lower("name"))
-        .filter(short=Lower(OuterRef("name")))
-        .exclude(pk=OuterRef("pk"))
-    )
-
-
 def mark_namesakes(people) -> None:
-    """Set `name_shared` on each of these participants, in one query however many: `{% who %}` then
-    reads it instead of the site's whole list of shared names (a GROUP BY over every person)."""
-    people = [person for person in people if getattr(person, "name_shared", None) is None]
-    if not people:
-        return
-    shared = dict(
-        Participant.objects.filter(pk__in={person.pk for person in people})
-        .annotate(shared=_has_namesake())
-        .values_list("pk", "shared")
-    )
-    for person in people:
-        person.name_shared = shared.get(person.pk, False)
+    """Set `name_shared` on each of these participants not marked yet, in one query however many:
+    `{% who %}` then reads it instead of the site's whole list of shared names (a GROUP BY over
+    every person)."""
+    _mark_results([person for person in people if getattr(person, "name_shared", None) is None], day=None)
 
 
 def participant_for_check_in(*, pk: int, site, day: datetime.date) -> Participant | None:
@@ -206,16 +183,6 @@ def _check_in_read_sql() -> str:
 def _as_date(value):
     """A date read by a written-out query: SQLite returns it as text."""
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _excluded_until(day: datetime.date) -> Subquery:
-    """The last day of the latest exclusion in force on `day` of the participant (OuterRef "pk")."""
-    return Subquery(
-        exclusions_in_force(day)
-        .filter(participant_id=OuterRef("pk"))
-        .order_by("-ends_on")
-        .values("ends_on")[:1]
-    )
 
 
 def _in_search_order(people, names: list[str] | None = None):

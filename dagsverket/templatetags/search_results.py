@@ -38,8 +38,9 @@ def search_result_rows(context, results, *, in_url: str, nonce: str) -> SafeStri
     token = context.get("csrf_token")
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token else ""
     in_url, nonce = escape(in_url), escape(nonce)
-    already_here = f'<span class="badge badge-ok">{gettext("Already here")}</span>'
-    last_seen, action = gettext("last seen"), gettext("Check in")
+    # Escaped as `{% translate %}` escapes them; `{% blocktranslate %}` escapes only its values.
+    already_here = f'<span class="badge badge-ok">{escape(gettext("Already here"))}</span>'
+    last_seen, action = escape(gettext("last seen")), escape(gettext("Check in"))
     rows = []
     for person in results:
         meta = ""

@@ -162,14 +162,16 @@ def test_the_board_and_the_answer_to_a_tap_tell_namesakes_apart(client_for, site
 
 
 def test_the_written_out_marks_agree_with_the_models_own_conditions(site, other_site):
-    """`_mark_results` writes its three marks out in SQL; here they meet the ORM's own definitions
-    (`_has_namesake`, `Visit.objects.active`, `exclusions_in_force`) on every case that tells them
-    apart: namesakes in other cases, merged away or at another site; visits undone, on another day
-    or at another site; exclusions lifted, over, not yet begun, and two in force at once."""
-    from django.db.models import Exists, OuterRef
+    """`_mark_results` writes its three marks out in SQL; here they meet the same rules in the ORM
+    (as the search had them, with `Visit.objects.active` and `exclusions_in_force`) on every case
+    that tells them apart: namesakes in other cases, merged away or at another site; visits undone,
+    on another day or at another site; exclusions lifted, over, not yet begun, and two in force at
+    once."""
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models.functions import Lower
 
     from dagsverket.models import Participant, Visit
-    from dagsverket.selectors import _excluded_until, _has_namesake, _mark_results
+    from dagsverket.selectors import _mark_results, exclusions_in_force, mark_namesakes
 
     today = MORNING.date()
     yesterday = today - datetime.timedelta(days=1)
@@ -192,17 +194,29 @@ def test_the_written_out_marks_agree_with_the_models_own_conditions(site, other_
     ExclusionFactory(participant=later, starts_on=today + datetime.timedelta(days=1))
     people = [kari, ola, per, here, undone, elsewhere, yesterdays, twice, lifted, over, later]
 
-    _mark_results(people, site=site, day=today)
+    _mark_results(people, day=today)
     written = {p.pk: (p.name_shared, p.here_today, p.excluded_until) for p in people}
     by_the_orm = {
         pk: (shared, here_today, until)
         for pk, shared, here_today, until in Participant.objects.filter(pk__in=written)
         .annotate(
-            shared=_has_namesake(),
-            here_today=Exists(
-                Visit.objects.active().filter(site_id=site.pk, date=today, participant_id=OuterRef("pk"))
+            shared=Exists(
+                Participant.objects.filter(site_id=OuterRef("site_id"), merged_into__isnull=True)
+                .annotate(short=Lower("name"))
+                .filter(short=Lower(OuterRef("name")))
+                .exclude(pk=OuterRef("pk"))
             ),
-            until=_excluded_until(today),
+            here_today=Exists(
+                Visit.objects.active().filter(
+                    site_id=OuterRef("site_id"), date=today, participant_id=OuterRef("pk")
+                )
+            ),
+            until=Subquery(
+                exclusions_in_force(today)
+                .filter(participant_id=OuterRef("pk"))
+                .order_by("-ends_on")
+                .values("ends_on")[:1]
+            ),
         )
         .values_list("pk", "shared", "here_today", "until")
     }
@@ -216,11 +230,22 @@ def test_the_written_out_marks_agree_with_the_models_own_conditions(site, other_
         None,
         None,
     ]
+    # `mark_namesakes` (the board, the tap's answer) is the same query without the day, and leaves
+    # a person already marked as they are.
+    fresh = [Participant.objects.get(pk=p.pk) for p in (kari, ola, per)]
+    fresh[2].name_shared = True  # marked already: not asked again
+    mark_namesakes(fresh)
+    assert [person.name_shared for person in fresh] == [True, False, True]
+    assert not hasattr(fresh[0], "here_today")
 
 
-# The search's results partial as it was before its rows were built in Python
-# (`dagsverket/templatetags/search_results.py`): the new one must render the same markup.
-RESULTS_AS_THE_TEMPLATE_HAD_THEM = (Path(__file__).parent / "search_results_before.html").read_text()
+# The search's result rows as the template rendered them before they were built in Python
+# (`dagsverket/templatetags/search_results.py`): the new rows must be the same markup.
+ROWS_AS_THE_TEMPLATE_HAD_THEM = (Path(__file__).parent / "search_results_before.html").read_text()
+ROWS_AS_BUILT_NOW = (
+    "{% load l10n search_results %}{% localize off %}"
+    "{% search_result_rows results in_url=in_url nonce=nonce %}{% endlocalize %}"
+)
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])
@@ -251,25 +276,32 @@ def test_the_result_rows_built_in_python_are_what_the_template_rendered(site, ot
 
     request = RequestFactory().get("/checkin/search/")
     request.site = site
-    cases = [
-        {"query": "ka", "results": searched},
-        {"query": "kari", "results": similar, "similar": True},
-        {"query": "k", "results": [], "odd_name": True},
-        {"query": "zzz", "results": []},
-        {"query": "", "results": []},
-    ]
+    engine = engines["django"]
+    tokens = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     rendered = {}
     with translation.override(language):
-        for case in cases:
-            context = {**case, "nonce": "c0ffee", "in_url": "/checkin/in/"}
-            new = render_to_string("dagsverket/_search_results.html", context, request=request)
-            old = engines["django"].from_string(RESULTS_AS_THE_TEMPLATE_HAD_THEM).render(context, request)
-            tokens = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+        for name, results in (("searched", searched), ("similar", similar), ("none", [])):
+            context = {"results": results, "nonce": "c0ffee", "in_url": "/checkin/in/"}
+            new = engine.from_string(ROWS_AS_BUILT_NOW).render(context, request)
+            old = engine.from_string(ROWS_AS_THE_TEMPLATE_HAD_THEM).render(context, request)
             assert tokens.sub("TOKEN", new) == tokens.sub("TOKEN", old)
-            assert len(tokens.findall(new)) == len(case["results"]) + bool(case["query"])
-            rendered[case["query"]] = new
+            assert len(tokens.findall(new)) == len(results)
+            rendered[name] = new
+        # The partial around the rows: "nobody found" only when nobody is, and not under the
+        # question whether a one-letter name is meant.
+        partial = {
+            case: render_to_string(
+                "dagsverket/_search_results.html",
+                {"query": "k", "results": results, "odd_name": odd, "nonce": "c0ffee", "in_url": "/in/"},
+                request=request,
+            )
+            for case, results, odd in (("found", searched, False), ("none", [], False), ("odd", [], True))
+        }
+        nobody = f'<li class="empty">{translation.gettext("Nobody found.")}</li>'
+    assert nobody not in partial["found"] and nobody in partial["none"] and nobody not in partial["odd"]
+    assert partial["found"].count('class="result-button') == len(searched) + 1  # and "register new"
     # The cases hold what they are meant to: escaped names, both badges, namesakes told apart.
-    first = rendered["ka"]
+    first = rendered["searched"]
     for expected in (
         "«&lt;b&gt;Kaja&lt;/b&gt;»",
         "Karl &amp; co",
@@ -279,7 +311,7 @@ def test_the_result_rows_built_in_python_are_what_the_template_rendered(site, ot
     ):
         assert expected in first
     assert "badge-bad" in first and "20.3." in first
-    assert "Kari H. (1971)" in rendered["kari"]  # namesakes told apart without the search's marks
+    assert "Kari H. (1971)" in rendered["similar"]  # namesakes told apart without the search's marks
 
 
 def test_postgresql_plans_the_marks_and_the_taps_read_once_per_connection(client_for, site, on_postgres):
@@ -294,7 +326,7 @@ def test_postgresql_plans_the_marks_and_the_taps_read_once_per_connection(client
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [statement for (statement,) in cursor.fetchall()]
-    # The marks for the one result (the site and the day first), and the tap's read of the person
+    # The marks for the one result (the day first, three times), and the tap's read of the person
     # with its marks.
-    assert any(s.startswith("SELECT p.id, EXISTS") and "IN ($5)" in s for s in statements), statements
+    assert any(s.startswith("SELECT p.id, EXISTS") and "IN ($4)" in s for s in statements), statements
     assert any(s.startswith('SELECT p."id"') and "p.id = $3 AND p.site_id = $4" in s for s in statements)
