@@ -91,26 +91,40 @@ PERMISSIONS_OF_USER = (
 )
 
 
-def rows_to_instance(model, values, using):
+def rows_to_instance(model, values, using, fields: tuple[str, ...] | None = None):
     """A model instance from the raw values of its concrete fields, converted as the ORM would
-    (SQLite returns text for times and integers for booleans)."""
+    (SQLite returns text for times and integers for booleans). With `fields` (names), the values
+    are those fields' alone and the rest is deferred, as `QuerySet.only` leaves them."""
     connection = connections[using]
-    fields = model._meta.concrete_fields
+    concrete = fields_in_order(model, fields)
     converted = []
-    for field, field_converters, value in zip(fields, _converters(model, connection), values, strict=True):
+    for field, field_converters, value in zip(
+        concrete, _converters(model, fields, connection), values, strict=True
+    ):
         for converter in field_converters:
             value = converter(value, field.cached_col, connection)
         converted.append(value)
-    return model.from_db(using, [field.attname for field in fields], converted)
+    return model.from_db(using, [field.attname for field in concrete], converted)
 
 
 @functools.cache
-def _converters(model, connection):
-    """Each concrete field's converters, worked out once per connection (each thread has its own,
-    and a converter may read its connection's settings)."""
+def fields_in_order(model, names: tuple[str, ...] | None):
+    """The concrete fields named (all without `names`), in the model's order: `Model.from_db` reads
+    the values of some fields in that order."""
+    fields = model._meta.concrete_fields
+    if names is None:
+        return fields
+    wanted = {model._meta.get_field(name) for name in names}
+    return tuple(field for field in fields if field in wanted)
+
+
+@functools.cache
+def _converters(model, names, connection):
+    """Each field's converters, worked out once per connection (each thread has its own, and a
+    converter may read its connection's settings)."""
     return [
         connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
-        for field in model._meta.concrete_fields
+        for field in fields_in_order(model, names)
     ]
 
 

@@ -126,13 +126,13 @@ def test_the_search_reads_as_many_queries_for_eight_results_as_for_one(client_fo
         ExclusionFactory(participant=person, ends_on=datetime.date(2026, 3, 20))
     with CaptureQueriesContext(connection) as eight:
         assert len(_names_listed(client, "kari")) == 8
-    # The session with the user, its sites and permissions; the names that start with "kari" (eight,
-    # so those that only contain it are not asked for); then the namesakes, who is here and who is
-    # excluded, marked for all eight in one query (they were three queries per person once).
+    # The session with the user, its sites and permissions; then the names that start with "kari"
+    # (eight, so those that only contain it are not asked for), marked in the same query with the
+    # namesakes, who is here and who is excluded (they were three queries per person once).
     queries = [query["sql"] for query in eight.captured_queries]
-    assert len(queries) == 3, queries
-    assert '"dagsverket_session"' in queries[0] and queries[1].startswith('SELECT "dagsverket_participant"')
-    assert "EXISTS" in queries[2] and "IN (" in queries[2]
+    assert len(queries) == 2, queries
+    assert '"dagsverket_session"' in queries[0]
+    assert queries[1].startswith("SELECT p.*, EXISTS") and '"dagsverket_exclusion"' in queries[1]
     # Fewer than eight found: the names that only contain "kari", then the near matches (two
     # queries: the candidates, then their rows) follow.
     assert len(one.captured_queries) == len(eight.captured_queries) + 3
@@ -159,6 +159,82 @@ def test_the_board_and_the_answer_to_a_tap_tell_namesakes_apart(client_for, site
     board = client.get("/checkin/").content.decode()
     names = [name for name in re.findall(r"<span class=\"board-name\">([^<]*)</span>", board) if name]
     assert sorted(names) == ["Kari H. (1971)", "Ola", "kari L. (1985)"]
+
+
+def test_the_written_out_start_finds_what_the_orms_startswith_finds_in_its_order(site, other_site):
+    """`_starting_with` asks "starts with" as a range, from the word to the word with its last
+    letter moved on by one. Here it meets the ORM's `startswith` and the search's order on names
+    at the edges of that range: one letter short or past it, digits, letters outside a-z, the
+    same last visit (then by name) and none (last)."""
+    from django.db.models import F, Q
+
+    from dagsverket.models import Participant
+    from dagsverket.selectors import _starting_with
+
+    today = datetime.date(2026, 3, 2)
+    names = [
+        ("Kar", 3, 1971, ""),
+        ("Kara", 3, 1980, "41234567"),
+        ("Karz", 10, 1971, ""),
+        ("Kas", 1, 1971, ""),
+        ("Kaq", 1, 1990, ""),
+        ("Ka", 2, 1971, ""),
+        ("Kår Hansen", None, 1971, "41234567"),  # "kar hansen", never seen
+        ("Kar9", 5, None, ""),
+        ("Kar Øvre", 4, 1971, ""),  # "kar ovre"
+        ("Юрий", 6, 1971, ""),
+        ("Юрия", 7, 1971, ""),
+        ("Юрiй", 8, 1971, ""),  # a Latin i among Cyrillic letters
+        ("Zoë Kar", 9, 1971, ""),  # "zoe kar": contains "kar" but does not start with it
+    ]
+    for name, days_ago, year, phone in names:
+        seen = today - datetime.timedelta(days=days_ago) if days_ago is not None else None
+        ParticipantFactory(site=site, name=name, full_name="", last_seen=seen, birth_year=year, phone=phone)
+    merged = ParticipantFactory(site=site, name="Karen", full_name="")
+    merged.merged_into = Participant.objects.get(name="Kar")
+    merged.save()
+    ParticipantFactory(site=other_site, name="Kari", full_name="")
+
+    def orm(first, others=(), years=(), phones=()):
+        people = Participant.objects.filter(
+            site=site, merged_into__isnull=True, search_name__startswith=first
+        )
+        for word in others:
+            people = people.filter(Q(search_name__startswith=word) | Q(search_name__contains=" " + word))
+        for year in years:
+            people = people.filter(birth_year=int(year))
+        for digits in phones:
+            people = people.filter(phone__contains=digits)
+        order = [F("last_seen").desc(nulls_last=True), "name"]
+        return list(people.order_by(*order).values_list("name", flat=True))
+
+    cases = [
+        ("kar", [], [], []),
+        ("ka", [], [], []),
+        ("k", [], [], []),
+        ("karz", [], [], []),
+        ("kar9", [], [], []),
+        ("kaq", [], [], []),
+        ("юри", [], [], []),
+        ("юрi", [], [], []),
+        ("z", [], [], []),
+        ("kar", ["o"], [], []),
+        ("kar", ["h"], ["1971"], []),
+        ("kar", [], ["1971"], ["1234"]),
+        ("kar", [], [], ["4123"]),
+    ]
+    for first, others, years, phones in cases:
+        found = _starting_with(
+            site=site, first=first, others=others, years=years, phones=phones, limit=50, day=today
+        )
+        assert [person.name for person in found] == orm(first, others, years, phones), first
+    # Worked out by hand for the first: the six names that start with "kar", the latest visit
+    # first: Kar and Kara (both 3 days ago, so by name), Kar Øvre (4), Kar9 (5), Karz (10), and
+    # Kår Hansen (never seen) last; not Karen (merged away), Kari (another site) or Zoë Kar.
+    found = _starting_with(site=site, first="kar", others=[], years=[], phones=[], limit=50, day=today)
+    assert [person.name for person in found] == ["Kar", "Kara", "Kar Øvre", "Kar9", "Karz", "Kår Hansen"]
+    limited = _starting_with(site=site, first="kar", others=[], years=[], phones=[], limit=2, day=today)
+    assert [person.name for person in limited] == ["Kar", "Kara"]
 
 
 def test_the_written_out_marks_agree_with_the_models_own_conditions(site, other_site):
@@ -314,7 +390,7 @@ def test_the_result_rows_built_in_python_are_what_the_template_rendered(site, ot
     assert "Kari H. (1971)" in rendered["similar"]  # namesakes told apart without the search's marks
 
 
-def test_postgresql_plans_the_marks_and_the_taps_read_once_per_connection(client_for, site, on_postgres):
+def test_postgresql_plans_the_search_and_the_taps_read_once_per_connection(client_for, site, on_postgres):
     # Their planning (three subqueries) took longer than their execution.
     from django.db import connection
 
@@ -326,7 +402,10 @@ def test_postgresql_plans_the_marks_and_the_taps_read_once_per_connection(client
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [statement for (statement,) in cursor.fetchall()]
-    # The marks for the one result (the day first, three times), and the tap's read of the person
-    # with its marks.
-    assert any(s.startswith("SELECT p.id, EXISTS") and "IN ($4)" in s for s in statements), statements
+    # The names that start with "kari", marked (the day first, three times, then the site and the
+    # range), and the tap's read of the person with its marks.
+    assert any(
+        s.startswith("SELECT p.*, EXISTS") and "search_name ~>=~ $5 AND p.search_name ~<~ $6" in s
+        for s in statements
+    ), statements
     assert any(s.startswith('SELECT p."id"') and "p.id = $3 AND p.site_id = $4" in s for s in statements)
