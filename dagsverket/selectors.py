@@ -54,32 +54,40 @@ def participant_search(
     years = [word for word in words if len(word) == 4 and word.isdigit() and 1900 <= int(word) <= this_year]
     phones = [word for word in words if len(word) >= 5 and word.isdigit()]
     names = [word for word in words if word not in years and word not in phones]
+    if names:
+        # Names that start with the first word come first: asked for on their own, the database
+        # reads them from the prefix index and sorts only those, and the rest ("contains") is asked
+        # for only when they are too few. One query sorting every match took five times as long
+        # (docs/PERFORMANCE.md, eleventh session). They come marked, in one written-out query, and
+        # the ORM's queries below are built only when needed: building them cost as much as that
+        # query.
+        results = _starting_with(
+            site=site, first=names[0], others=names[1:], years=years, phones=phones, limit=limit, day=day
+        )
+        if len(results) < limit:
+            rest = _matches(site, names, years, phones).exclude(search_name__startswith=names[0])
+            results += _marked(list(_in_search_order(rest)[: limit - len(results)]), day=day)
+    else:
+        results = _marked(list(_in_search_order(_matches(site, [], years, phones))[:limit]), day=day)
+    if len(results) < limit and any(len(word) >= 3 for word in names):
+        found = {person.pk for person in results}
+        people = _matches(site, [], years, phones)
+        near = [person for person in _near_matches(people, names, limit) if person.pk not in found]
+        results += _marked(near[: limit - len(results)], day=day)
+    return results
+
+
+def _matches(site, names: list[str], years: list[str], phones: list[str]):
+    """The search's people at `site` (not merged away) with these birth years and phone digits and a
+    word starting with each of `names`."""
     people = Participant.objects.filter(site=site, merged_into__isnull=True)
     for year in years:
         people = people.filter(birth_year=int(year))
     for digits in phones:
         people = people.filter(phone__contains=digits)
-    matches = people
     for word in names:
-        matches = matches.filter(Q(search_name__startswith=word) | Q(search_name__contains=" " + word))
-    if names:
-        # Names that start with the first word come first: asked for on their own, the database
-        # reads them from the prefix index and sorts only those, and the rest ("contains") is asked
-        # for only when they are too few. One query sorting every match took five times as long
-        # (docs/PERFORMANCE.md, eleventh session). They come marked, in one written-out query.
-        results = _starting_with(
-            site=site, first=names[0], others=names[1:], years=years, phones=phones, limit=limit, day=day
-        )
-        if len(results) < limit:
-            rest = matches.exclude(search_name__startswith=names[0])
-            results += _marked(list(_in_search_order(rest)[: limit - len(results)]), day=day)
-    else:
-        results = _marked(list(_in_search_order(matches)[:limit]), day=day)
-    if len(results) < limit and any(len(word) >= 3 for word in names):
-        found = {person.pk for person in results}
-        near = [person for person in _near_matches(people, names, limit) if person.pk not in found]
-        results += _marked(near[: limit - len(results)], day=day)
-    return results
+        people = people.filter(Q(search_name__startswith=word) | Q(search_name__contains=" " + word))
+    return people
 
 
 def _marked(people: list[Participant], *, day: datetime.date | None) -> list[Participant]:

@@ -4,7 +4,6 @@ the search (docs/PERFORMANCE.md, eleventh session). `tests/dagsverket/test_searc
 markup to the template it replaced."""
 
 from django import template
-from django.utils import dateformat
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -31,6 +30,11 @@ _ROW = """
   """  # noqa: E501 - the markup as the template had it
 
 
+def _day_and_month(day) -> str:
+    """The template's `|date:"j.n."` ("5.3."), without the formatter's work per call."""
+    return f"{day.day}.{day.month}."
+
+
 @register.simple_tag(takes_context=True)
 def search_result_rows(context, results, *, in_url: str, nonce: str) -> SafeString:
     """`{% search_result_rows results in_url=… nonce=… %}`: one `<li>` with its check-in form per
@@ -51,11 +55,11 @@ def search_result_rows(context, results, *, in_url: str, nonce: str) -> SafeStri
         if person.birth_year:
             meta += f" · {person.birth_year:d}"
         if person.last_seen:
-            meta += f" · {last_seen} {dateformat.format(person.last_seen, 'j.n.')}"
+            meta += f" · {last_seen} {_day_and_month(person.last_seen)}"
         excluded = ""
         until = getattr(person, "excluded_until", None)
         if until:
-            text = gettext("Excluded until %(date)s") % {"date": dateformat.format(until, "j.n.")}
+            text = gettext("Excluded until %(date)s") % {"date": _day_and_month(until)}
             excluded = f'<span class="badge badge-bad">{text}</span>'
         rows.append(
             _ROW.format(
