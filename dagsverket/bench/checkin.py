@@ -9,6 +9,7 @@ import datetime
 import itertools
 import random
 import time
+import urllib.parse
 
 from django.contrib.auth.models import Group, User
 from django.db import connection
@@ -49,6 +50,7 @@ LAST = [
     "Bakken",
     "Strand",
 ]
+FORM = "application/x-www-form-urlencoded"
 QUERIES = ["ase", "oy", "ola h", "kar", "per o", "ing", "bj", "trond", "siri d", "lar"]
 
 
@@ -178,7 +180,9 @@ def figures(context):
 
     def check_in():
         pk = next(to_check_in)
-        response = client.post("/checkin/in/", {"participant": pk, "nonce": f"bench-{pk}"}, **headers)
+        # Form-encoded, as htmx sends it (the test client's default is a multipart body).
+        body = urllib.parse.urlencode({"participant": pk, "nonce": f"bench-{pk}"})
+        response = client.post("/checkin/in/", body, content_type=FORM, **headers)
         if response.status_code != 200:
             raise AssertionError(f"check-in answered {response.status_code}")
 
