@@ -109,7 +109,10 @@ def _starting_with(
     unlike a LIKE with a parameter, lets a prepared plan use the prefix index. The words come from
     `normalise_name`, letters and digits only: none of them can be a LIKE wildcard.
     `tests/dagsverket/test_search.py` holds it to the ORM's `startswith`."""
-    upper = first[:-1] + chr(ord(first[-1]) + 1)
+    after = ord(first[-1]) + 1
+    if 0xD800 <= after <= 0xDFFF:  # no text holds a surrogate: the next code point there is
+        after = 0xE000
+    upper = first[:-1] + chr(min(after, 0x10FFFF))
     params: list = []
     if day is not None:
         day_value = connection.ops.adapt_datefield_value(day)
