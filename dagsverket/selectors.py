@@ -41,9 +41,10 @@ def participant_search(
     matches the birth year, five digits or more the phone number. When that finds fewer than
     `limit`, people within one typo of what was typed follow ("kare seter" finds Kåre Sæter).
 
-    With `day` (the check-in's search), each result is also marked `here_today` (checked in at the
-    site that day) and `excluded_until` (the end of the exclusion in force that day, or None), in
-    one more query for all of them. Reads the site's participants, and with `day` only that day's
+    Each result is marked `name_shared`, and with `day` (the check-in's search) `here_today`
+    (checked in at the site that day) and `excluded_until` (the end of the exclusion in force that
+    day, or None): in the same query as the names that start with the first word, and in one more
+    for those found otherwise. Reads the site's participants, and with `day` only that day's
     visits, so it stays as fast as history grows."""
     words = normalise_name(query).split()
     if not words:
