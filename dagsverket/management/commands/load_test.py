@@ -5,8 +5,8 @@ an evaluator exporting, all at once.
 
 It builds its own database beside the one in DATABASE_URL (`<name>_load`, dropped afterwards),
 migrates it and loads demo data, prepares the day (tasks with places, draft payslips), starts
-gunicorn as production would run it (DEBUG off, collected static files, behind a TLS proxy as far as
-Django can tell), then plays each user in a process of its own over a keep-alive HTTP connection
+gunicorn as production would run it (DEBUG off, collected static files, kept database connections
+unless CONN_MAX_AGE says otherwise, behind a TLS proxy as far as Django can tell), then plays each user in a process of its own over a keep-alive HTTP connection
 (threads in one process would wait for each other's turn at the interpreter lock, and that wait
 would be inside every latency recorded). It reports the requests, errors and latency per action,
 and checks afterwards that nothing happened twice.
@@ -196,6 +196,9 @@ class Command(BaseCommand):
             "DAGSVERKET_TESTING": "",
             "LOG_LEVEL": "ERROR",  # a refused form is logged as a warning: not news here
         }
+        # Kept connections, as docs/DEPLOYMENT.md runs production: without them every request opened
+        # a connection of its own and prepared its statements again.
+        env.setdefault("CONN_MAX_AGE", "60")
         env.pop("DAGSVERKET_TESTING")
         # The server's static files in a directory of its own: collectstatic into the project's
         # staticfiles/ would rewrite files under a test run's or a developer's server's feet.
