@@ -6,9 +6,10 @@ an evaluator exporting, all at once.
 It builds its own database beside the one in DATABASE_URL (`<name>_load`, dropped afterwards),
 migrates it and loads demo data, prepares the day (tasks with places, draft payslips), starts
 gunicorn as production would run it (DEBUG off, collected static files, kept database connections
-unless CONN_MAX_AGE says otherwise, behind a TLS proxy as far as Django can tell), then plays each user in a process of its own over a keep-alive HTTP connection
-(threads in one process would wait for each other's turn at the interpreter lock, and that wait
-would be inside every latency recorded). It reports the requests, errors and latency per action,
+unless CONN_MAX_AGE says otherwise, behind a TLS proxy as far as Django can tell), then plays each
+user in a process of its own over a keep-alive HTTP connection (threads in one process would wait
+for each other's turn at the interpreter lock, and that wait would be inside every latency
+recorded). It reports the requests, errors and latency per action,
 and checks afterwards that nothing happened twice.
 
 An error is a server error, a failed connection or an answer the action never gives (a check-in
