@@ -429,7 +429,7 @@ def visit_set_readiness(
         if exclusion:
             raise DagsverketError(
                 _("Excluded until %(date)s: cannot be put to work.")
-                % {"date": formats.date_format(exclusion.ends_on)},
+                % {"date": formats.date_format(exclusion.ends_on, "SHORT_DATE_FORMAT")},
                 code="excluded",
                 field="status",
             )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import name_needs_confirming
@@ -294,7 +294,8 @@ def _visit_result(action: Action, visit: Visit, created: bool) -> Result:
     if result.status != "refused" and (exclusion := participant_is_excluded(visit.participant, visit.date)):
         # Recorded (the person came), and told: an exclusion the tablet could not know of.
         result.code = "excluded"
-        result.message = str(REFUSALS["excluded"]) % {"date": exclusion.ends_on.strftime("%d.%m.%Y")}
+        day = formats.date_format(exclusion.ends_on, "SHORT_DATE_FORMAT")
+        result.message = str(REFUSALS["excluded"]) % {"date": day}
     return result
 
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -234,7 +234,8 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
 
 
 def _excluded_message(ends_on) -> str:
-    return _("Excluded until %(date)s: cannot be put to work.") % {"date": ends_on.strftime("%d.%m.%Y")}
+    day = formats.date_format(ends_on, "SHORT_DATE_FORMAT")
+    return _("Excluded until %(date)s: cannot be put to work.") % {"date": day}
 
 
 @require_POST

@@ -121,6 +121,9 @@ def test_an_excluded_person_is_recorded_as_come_but_cannot_be_put_to_work(desk, 
     with pytest.raises(DagsverketError) as error:
         visit_set_readiness(visit=visit, status="ready", by=None)
     assert error.value.code == "excluded"
+    # The same date as the check-in's answer says it (once "20. mars 2026" here, beside
+    # "20.03.2026" there, in one list of the offline queue's conflicts).
+    assert "Utestengt til 20.03.2026: kan ikke settes i arbeid" in error.value.message
     visit_set_readiness(visit=visit, status="not_today", reason=reason(), by=None)
 
 
