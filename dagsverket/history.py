@@ -209,13 +209,22 @@ def history_rows_bulk_create(model, *, deleted=(), created=()) -> None:
     rows = []
     for history_type, objs in (("-", deleted), ("+", created)):
         for obj in objs:
-            row = history(
-                history_date=now,
-                history_type=history_type,
-                history_user=history.get_default_history_user(obj),
-                history_change_reason=None,
-                **{field.attname: getattr(obj, field.attname) for field in history.tracked_fields},
-            )
-            _fill_actor(sender=history, history_instance=row)
+            row = new_history_row(history, obj, history_type=history_type, now=now)
+            for field in history.tracked_fields:
+                setattr(row, field.attname, getattr(obj, field.attname))
             rows.append(row)
     history.objects.bulk_create(rows)
+
+
+def new_history_row(history, obj, *, history_type: str, now):
+    """An unsaved row of the history model `history` for `obj`, with what django-simple-history
+    would give it: the date, the type, the user (from the request, or from `acting`) and the reason
+    (from `acting`). Its copy of `obj`'s fields is the caller's to fill (or to write in SQL)."""
+    row = history(
+        history_date=now,
+        history_type=history_type,
+        history_user=history.get_default_history_user(obj),
+        history_change_reason=None,
+    )
+    _fill_actor(sender=history, history_instance=row)
+    return row

@@ -171,13 +171,13 @@ def _mark_results(people: list[Participant], *, day: datetime.date | None) -> No
     """Mark the search's results in one query for all of them: `name_shared` (another person at the
     site has the same short name: `{% who %}` tells them apart without a query of its own), and
     with `day` `here_today` (checked in at their site that day) and `excluded_until` (the end of
-    the latest exclusion in force that day, or None). The one place
-    these marks are worked out: `mark_namesakes` and the tap's read of the person use it too.
+    the latest exclusion in force that day, or None). For the people the search finds other than
+    by `_starting_with` (which asks for the same marks, `_mark_columns`, in its own query), and for
+    `mark_namesakes`.
 
-    Asked for the few results alone, not in the search's own query (whose planning the three
-    subqueries made dearer than its execution), and written out: the ORM took longer to build it
-    than the database took to answer. The same conditions as `Visit.objects.active` and
-    `exclusions_in_force`; `tests/dagsverket/test_search.py` holds them to the ORM's."""
+    Written out: the ORM took longer to build it than the database took to answer. The same
+    conditions as `Visit.objects.active` and `exclusions_in_force`; `tests/dagsverket/test_search.py`
+    holds them to the ORM's."""
     if not people:
         return
     ids = [person.pk for person in people]

@@ -40,6 +40,14 @@ def log_action(*, actor, action: str, obj: models.Model, site: Site | None = Non
     )
 
 
+def excluded_message(ends_on) -> str:
+    """What the front desk is told of an exclusion in force, with its end in the language's short
+    date (20.03.2026): the check-in's answer, a refused readiness and the offline queue's conflicts
+    say it alike."""
+    day = formats.date_format(ends_on, "SHORT_DATE_FORMAT")
+    return _("Excluded until %(date)s: cannot be put to work.") % {"date": day}
+
+
 def log_access(*, user, participant: Participant | None, what: str, path: str = "") -> AccessLog:
     """Record that `user` read health-related data or a national ID of `participant`."""
     return AccessLog.objects.create(user=user, participant=participant, what=what, path=path[:300])
@@ -247,16 +255,10 @@ def _check_in_in_one_statement(visit: Visit, *, by) -> bool:
     Written by the ORM, these were six round trips (with BEGIN and COMMIT) and more Python than
     database time: the tap's dearest part (docs/PERFORMANCE.md, twelfth session). One statement is
     atomic on its own, and inside a caller's transaction it is part of that one."""
-    from .history import _fill_actor
+    from .history import new_history_row
 
     history = Visit.history.model
-    entry = history(
-        history_date=timezone.now(),
-        history_type="+",
-        history_user=history.get_default_history_user(visit),
-        history_change_reason=None,
-    )
-    _fill_actor(sender=history, history_instance=entry)
+    entry = new_history_row(history, visit, history_type="+", now=timezone.now())
     log = ActivityLog(
         actor=by if by is not None and by.is_authenticated else None,
         site_id=visit.site_id,
@@ -428,8 +430,7 @@ def visit_set_readiness(
         exclusion = participant_is_excluded(visit.participant, visit.date)
         if exclusion:
             raise DagsverketError(
-                _("Excluded until %(date)s: cannot be put to work.")
-                % {"date": formats.date_format(exclusion.ends_on, "SHORT_DATE_FORMAT")},
+                excluded_message(exclusion.ends_on),
                 code="excluded",
                 field="status",
             )

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import name_needs_confirming
 from .models import Participant, Readiness, ReasonCode, Site, TabletAction, Visit
 from .services import (
     DagsverketError,
+    excluded_message,
     participant_check_in,
     participant_register_and_check_in,
     visit_set_readiness,
@@ -234,7 +235,7 @@ def _refusal_message(code: str, visit: Visit | None) -> str:
         and visit is not None
         and (exclusion := participant_is_excluded(visit.participant, visit.date))
     ):
-        return str(REFUSALS[code]) % {"date": exclusion.ends_on.strftime("%d.%m.%Y")}
+        return excluded_message(exclusion.ends_on)
     return str(REFUSALS[code]).replace("%(date)s", "…").replace("%(time)s", "…")
 
 
@@ -294,8 +295,7 @@ def _visit_result(action: Action, visit: Visit, created: bool) -> Result:
     if result.status != "refused" and (exclusion := participant_is_excluded(visit.participant, visit.date)):
         # Recorded (the person came), and told: an exclusion the tablet could not know of.
         result.code = "excluded"
-        day = formats.date_format(exclusion.ends_on, "SHORT_DATE_FORMAT")
-        result.message = str(REFUSALS["excluded"]) % {"date": day}
+        result.message = excluded_message(exclusion.ends_on)
     return result
 
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -42,6 +42,7 @@ from ..selectors import (
 )
 from ..services import (
     DagsverketError,
+    excluded_message,
     log_action,
     participant_check_in,
     participant_register_and_check_in,
@@ -208,7 +209,7 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         context = _board_context(request, highlight=visit.pk)
         row = next((row for row in context["visits"] if row.pk == visit.pk), None)
         if row is not None and row.excluded_until:
-            message += " " + _excluded_message(row.excluded_until)
+            message += " " + excluded_message(row.excluded_until)
         context["flash"] = message
         return render(request, "dagsverket/_board.html", context)
     if getattr(visit.participant, "marked_for", None) == visit.date:  # read with the participant
@@ -217,7 +218,7 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         exclusion = participant_is_excluded(visit.participant, visit.date)
         excluded_until = exclusion.ends_on if exclusion else None
     if excluded_until:
-        message += " " + _excluded_message(excluded_until)
+        message += " " + excluded_message(excluded_until)
     if request.htmx:
         # A new arrival is the latest of the day: put its row on top of the tablet's board and the
         # confirmation in the board's message line. Other tablets' arrivals come with the next poll.
@@ -231,11 +232,6 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         response["HX-Reswap"] = "afterbegin"
         return response
     return _answer(request, message, highlight=visit.pk)
-
-
-def _excluded_message(ends_on) -> str:
-    day = formats.date_format(ends_on, "SHORT_DATE_FORMAT")
-    return _("Excluded until %(date)s: cannot be put to work.") % {"date": day}
 
 
 @require_POST
