@@ -55,6 +55,7 @@ from ..services import (
 from ..sites import SESSION_KEY
 from ..tablet import FRONT_DESK_SCOPE, LOCK_KEY, SCOPE_KEY, is_locked, sync_tag
 from ..tablet_sync import REFUSALS, SyncInputError, parse_actions, refuse_all, tablet_actions_apply
+from ..templatetags.board import readiness_buttons
 
 
 def _row_context(request: HttpRequest, visits: list[Visit], **extra) -> dict:
@@ -71,12 +72,8 @@ def _row_context(request: HttpRequest, visits: list[Visit], **extra) -> dict:
     excluded = any(visit.is_excluded for visit in visits)
     return {
         "visits": visits,
-        "buttons_all": render_to_string("dagsverket/_readiness_buttons.html", {"reasons": reasons}),
-        "buttons_excluded": render_to_string(
-            "dagsverket/_readiness_buttons.html", {"reasons": reasons, "excluded": True}
-        )
-        if excluded
-        else "",
+        "buttons_all": readiness_buttons(reasons),
+        "buttons_excluded": readiness_buttons(reasons, excluded=True) if excluded else "",
         "readiness_extras": mark_safe(extras),  # noqa: S308 - our own template's output
         "undo_label": _("Undo"),
         "visit_base": reverse("checkin") + "visit/",

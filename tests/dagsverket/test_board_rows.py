@@ -1,0 +1,128 @@
+"""The check-in board's rows and readiness buttons, built in Python (`dagsverket/templatetags/board.py`):
+the same markup as the templates they replaced, kept here as `board_rows_before.html` and
+`readiness_buttons_before.html`."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.template import engines
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import translation
+
+from dagsverket.models import ReasonCode, Visit
+from dagsverket.selectors import board_visits, readiness_reasons
+from dagsverket.templatetags.board import readiness_buttons
+from dagsverket.views.checkin import _row_context
+from jobs.selectors import VisitOutcome
+from tests.factories import ExclusionFactory, ParticipantFactory, VisitFactory, reason
+
+MORNING = datetime.datetime(2026, 3, 2, 8, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+HERE = Path(__file__).parent
+ROWS_BEFORE = (HERE / "board_rows_before.html").read_text()
+BUTTONS_BEFORE = (HERE / "readiness_buttons_before.html").read_text()
+TOKENS = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture(autouse=True)
+def _morning():
+    with time_machine.travel(MORNING, tick=False):
+        yield
+
+
+def _board(site):
+    """A morning's board with every kind of row: namesakes told apart, an excluded person, a
+    reason not to work today, a lottery outcome with tasks, names that need escaping."""
+    day = MORNING.date()
+    ParticipantFactory(site=site, name="Kari", full_name="Kari Berg", birth_year=1980)
+    kari = VisitFactory(
+        participant=ParticipantFactory(site=site, name="Kari", full_name="Kari Hansen", birth_year=1971)
+    )
+    excluded = VisitFactory(participant=ParticipantFactory(site=site, name="Karl & <co>", full_name=""))
+    ExclusionFactory(participant=excluded.participant, ends_on=datetime.date(2026, 3, 20))
+    unwell = ReasonCode.objects.create(
+        kind=ReasonCode.Kind.READINESS,
+        code="odd",
+        site=site,
+        label_nb="Syk <i>&</i> sliten",
+        label_en="Ill <i>&</i>",
+    )
+    VisitFactory(
+        participant=ParticipantFactory(site=site, name="Per"), readiness="not_today", readiness_reason=unwell
+    )
+    drawn = VisitFactory(participant=ParticipantFactory(site=site, name="Åse"), readiness="light")
+    visits = board_visits(site=site, day=day)[::-1]
+    for visit in visits:
+        if visit.pk == drawn.pk:
+            visit.outcome = VisitOutcome(
+                outcome="drawn", outcome_label="Trukket <ut>", tasks=("Snø & is", "Flytting")
+            )
+    assert {visit.pk for visit in visits} == {kari.pk, excluded.pk, drawn.pk} | {
+        visit.pk for visit in Visit.objects.filter(readiness="not_today")
+    }
+    return visits, kari, excluded
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("extras", [False, True])
+def test_the_board_rows_built_in_python_are_what_the_template_rendered(site, language, extras):
+    reason("readiness", "unwell")
+    site.readiness_checks = extras
+    site.save()
+    visits, kari, excluded = _board(site)
+    request = RequestFactory().post("/checkin/in/")
+    request.site = site
+    engine = engines["django"]
+    with translation.override(language):
+        for extra in ({}, {"highlight": kari.pk}, {"highlight": excluded.pk, "correct": kari.pk}):
+            context = _row_context(request, visits, **extra)
+            assert context["buttons_excluded"] and 'value="ready"' not in context["buttons_excluded"]
+            old_context = {
+                **context,
+                "buttons_all": engine.from_string(BUTTONS_BEFORE).render(
+                    {"reasons": readiness_reasons(site)}
+                ),
+                "buttons_excluded": engine.from_string(BUTTONS_BEFORE).render(
+                    {"reasons": readiness_reasons(site), "excluded": True}
+                ),
+            }
+            new = render_to_string("dagsverket/_board_rows.html", context, request=request)
+            old = engine.from_string(ROWS_BEFORE).render(old_context, request)
+            assert TOKENS.sub("TOKEN", new) == TOKENS.sub("TOKEN", old)
+            assert len(TOKENS.findall(new)) == 2 * len(visits)  # readiness and undo, each row
+        # Without a request (as the sync's answers render): no CSRF field in either.
+        context = _row_context(request, visits)
+        bare = render_to_string("dagsverket/_board_rows.html", context)
+        assert "csrfmiddlewaretoken" not in bare
+        assert bare == engine.from_string(ROWS_BEFORE).render({**context})
+    # The rows hold what they are meant to: namesakes told apart, escaped names and labels.
+    for expected in (
+        "Kari H. (1971)",
+        "Karl &amp; &lt;co&gt;",
+        "20.3.",
+        "Trukket &lt;ut&gt;",
+        "Snø &amp; is, Flytting",
+        "lottery-drawn",
+        "&lt;i&gt;&amp;&lt;/i&gt;",
+    ):
+        assert expected in new
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_readiness_buttons_built_in_python_are_what_the_template_rendered(site, language):
+    reason("readiness", "unwell")
+    ReasonCode.objects.create(
+        kind=ReasonCode.Kind.READINESS, code="odd", site=site, label_nb="<b>&</b>", label_en="<b>&</b>"
+    )
+    reasons = readiness_reasons(site)
+    assert len(reasons) >= 2
+    engine = engines["django"]
+    with translation.override(language):
+        for excluded in (False, True):
+            old = engine.from_string(BUTTONS_BEFORE).render({"reasons": reasons, "excluded": excluded})
+            assert readiness_buttons(reasons, excluded=excluded) == old
+            assert ('value="ready"' in old) is not excluded
+        assert readiness_buttons([]) == engine.from_string(BUTTONS_BEFORE).render({"reasons": []})
