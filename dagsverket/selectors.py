@@ -2,11 +2,14 @@
 
 import datetime
 import functools
+import json
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from . import extensions
 from .auth import fields_in_order, rows_to_instance
@@ -235,32 +238,65 @@ def mark_namesakes(people) -> None:
 def participant_for_check_in(*, pk: int, site, day: datetime.date) -> Participant | None:
     """The participant a tap names, if at this site, marked for the answer in the same query:
     `name_shared` (for `{% who %}`), `excluded_until` (the exclusion in force on `day`, or None)
-    and `marked_for` (that day). The marks are `_mark_results`'s, written out: built by the ORM, the
-    query took four times as long to build as to answer."""
+    and `marked_for` (that day); and `readiness_reasons`, what the answer's readiness buttons
+    offer (`readiness_reasons` as `ReasonButton`s, in the current language). The marks are
+    `_mark_results`'s, written out: built by the ORM, the query took four times as long to build as
+    to answer, and the reasons were a round trip of their own."""
     if not -(2**63) <= pk < 2**63:  # as the ORM does: no such id (SQLite would raise OverflowError)
         return None
     day_value = connection.ops.adapt_datefield_value(day)
+    params = [day_value, day_value, ReasonCode.Kind.READINESS.value, True, pk, site.pk]
     with cursor_planned_once(connection) as cursor:
-        cursor.execute(_check_in_read_sql(), [day_value, day_value, pk, site.pk])
+        cursor.execute(_check_in_read_sql(connection.vendor), params)
         row = cursor.fetchone()
     if row is None:
         return None
-    person = rows_to_instance(Participant, row[:-2], connection.alias)
-    person.name_shared = bool(row[-2])
-    person.excluded_until = _as_date(row[-1])
+    person = rows_to_instance(Participant, row[:-3], connection.alias)
+    person.name_shared = bool(row[-3])
+    person.excluded_until = _as_date(row[-2])
     person.marked_for = day
+    person.readiness_reasons = _reason_buttons(row[-1], ordered=connection.vendor == "postgresql")
     return person
 
 
+class ReasonButton(NamedTuple):
+    """A "not fit today" reason as its button needs it."""
+
+    pk: int
+    label: str
+
+
+def _reason_buttons(value, *, ordered: bool) -> list[ReasonButton]:
+    """The reasons read as JSON with the participant: [id, label_nb, label_en, sort_order, code] each,
+    labelled as `ReasonCode.label` labels them. PostgreSQL aggregates them in `readiness_reasons`'
+    order; SQLite's aggregate keeps no order, so they are sorted here, by code point as SQLite's
+    ORDER BY compares."""
+    rows = json.loads(value) if isinstance(value, str) else (value or [])
+    if not ordered:
+        rows.sort(key=lambda reason: (reason[3], reason[4]))
+    english = (get_language() or "nb").startswith("en")
+    return [ReasonButton(pk, (english and label_en) or label_nb) for pk, label_nb, label_en, *_order in rows]
+
+
 @functools.cache
-def _check_in_read_sql() -> str:
-    """`participant_for_check_in`'s query; its parameters are the day twice, the participant's id
-    and the site."""
+def _check_in_read_sql(vendor: str) -> str:
+    """`participant_for_check_in`'s query; its parameters are the day twice, the reasons' kind and
+    `True` (active), the participant's id and the site."""
     quote = connection.ops.quote_name
     columns = ", ".join(f"p.{quote(field.column)}" for field in Participant._meta.concrete_fields)
     shared, _here_today, excluded = _mark_columns()
+    reason = "r.id, r.label_nb, r.label_en, r.sort_order, r.code"
+    aggregate = (
+        f"json_agg(json_build_array({reason}) ORDER BY r.sort_order, r.code)"
+        if vendor == "postgresql"
+        else f"json_group_array(json_array({reason}))"
+    )
+    reasons = (
+        f"(SELECT {aggregate} FROM {quote(ReasonCode._meta.db_table)} r"  # noqa: S608
+        " WHERE r.kind = %s AND r.active = %s AND (r.site_id = p.site_id OR r.site_id IS NULL))"
+    )
     return (
-        f"SELECT {columns}, {shared}, {excluded} FROM {quote(Participant._meta.db_table)} p"  # noqa: S608
+        f"SELECT {columns}, {shared}, {excluded}, {reasons} FROM {quote(Participant._meta.db_table)} p"  # noqa: S608
         " WHERE p.id = %s AND p.site_id = %s"
     )
 

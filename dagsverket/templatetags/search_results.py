@@ -1,13 +1,17 @@
-"""The check-in search's result rows, built in Python: search as you type is the front desk's most
+"""The check-in search's answer, built in Python: search as you type is the front desk's most
 frequent request, and the template engine spent more time on these eight rows than the database on
-the search (docs/PERFORMANCE.md, eleventh session). `tests/dagsverket/test_search.py` holds the
-markup to the template it replaced."""
+the search (docs/PERFORMANCE.md, eleventh session); the partial around them, with the context
+processors a template's render runs, cost as much again (thirteenth session).
+`tests/dagsverket/test_search.py` holds the markup to the templates it replaced."""
 
 from django import template
+from django.middleware.csrf import get_token
+from django.urls import reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from .board import csrf_input
 from .people import who
 
 register = template.Library()
@@ -35,12 +39,76 @@ def _day_and_month(day) -> str:
     return f"{day.day}.{day.month}."
 
 
+_PARTIAL = """
+{odd}
+{similar}
+<ul class="results">
+  {rows}{nobody}
+  <li>
+    <form method="post" action="{new_url}" hx-post="{new_url}" hx-target="#board" hx-swap="outerHTML" data-clear-search hx-disabled-elt="find button">
+      {csrf}
+      <input type="hidden" name="name" value="{query}">
+      <input type="hidden" name="nonce" value="{nonce}-new">
+      {confirm}
+      <button type="submit" class="result-button result-new">
+        <span class="result-name">{register}</span>
+      </button>
+    </form>
+  </li>
+</ul>
+
+
+"""  # noqa: E501 - the markup as the template had it
+
+
+def search_results_html(
+    request, *, query: str, results, nonce: str, in_url: str, similar: bool = False, odd_name: bool = False
+) -> SafeString:
+    """The search's answer (the partial under the search field): the rows, "nobody found", and the
+    button that registers what was typed as a new person; with `similar` or `odd_name` the question
+    before registering ("is this the same person?", "is that the name?")."""
+    context = {"request": request, "csrf_token": get_token(request)}
+    if not query:
+        return SafeString("\n\n")
+    shown = escape(query)  # `{% blocktranslate %}` escapes its values, not the translation
+    odd = similar_text = ""
+    if odd_name:
+        text = gettext("“%(query)s” is only digits or one letter. Is that the name?") % {"query": shown}
+        odd = f'<p class="notice" role="status">{text}</p>'
+    if similar:
+        text = gettext("Is this the same person as “%(query)s”?") % {"query": shown}
+        similar_text = f'<p class="notice" role="status">{text}</p>'
+    nobody = ""
+    if not results:
+        nobody = "" if odd_name else f'<li class="empty">{escape(gettext("Nobody found."))}</li>'
+        nobody += "\n  "
+    if odd_name and not similar:
+        register = gettext("Yes, register “%(query)s” and check in")
+    elif similar:
+        register = gettext("No, register “%(query)s” as a new person and check in")
+    else:
+        register = gettext("Register “%(query)s” and check in")
+    return SafeString(
+        _PARTIAL.format(
+            odd=odd,
+            similar=similar_text,
+            rows=search_result_rows(context, results, in_url=in_url, nonce=nonce),
+            nobody=nobody,
+            new_url=escape(reverse("checkin_new")),
+            csrf=csrf_input(context),
+            query=shown,
+            nonce=escape(nonce),
+            confirm='<input type="hidden" name="confirm_new" value="1">' if similar or odd_name else "",
+            register=register % {"query": shown},
+        )
+    )
+
+
 @register.simple_tag(takes_context=True)
 def search_result_rows(context, results, *, in_url: str, nonce: str) -> SafeString:
     """`{% search_result_rows results in_url=… nonce=… %}`: one `<li>` with its check-in form per
     person, each marked as the search marks them (`here_today`, `excluded_until`)."""
-    token = context.get("csrf_token")
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token else ""
+    csrf = csrf_input(context)
     in_url, nonce = escape(in_url), escape(nonce)
     # Escaped as `{% translate %}` escapes them; `{% blocktranslate %}` escapes only its values.
     already_here = f'<span class="badge badge-ok">{escape(gettext("Already here"))}</span>'

@@ -56,12 +56,15 @@ from ..sites import SESSION_KEY
 from ..tablet import FRONT_DESK_SCOPE, LOCK_KEY, SCOPE_KEY, is_locked, sync_tag
 from ..tablet_sync import REFUSALS, SyncInputError, parse_actions, refuse_all, tablet_actions_apply
 from ..templatetags.board import readiness_buttons
+from ..templatetags.search_results import search_results_html
 
 
-def _row_context(request: HttpRequest, visits: list[Visit], **extra) -> dict:
+def _row_context(request: HttpRequest, visits: list[Visit], *, reasons=None, **extra) -> dict:
     """What the rows of the board need: the readiness buttons and the optional checks are the same on
-    every row, so they are rendered once here, not once per person."""
-    reasons = readiness_reasons(request.site)
+    every row, so they are rendered once here, not once per person. `reasons`: the site's
+    readiness reasons if read already (`participant_for_check_in` reads them with the person)."""
+    if reasons is None:
+        reasons = readiness_reasons(request.site)
     show_notes = request.site.readiness_notes and has_perm(request.user, "view_health_data")
     extras = ""
     if request.site.readiness_checks or show_notes:
@@ -163,17 +166,12 @@ def search(request: HttpRequest) -> HttpResponse:
     """Search as you type (a small partial): best matches first, people seen recently first."""
     query = request.GET.get("q", "")[:100]
     results = participant_search(site=request.site, query=query, day=timezone.localdate())
-    return render(
-        request,
-        "dagsverket/_search_results.html",
-        # The check-in address is the same on every row: reversed once, not once per person.
-        {
-            "query": query.strip(),
-            "results": results,
-            "nonce": uuid.uuid4().hex,
-            "in_url": reverse("checkin_in"),
-        },
+    # Built in Python, without a template's render and its context processors (the partial shows
+    # no menu and no messages). The check-in address is the same on every row: reversed once.
+    html = search_results_html(
+        request, query=query.strip(), results=results, nonce=uuid.uuid4().hex, in_url=reverse("checkin_in")
     )
+    return HttpResponse(html)
 
 
 @require_POST
@@ -223,7 +221,8 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         visit.is_excluded = excluded_until is not None
         visit.outcome = None  # nobody is drawn or put to work at the moment they arrive
         mark_namesakes([visit.participant])
-        context = _row_context(request, [visit], highlight=visit.pk, flash=message, oob=True)
+        reasons = getattr(visit.participant, "readiness_reasons", None)
+        context = _row_context(request, [visit], reasons=reasons, highlight=visit.pk, flash=message, oob=True)
         response = render(request, "dagsverket/_board_new_row.html", context)
         response["HX-Retarget"] = "#board-list"
         response["HX-Reswap"] = "afterbegin"
@@ -259,18 +258,16 @@ def register_and_check_in(request: HttpRequest) -> HttpResponse:
 
 def _question(request: HttpRequest, name: str, similar: list, *, odd_name: bool = False) -> HttpResponse:
     """Ask before registering: "is this the same person?" or "is that the name?"."""
-    response = render(
+    html = search_results_html(
         request,
-        "dagsverket/_search_results.html",
-        {
-            "query": name,
-            "results": similar,
-            "similar": bool(similar),
-            "odd_name": odd_name,
-            "nonce": uuid.uuid4().hex,
-            "in_url": reverse("checkin_in"),
-        },
+        query=name,
+        results=similar,
+        similar=bool(similar),
+        odd_name=odd_name,
+        nonce=uuid.uuid4().hex,
+        in_url=reverse("checkin_in"),
     )
+    response = HttpResponse(html)
     # The answer is a question, not the board: show it where the search results are.
     response["HX-Retarget"] = "#search-results"
     response["HX-Reswap"] = "innerHTML"

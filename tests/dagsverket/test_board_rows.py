@@ -126,3 +126,45 @@ def test_the_readiness_buttons_built_in_python_are_what_the_template_rendered(si
             assert readiness_buttons(reasons, excluded=excluded) == old
             assert ('value="ready"' in old) is not excluded
         assert readiness_buttons([]) == engine.from_string(BUTTONS_BEFORE).render({"reasons": []})
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_reasons_read_with_the_tapped_person_are_the_sites_readiness_reasons_in_order(
+    site, other_site, language
+):
+    from dagsverket.selectors import participant_for_check_in
+
+    reason("readiness", "unwell")
+    for code, sort_order, label_en in (
+        ("b-late", 5, ""),
+        ("b_late", 5, "Late"),
+        ("a", 5, "A"),
+        ("z", 1, "Zed"),
+    ):
+        ReasonCode.objects.create(
+            kind=ReasonCode.Kind.READINESS,
+            code=code,
+            site=site,
+            sort_order=sort_order,
+            label_nb=f"nb {code}",
+            label_en=label_en,
+        )
+    ReasonCode.objects.create(
+        kind=ReasonCode.Kind.READINESS, code="gone", site=site, active=False, label_nb="Gone"
+    )
+    ReasonCode.objects.create(
+        kind=ReasonCode.Kind.READINESS, code="there", site=other_site, label_nb="Elsewhere"
+    )
+    ReasonCode.objects.create(kind=ReasonCode.Kind.EXCLUSION, code="fight", site=site, label_nb="Fight")
+    person = ParticipantFactory(site=site, name="Kari")
+    with translation.override(language):
+        expected = [(code.pk, code.label) for code in readiness_reasons(site)]
+        read = participant_for_check_in(pk=person.pk, site=site, day=MORNING.date()).readiness_reasons
+    assert [(button.pk, button.label) for button in read] == expected
+    labels = [label for _pk, label in expected]
+    assert "Gone" not in labels and "Elsewhere" not in labels and "Fight" not in labels
+    assert labels.index("Zed" if language == "en" else "nb z") < labels.index("nb b-late")  # by sort order
+    assert ("nb b-late" in labels) and (("Late" if language == "en" else "nb b_late") in labels)
+    # A site with no reasons of its own and none shared: no buttons, not a failure.
+    ReasonCode.objects.filter(kind=ReasonCode.Kind.READINESS).delete()
+    assert participant_for_check_in(pk=person.pk, site=site, day=MORNING.date()).readiness_reasons == []

@@ -290,15 +290,16 @@ def test_a_new_check_in_answers_with_only_its_row_in_a_fixed_number_of_queries(
 ):
     early = ParticipantFactory(site=site, name="Early")
     desk.post("/checkin/in/", {"participant": early.pk, "nonce": "early"}, **HTMX)
-    # session with user, sites, permissions, participant (with its exclusion and whether its name is
-    # shared at the site), the four rows written (visit, its history, last seen, activity log: with
-    # BEGIN and COMMIT around them on SQLite, in one statement on PostgreSQL), reasons: however many
-    # have arrived before (it was 12: the exclusion and the site's shared names were read apart)
+    # session with user, sites, permissions, participant (with its exclusion, whether its name is
+    # shared at the site and the readiness reasons for the buttons), the four rows written (visit,
+    # its history, last seen, activity log: with BEGIN and COMMIT around them on SQLite, in one
+    # statement on PostgreSQL): however many have arrived before (it was 12: the exclusion and the
+    # site's shared names were read apart, and then 4 and 9, with the reasons apart)
     from django.db import connection
 
     for number in range(2):
         person = ParticipantFactory(site=site, name=f"Late{number}")
-        with django_assert_num_queries(4 if connection.vendor == "postgresql" else 9):
+        with django_assert_num_queries(3 if connection.vendor == "postgresql" else 8):
             response = desk.post("/checkin/in/", {"participant": person.pk, "nonce": f"late{number}"}, **HTMX)
         VisitFactory.create_batch(5, site=site)
     body = response.content.decode()

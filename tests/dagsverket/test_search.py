@@ -322,6 +322,7 @@ ROWS_AS_BUILT_NOW = (
     "{% load l10n search_results %}{% localize off %}"
     "{% search_result_rows results in_url=in_url nonce=nonce %}{% endlocalize %}"
 )
+PARTIAL_AS_THE_TEMPLATE_HAD_IT = (Path(__file__).parent / "search_partial_before.html").read_text()
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])
@@ -329,9 +330,10 @@ def test_the_result_rows_built_in_python_are_what_the_template_rendered(site, ot
     import re
 
     from django.template import engines
-    from django.template.loader import render_to_string
     from django.test import RequestFactory
     from django.utils import translation
+
+    from dagsverket.templatetags.search_results import search_results_html
 
     today = MORNING.date()
     ParticipantFactory(site=site, name="Kari", full_name="Kari Berg", birth_year=1980)
@@ -363,16 +365,29 @@ def test_the_result_rows_built_in_python_are_what_the_template_rendered(site, ot
             assert tokens.sub("TOKEN", new) == tokens.sub("TOKEN", old)
             assert len(tokens.findall(new)) == len(results)
             rendered[name] = new
-        # The partial around the rows: "nobody found" only when nobody is, and not under the
-        # question whether a one-letter name is meant.
-        partial = {
-            case: render_to_string(
-                "dagsverket/_search_results.html",
-                {"query": "k", "results": results, "odd_name": odd, "nonce": "c0ffee", "in_url": "/in/"},
-                request=request,
-            )
-            for case, results, odd in (("found", searched, False), ("none", [], False), ("odd", [], True))
-        }
+        # The partial around the rows, built in Python too: the same markup as its template had,
+        # for results, nobody found, the questions before registering and a query to escape.
+        partial = {}
+        for case, results, odd, like in (
+            ("found", searched, False, False),
+            ("none", [], False, False),
+            ("odd", [], True, False),
+            ("similar", similar, False, True),
+            ("odd and similar", similar, True, True),
+        ):
+            for query in ("k", 'Kå "<b>&'):
+                values = {"query": query, "results": results, "nonce": "c0ffee", "in_url": "/in/"}
+                new = search_results_html(request, similar=like, odd_name=odd, **values)
+                old = engine.from_string(PARTIAL_AS_THE_TEMPLATE_HAD_IT).render(
+                    {**values, "similar": like, "odd_name": odd}, request
+                )
+                assert tokens.sub("TOKEN", new) == tokens.sub("TOKEN", old)
+                assert len(tokens.findall(new)) == len(results) + 1
+            partial[case] = new
+        empty = {"query": "", "results": [], "nonce": "c0ffee", "in_url": "/in/"}
+        assert search_results_html(request, **empty) == engine.from_string(
+            PARTIAL_AS_THE_TEMPLATE_HAD_IT
+        ).render(empty, request)
         nobody = f'<li class="empty">{translation.gettext("Nobody found.")}</li>'
     assert nobody not in partial["found"] and nobody in partial["none"] and nobody not in partial["odd"]
     assert partial["found"].count('class="result-button') == len(searched) + 1  # and "register new"
@@ -403,9 +418,9 @@ def test_postgresql_plans_the_search_and_the_taps_read_once_per_connection(clien
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [statement for (statement,) in cursor.fetchall()]
     # The names that start with "kari", marked (the day first, three times, then the site and the
-    # range), and the tap's read of the person with its marks.
+    # range), and the tap's read of the person with its marks and the readiness reasons.
     assert any(
         s.startswith("SELECT p.*, EXISTS") and "search_name ~>=~ $5 AND p.search_name ~<~ $6" in s
         for s in statements
     ), statements
-    assert any(s.startswith('SELECT p."id"') and "p.id = $3 AND p.site_id = $4" in s for s in statements)
+    assert any(s.startswith('SELECT p."id"') and "p.id = $5 AND p.site_id = $6" in s for s in statements)
