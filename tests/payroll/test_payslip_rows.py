@@ -188,3 +188,28 @@ def test_the_confirm_form_on_the_days_page_pays_with_what_it_shows(client_for, s
     assert response.status_code == 302
     payout = Payout.objects.get(payslip=slip)
     assert (payout.method, payout.amount, payout.nonce) == ("bank", D("496.80"), fields["nonce"])
+
+
+def test_the_days_pay_runs_the_same_queries_with_more_of_every_kind_of_row(
+    every_kind_of_row, client_for, staff
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    site, payer = every_kind_of_row, staff[Role.PAYROLL]
+    client = client_for(Role.MANAGER)  # who sees the most: the name links and the history
+    url = reverse("payroll:day", kwargs={"day": DAY})
+    client.get(url)  # a session's first request also refreshes its expiry: not what is counted here
+    counts = []
+    for round_ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+        if round_ == 0:  # one more of the paid, reversed, owed back and repaid rows, and a draft
+            _pay(site, "Unn")
+            paid = _pay(site, "Vera")
+            payout_confirm(payslip=paid, method="card", nonce="vera", by=payer)
+            reversal = payslip_reverse(payslip=paid, reason="Not owed", by=payer)
+            repayment_record(payslip=reversal, amount=D("1"), method="bank", nonce="vera-1", by=payer)
+            repayment_record(payslip=reversal, amount=D("2"), method="bank", nonce="vera-2", by=payer)
+    assert counts[0] == counts[1]
