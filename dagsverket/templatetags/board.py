@@ -5,6 +5,7 @@ again, and the template engine took longer over one row than the database over t
 to the templates these replaced."""
 
 from django import template
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
@@ -47,6 +48,25 @@ _BUTTONS = """<div class="readiness-buttons">
 </div>
 
 """
+
+
+def new_row_html(request, context: dict) -> SafeString:
+    """The answer to a new check-in (what `_board_new_row.html` rendered): the confirmation for the
+    board's message line (`flash`, out of band with `oob`) and the new arrival's row, from
+    `_row_context`; built without a template's render and its context processors."""
+    context = {**context, "request": request, "csrf_token": get_token(request)}
+    return SafeString(board_flash(context) + "\n" + board_rows(context) + "\n\n")
+
+
+def board_flash(context) -> str:
+    """The board's message line, as `_board_flash.html` renders it."""
+    error, flash = context.get("flash_error"), context.get("flash", "")
+    oob = ' hx-swap-oob="true"' if context.get("oob") else ""
+    return (
+        f'<p id="board-flash" class="flash{" flash-error" if error else ""}"'
+        f' role="{"alert" if error else "status"}"{"" if flash else " hidden"}'
+        f"{oob}>{conditional_escape(flash)}</p>"
+    )
 
 
 def csrf_input(context) -> str:

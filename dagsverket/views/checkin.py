@@ -55,7 +55,7 @@ from ..services import (
 from ..sites import SESSION_KEY
 from ..tablet import FRONT_DESK_SCOPE, LOCK_KEY, SCOPE_KEY, is_locked, sync_tag
 from ..tablet_sync import REFUSALS, SyncInputError, parse_actions, refuse_all, tablet_actions_apply
-from ..templatetags.board import readiness_buttons
+from ..templatetags.board import new_row_html, readiness_buttons
 from ..templatetags.search_results import search_results_html
 
 
@@ -223,7 +223,7 @@ def _checked_in_answer(request, visit: Visit, created: bool) -> HttpResponse:
         mark_namesakes([visit.participant])
         reasons = getattr(visit.participant, "readiness_reasons", None)
         context = _row_context(request, [visit], reasons=reasons, highlight=visit.pk, flash=message, oob=True)
-        response = render(request, "dagsverket/_board_new_row.html", context)
+        response = HttpResponse(new_row_html(request, context))
         response["HX-Retarget"] = "#board-list"
         response["HX-Reswap"] = "afterbegin"
         return response

@@ -168,3 +168,31 @@ def test_the_reasons_read_with_the_tapped_person_are_the_sites_readiness_reasons
     # A site with no reasons of its own and none shared: no buttons, not a failure.
     ReasonCode.objects.filter(kind=ReasonCode.Kind.READINESS).delete()
     assert participant_for_check_in(pk=person.pk, site=site, day=MORNING.date()).readiness_reasons == []
+
+
+NEW_ROW_BEFORE = (HERE / "board_new_row_before.html").read_text()
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_answer_to_a_new_check_in_built_in_python_is_what_its_template_rendered(site, language):
+    from dagsverket.templatetags.board import new_row_html
+
+    reason("readiness", "unwell")
+    visits, kari, excluded = _board(site)
+    request = RequestFactory().post("/checkin/in/")
+    request.site = site
+    engine = engines["django"]
+    with translation.override(language):
+        for visit, flash, extra in (
+            (kari, "Kari <H.> er sjekket inn (08:15).", {"oob": True}),
+            (excluded, "Karl & co. Utestengt til 20.03.2026.", {"oob": True, "flash_error": True}),
+            (kari, "", {}),
+        ):
+            row = [next(v for v in visits if v.pk == visit.pk)]
+            context = _row_context(request, row, highlight=visit.pk, flash=flash, **extra)
+            new = new_row_html(request, context)
+            old = engine.from_string(NEW_ROW_BEFORE).render(context, request)
+            assert TOKENS.sub("TOKEN", new) == TOKENS.sub("TOKEN", old)
+            assert new.count('class="board-row') == 1 and new.count("csrfmiddlewaretoken") == 2
+    assert "Kari &lt;H.&gt;" not in new  # the last case had no message: the line is hidden
+    assert " hidden>" in new
