@@ -113,8 +113,11 @@ class Site(models.Model):
 class Participant(models.Model):
     """A person who comes to work. A name or nickname is enough; the rest can be added later."""
 
+    # No index of its own: the indexes on (site, search name) and (site, lower(name)) lead with the
+    # site, and every index is written again when a check-in sets `last_seen` (docs/PERFORMANCE.md,
+    # thirteenth session).
     site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, related_name="participants", verbose_name=_("site")
+        Site, on_delete=models.PROTECT, related_name="participants", verbose_name=_("site"), db_index=False
     )
     name = models.CharField(_("name or nickname"), max_length=100)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)

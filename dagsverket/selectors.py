@@ -162,12 +162,14 @@ def _starting_sql(vendor: str, others: int, years: int, phones: int, with_day: b
     where += ["p.birth_year = %s"] * years
     where += ["p.phone LIKE %s"] * phones
     marks = ", ".join(_mark_columns()[: 3 if with_day else 1])
+    # The eight first by the order's columns and the id alone, then their rows: on PostgreSQL the
+    # index of migration 0024 holds all of these, and only eight people are read from the table.
     found = (
-        f"SELECT {columns} FROM {table} p WHERE {' AND '.join(where)}"  # noqa: S608
+        f"SELECT p.id, p.last_seen, p.name FROM {table} p WHERE {' AND '.join(where)}"  # noqa: S608
         " ORDER BY p.last_seen DESC NULLS LAST, p.name LIMIT %s"
     )
-    order = "ORDER BY p.last_seen DESC NULLS LAST, p.name"
-    return f"SELECT p.*, {marks} FROM ({found}) p {order}"  # noqa: S608
+    order = "ORDER BY f.last_seen DESC NULLS LAST, f.name"
+    return f"SELECT {columns}, {marks} FROM ({found}) f JOIN {table} p ON p.id = f.id {order}"  # noqa: S608
 
 
 def _mark_results(people: list[Participant], *, day: datetime.date | None) -> None:
