@@ -284,6 +284,14 @@ class Visit(models.Model):
         )
 
 
+def localised_label(label_nb: str, label_en: str) -> str:
+    """A label kept in both languages, in the active one: English when it is active and the label
+    has an English text, Norwegian otherwise."""
+    if (get_language() or "nb").startswith("en") and label_en:
+        return label_en
+    return label_nb
+
+
 class LocalisedLabelMixin(models.Model):
     """A label kept by managers in both languages; shown in the active one."""
 
@@ -298,9 +306,7 @@ class LocalisedLabelMixin(models.Model):
 
     @property
     def label(self) -> str:
-        if (get_language() or "nb").startswith("en") and self.label_en:
-            return self.label_en
-        return self.label_nb
+        return localised_label(self.label_nb, self.label_en)
 
 
 class ReasonCode(LocalisedLabelMixin):

@@ -9,11 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from . import extensions
 from .auth import fields_in_order, rows_to_instance
-from .models import ActivityLog, Exclusion, Participant, ReasonCode, Visit, normalise_name
+from .models import ActivityLog, Exclusion, Participant, ReasonCode, Visit, localised_label, normalise_name
 from .session_store import cursor_planned_once
 
 
@@ -270,14 +269,13 @@ class ReasonButton(NamedTuple):
 
 def _reason_buttons(value, *, ordered: bool) -> list[ReasonButton]:
     """The reasons read as JSON with the participant: [id, label_nb, label_en, sort_order, code] each,
-    labelled as `ReasonCode.label` labels them. PostgreSQL aggregates them in `readiness_reasons`'
-    order; SQLite's aggregate keeps no order, so they are sorted here, by code point as SQLite's
-    ORDER BY compares."""
+    labelled as `ReasonCode.label` labels them (`localised_label`). PostgreSQL aggregates them in
+    `readiness_reasons`' order; SQLite's aggregate keeps no order, so they are sorted here, by code
+    point as SQLite's ORDER BY compares."""
     rows = json.loads(value) if isinstance(value, str) else (value or [])
     if not ordered:
         rows.sort(key=lambda reason: (reason[3], reason[4]))
-    english = (get_language() or "nb").startswith("en")
-    return [ReasonButton(pk, (english and label_en) or label_nb) for pk, label_nb, label_en, *_order in rows]
+    return [ReasonButton(pk, localised_label(label_nb, label_en)) for pk, label_nb, label_en, *_order in rows]
 
 
 @functools.cache

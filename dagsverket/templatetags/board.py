@@ -11,6 +11,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from .markup import csrf_input, day_and_month
 from .people import who
 
 register = template.Library()
@@ -69,14 +70,6 @@ def board_flash(context) -> str:
     )
 
 
-def csrf_input(context) -> str:
-    """What `{% csrf_token %}` renders in this context."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":  # noqa: S105 - the csrf processor's "no token", not a secret
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
-
-
 def readiness_buttons(reasons, *, excluded: bool = False) -> SafeString:
     """The readiness buttons of a board row: ready and light duties (not for an excluded person),
     and "not today" with a button for each reason."""
@@ -112,9 +105,8 @@ def board_rows(context) -> SafeString:
         excluded = ""
         if visit.is_excluded:
             until = visit.excluded_until
-            day = f"{until.day}.{until.month}." if until else ""  # `|date:"j.n."`
             # `{% blocktranslate %}` escapes its values, not the translation.
-            text = gettext("Excluded until %(date)s") % {"date": day}
+            text = gettext("Excluded until %(date)s") % {"date": day_and_month(until) if until else ""}
             excluded = f'<span class="badge badge-bad">{text}</span>'
         reason = f": {escape(visit.readiness_reason.label)}" if visit.readiness_reason_id else ""
         outcome, tasks = getattr(visit, "outcome", None), ""

@@ -11,7 +11,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from .board import csrf_input
+from .markup import csrf_input, day_and_month
 from .people import who
 
 register = template.Library()
@@ -32,11 +32,6 @@ _ROW = """
     </form>
   </li>
   """  # noqa: E501 - the markup as the template had it
-
-
-def _day_and_month(day) -> str:
-    """The template's `|date:"j.n."` ("5.3."), without the formatter's work per call."""
-    return f"{day.day}.{day.month}."
 
 
 _PARTIAL = """
@@ -67,9 +62,9 @@ def search_results_html(
     """The search's answer (the partial under the search field): the rows, "nobody found", and the
     button that registers what was typed as a new person; with `similar` or `odd_name` the question
     before registering ("is this the same person?", "is that the name?")."""
-    context = {"request": request, "csrf_token": get_token(request)}
-    if not query:
+    if not query:  # the field cleared: nothing to show, and no CSRF token to hand out
         return SafeString("\n\n")
+    context = {"request": request, "csrf_token": get_token(request)}
     shown = escape(query)  # `{% blocktranslate %}` escapes its values, not the translation
     odd = similar_text = ""
     if odd_name:
@@ -123,11 +118,11 @@ def search_result_rows(context, results, *, in_url: str, nonce: str) -> SafeStri
         if person.birth_year:
             meta += f" · {person.birth_year:d}"
         if person.last_seen:
-            meta += f" · {last_seen} {_day_and_month(person.last_seen)}"
+            meta += f" · {last_seen} {day_and_month(person.last_seen)}"
         excluded = ""
         until = getattr(person, "excluded_until", None)
         if until:
-            text = gettext("Excluded until %(date)s") % {"date": _day_and_month(until)}
+            text = gettext("Excluded until %(date)s") % {"date": day_and_month(until)}
             excluded = f'<span class="badge badge-bad">{text}</span>'
         rows.append(
             _ROW.format(

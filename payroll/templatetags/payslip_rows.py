@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from dagsverket.templatetags.markup import csrf_input
 from dagsverket.templatetags.people import names_as_listed, who
 
 from ..forms import ConfirmPayoutForm
@@ -150,14 +151,6 @@ def _names(context, payslips) -> list[str]:
     return [conditional_escape(name) for name in names]
 
 
-def _csrf_input(context) -> str:
-    """What `{% csrf_token %}` renders, read once for the page."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's mark for no token
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
-
-
 def _hours_cell(line_hours) -> str:
     # As the template had it: a <br> after each line with hours, unless it is the last line.
     last = len(line_hours) - 1
@@ -203,7 +196,7 @@ def payslip_rows(context, payslips) -> SafeString:
     perms = context.get("perms")
     may_see_ids = perms is not None and "dagsverket.view_national_id" in perms
     may_see_history = perms is not None and "dagsverket.manage_site" in perms
-    csrf = _csrf_input(context)
+    csrf = csrf_input(context)
     t = _texts()
     options: dict[str, str] = {}
     participant_url = _url_with_pk("payroll:participant")
